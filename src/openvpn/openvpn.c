@@ -1,12 +1,118 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * openvpn.c -- main(): parse options, run a one-shot tool or set up
+ * logging, daemonize and run the tunnel; the exit status is 0 on a clean
+ * shutdown and 1 on any start-up error, as with OpenVPN 2.6.  Tier 7.
+ */
 #include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto_backend.h"
 #include "error.h"
+#include "init.h"
+#include "options.h"
+#include "platform.h"
+#include "sig.h"
+#include "tools.h"
+
+static void
+print_banner(void)
+{
+    msg(M_INFO, "%s", options_title());
+    msg(M_INFO, "library versions: %s%s%s", crypto_library_version(),
+#ifdef ENABLE_LZO
+        ", LZO ", comp_lzo_version()
+#else
+        "", ""
+#endif
+    );
+    msg(M_INFO, "DCO version: N/A");
+}
+
+static bool
+setup_logging(const struct options *o)
+{
+    error_set_verb(o->verb);
+    error_set_mute(o->mute);
+    error_set_timestamps(!o->suppress_timestamps);
+    if (o->log_file && !error_redirect_to_file(o->log_file, o->log_append))
+    {
+        msg(M_WARN | M_ERRNO, "Options error: --log fails with '%s'", o->log_file);
+        return false;
+    }
+    if (!o->log_file && (o->use_syslog || o->daemon))
+    {
+        error_redirect_to_syslog(o->syslog_ident ? o->syslog_ident
+                                 : o->daemon_name ? o->daemon_name
+                                                  : "openvpn");
+    }
+    return true;
+}
+
+static bool
+load_providers(const struct options *o)
+{
+    for (int i = 0; i < o->n_providers; i++)
+    {
+        if (!crypto_load_provider(o->providers[i]))
+        {
+            return false;
+        }
+    }
+    return true;
+}
 
 int
 main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    msg(M_INFO, "placeholder");
-    return 0;
+    static struct options o; /* large; lives for the whole run */
+    int status = 0;
+
+    crypto_init_library();
+    sig_init();
+    options_init_defaults(&o);
+    if (!options_parse_argv(&o, argc, argv))
+    {
+        return 1;
+    }
+    if (o.help)
+    {
+        options_usage();
+        return 0;
+    }
+    if (o.version)
+    {
+        options_print_version();
+        return 0;
+    }
+    error_set_verb(o.verb);
+    if (!load_providers(&o))
+    {
+        return 1;
+    }
+    if (tools_run(&o, &status))
+    {
+        return status;
+    }
+    if (!setup_logging(&o))
+    {
+        return 1;
+    }
+    if (o.daemon && !platform_daemonize(o.log_file != NULL))
+    {
+        return 1;
+    }
+    if (o.writepid && !platform_write_pid(o.writepid))
+    {
+        return 1;
+    }
+    print_banner();
+    options_show(&o);
+    status = tunnel_run(&o, argc, argv);
+    options_free(&o);
+    error_close_log();
+    return status;
 }

@@ -134,6 +134,8 @@ struct options
     bool rmtun;
     enum genkey_type genkey;
     char *genkey_file;         /**< NULL: write to stdout */
+    bool help;                 /**< --help: caller prints options_usage(), exits 1 like 2.6 */
+    bool version;              /**< --version: caller prints options_print_version(), exits 0 */
 
     /* ---- transport ---- */
     int proto;                 /**< enum proto_kind; default UDP */
@@ -245,6 +247,20 @@ struct options
     int mssfix;                /**< 0 = off; default 1492 */
     bool mssfix_defined;
     int fragment;
+
+    /* ---- added by the options area ---- */
+    bool mssfix_mtu;           /**< --mssfix N mtu */
+    bool mssfix_fixed;         /**< --mssfix N fixed */
+    int route_delay_window;    /**< --route-delay N W: W, default 30 */
+    bool route_delay_defined;
+    char *ignore_unknown[32];  /**< --ignore-unknown-option words */
+    int n_ignore_unknown;
+    bool ping_rec_timeout_defined;
+    int nice;                  /**< --nice N */
+    bool fast_io;
+    bool tcp_nodelay;
+    bool local_defined;        /**< --local given */
+    int config_depth;          /**< parse time only: --config nesting being read */
 };
 
 /**

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * forward.c -- see forward.h.  Everything a peer sends is untrusted until
+ * data_crypto_decrypt() accepts it; every rejection is counted and logged
+ * rate-limited, never fatal (STYLE.md E9).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "forward.h"
+#include "mss.h"
+#include "occ.h"
+#include "occ_string.h"
+#include "sig.h"
+#include "sockaddr.h"
+
+/* Room in front of a plaintext for compression framing, behind it for
+ * padding and the swap byte; the ciphertext slot adds the envelope. */
+#define PLAIN_HEADROOM 16
+#define SLOT_SLACK     512
+
+static bool
+batch_alloc(struct pkt_batch *b, size_t slot_size)
+{
+    b->storage = calloc(BATCH_MAX, slot_size);
+    if (!b->storage)
+    {
+        return false;
+    }
+    b->slot_size = slot_size;
+    b->n = 0;
+    for (int i = 0; i < BATCH_MAX; i++)
+    {
+        b->pkts[i].buf = buf_storage(b->storage + (size_t)i * slot_size, slot_size, 0);
+    }
+    return true;
+}
+
+static void
+batch_free(struct pkt_batch *b)
+{
+    free(b->storage);
+    b->storage = NULL;
+}
+
+bool
+forward_init(struct context *c, size_t max_plain)
+{
+    size_t slot = max_plain + PLAIN_HEADROOM + SLOT_SLACK;
+
+    c->scratch_storage = malloc(slot);
+    if (!c->scratch_storage || !batch_alloc(&c->from_tun, slot) || !batch_alloc(&c->to_link, slot)
+        || !batch_alloc(&c->from_link, slot))
+    {
+        msg(M_ERR, "cannot allocate packet buffers");
+        return false;
+    }
+    c->scratch = buf_storage(c->scratch_storage, slot, 0);
+    return true;
+}
+
+void
+forward_free(struct context *c)
+{
+    batch_free(&c->from_tun);
+    batch_free(&c->to_link);
+    batch_free(&c->from_link);
+    free(c->scratch_storage);
+    c->scratch_storage = NULL;
+}
+
+/* Log a dropped packet at --verb 4, at most 10 lines per 10 s. */
+static void
+drop_log(struct context *c, time_t now, const char *why)
+{
+    if (ratelimit_allow(&c->rl_drop, now))
+    {
+        unsigned int held = ratelimit_take_suppressed(&c->rl_drop);
+
+        msg(D_DROPPED, "Dropping packet: %s", why);
+        if (held)
+        {
+            msg(D_DROPPED, "(%u similar drop message(s) suppressed)", held);
+        }
+    }
+}
+
+/* Encrypt one plaintext into the next to_link slot (no slot used on failure). */
+static void
+seal(struct context *c, struct buffer *plain, time_t wall)
+{
+    struct link_pkt *out;
+
+    if (!c->peer_known || c->to_link.n >= BATCH_MAX)
+    {
+        c->stats.dropped_no_peer++;
+        return;
+    }
+    out = &c->to_link.pkts[c->to_link.n];
+    buf_reset(&out->buf, 0);
+    if (c->have_crypto)
+    {
+        if (!data_crypto_encrypt(&c->dc, plain, &out->buf, NULL, 0, wall))
+        {
+            return; /* logged by the crypto layer (packet-id exhausted) */
+        }
+    }
+    else if (!buf_write_bytes(&out->buf, buf_ptr(plain), buf_len(plain)))
+    {
+        return;
+    }
+    out->addr = c->peer;
+    c->to_link.n++;
+}
+
+static void
+flush_to_link(struct context *c, time_t now)
+{
+    int sent;
+
+    if (c->to_link.n == 0)
+    {
+        return;
+    }
+    sent = link_send(&c->link, c->to_link.pkts, c->to_link.n);
+    for (int i = 0; i < sent && i < c->to_link.n; i++)
+    {
+        c->stats.link_write_bytes += buf_len(&c->to_link.pkts[i].buf);
+    }
+    if (sent < 0)
+    {
+        sig_raise(SIGUSR1, "connection-reset");
+    }
+    else if (sent > 0)
+    {
+        keepalive_on_sent(&c->ka, now);
+    }
+    c->to_link.n = 0;
+}
+
+void
+forward_tun_to_link(struct context *c, time_t now, time_t wall)
+{
+    int n = 0;
+
+    if (c->ps->tt.fd < 0)
+    {
+        return;
+    }
+    while (n < BATCH_MAX)
+    {
+        struct buffer *b = &c->from_tun.pkts[n].buf;
+        ssize_t r;
+
+        buf_reset(b, PLAIN_HEADROOM);
+        r = tun_read(&c->ps->tt, buf_ptr(b), buf_tailroom(b) - SLOT_SLACK);
+        if (r <= 0)
+        {
+            if (r < 0 && errno != EAGAIN && errno != EINTR)
+            {
+                msg(D_TUN_ERRORS | M_ERRNO, "read from TUN/TAP [%s]", c->ps->tt.name);
+            }
+            break;
+        }
+        b->len = (size_t)r;
+        n++;
+    }
+    for (int i = 0; i < n; i++)
+    {
+        struct buffer *b = &c->from_tun.pkts[i].buf;
+
+        c->stats.tun_read_bytes += buf_len(b);
+        keepalive_on_tunnel_bytes(&c->ka, (int64_t)buf_len(b), now);
+        if (c->mss_max)
+        {
+            mss_clamp(b, c->mss_max, c->ps->tt.type == DEV_TYPE_TAP);
+        }
+        if (!comp_compress(&c->comp, b))
+        {
+            continue;
+        }
+        seal(c, b, wall);
+    }
+    flush_to_link(c, now);
+}
+
+static void
+send_inband(struct context *c, struct buffer *payload, time_t now, time_t wall)
+{
+    if (!comp_compress(&c->comp, payload))
+    {
+        return;
+    }
+    seal(c, payload, wall);
+    flush_to_link(c, now);
+}
+
+void
+forward_send_ping(struct context *c, time_t now, time_t wall)
+{
+    struct buffer b = c->scratch;
+
+    buf_reset(&b, PLAIN_HEADROOM);
+    occ_write_ping(&b);
+    send_inband(c, &b, now, wall);
+    msg(D_PING, "SENT PING");
+}
+
+void
+forward_send_occ(struct context *c, enum occ_type type, time_t now, time_t wall)
+{
+    struct buffer b = c->scratch;
+
+    buf_reset(&b, PLAIN_HEADROOM);
+    if (!occ_write(&b, type, type == OCC_REPLY ? c->occ_local : NULL))
+    {
+        return;
+    }
+    send_inband(c, &b, now, wall);
+}
+
+static void
+handle_occ(struct context *c, uint8_t type, struct buffer *body, time_t now, time_t wall)
+{
+    switch (type)
+    {
+        case OCC_REQUEST:
+            forward_send_occ(c, OCC_REPLY, now, wall);
+            break;
+
+        case OCC_REPLY:
+            if (!c->occ_done && buf_len(body) > 0 && buf_len(body) < sizeof(c->occ_local)
+                && buf_ptr(body)[buf_len(body) - 1] == '\0')
+            {
+                c->occ_done = true;
+                msg(D_SHOW_OCC, "Note: Remote Options String: '%s'", (const char *)buf_ptr(body));
+                occ_string_compare(c->occ_remote, (const char *)buf_ptr(body));
+            }
+            break;
+
+        case OCC_EXIT:
+            msg(D_CLOSE, "Remote peer has exited (OCC_EXIT received)");
+            sig_raise(SIGTERM, "remote-exit");
+            break;
+
+        default:
+            break; /* MTU probing is not implemented; ignore like an unknown type */
+    }
+}
+
+/* A packet from the peer that passed authentication: its address is now the peer's. */
+static void
+note_authentic_source(struct context *c, const struct link_addr *from, time_t now)
+{
+    char a[128];
+
+    if (!c->peer_known || (c->o->floating && !sockaddr_equal(&c->peer, from)))
+    {
+        if (c->peer_known)
+        {
+            msg(D_LOW, "Peer floated to %s", sockaddr_print(from, a, sizeof(a)));
+        }
+        c->peer = *from;
+        c->peer_known = true;
+    }
+    if (!c->peer_announced)
+    {
+        c->peer_announced = true;
+        msg(M_INFO, "Peer Connection Initiated with %s", sockaddr_print(&c->peer, a, sizeof(a)));
+        keepalive_on_remote_known(&c->ka, now);
+    }
+    keepalive_on_received(&c->ka, now);
+}
+
+static bool
+source_acceptable(struct context *c, const struct link_addr *from, time_t now)
+{
+    char a[128], b[128];
+
+    if (c->link.proto != LINK_UDP || !c->peer_known || c->o->floating
+        || sockaddr_equal(&c->peer, from))
+    {
+        return true;
+    }
+    c->stats.dropped_source++;
+    if (ratelimit_allow(&c->rl_drop, now))
+    {
+        msg(D_LINK_ERRORS,
+            "TCP/UDP: Incoming packet rejected from %s, expected peer address: %s (allow this "
+            "incoming source address/port by removing --remote or adding --float)",
+            sockaddr_print(from, a, sizeof(a)), sockaddr_print(&c->peer, b, sizeof(b)));
+    }
+    return false;
+}
+
+/* The crypto layer has logged the failure (rate-limited); count it here. */
+static void
+decrypt_failed(struct context *c, enum crypto_status st)
+{
+    switch (st)
+    {
+        case CRYPTO_ERR_REPLAY:
+        case CRYPTO_ERR_PACKET_ID:
+            c->stats.dropped_replay++;
+            break;
+
+        case CRYPTO_ERR_SHORT:
+            c->stats.dropped_short++;
+            break;
+
+        default:
+            c->stats.dropped_auth++;
+            break;
+    }
+}
+
+/* Decrypt one received packet into the scratch buffer and deliver it. */
+static void
+deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
+{
+    struct buffer *plain = &c->scratch;
+    uint8_t occ_type;
+    struct buffer body;
+    uint32_t pid = 0;
+
+    c->stats.link_read_bytes += buf_len(&p->buf);
+    if (!source_acceptable(c, &p->addr, now))
+    {
+        return;
+    }
+    buf_reset(plain, PLAIN_HEADROOM);
+    if (c->have_crypto)
+    {
+        enum crypto_status st = data_crypto_decrypt(&c->dc, &p->buf, plain, NULL, 0, wall, now, &pid);
+
+        if (st != CRYPTO_OK)
+        {
+            decrypt_failed(c, st);
+            return;
+        }
+    }
+    else if (!buf_write_bytes(plain, buf_ptr(&p->buf), buf_len(&p->buf)))
+    {
+        return;
+    }
+    c->stats.auth_read_bytes += buf_len(&p->buf);
+    note_authentic_source(c, &p->addr, now);
+
+    if (comp_decompress(&c->comp, plain) != COMP_OK)
+    {
+        c->stats.dropped_comp++;
+        drop_log(c, now, "bad compression framing");
+        return;
+    }
+    if (occ_is_ping(plain))
+    {
+        msg(D_PING, "RECEIVED PING PACKET");
+        return;
+    }
+    if (occ_parse(plain, &occ_type, &body))
+    {
+        handle_occ(c, occ_type, &body, now, wall);
+        return;
+    }
+    if (c->ps->tt.type == DEV_TYPE_NULL || buf_len(plain) == 0)
+    {
+        return;
+    }
+    if (c->mss_max)
+    {
+        mss_clamp(plain, c->mss_max, c->ps->tt.type == DEV_TYPE_TAP);
+    }
+    if (tun_write(&c->ps->tt, buf_ptr(plain), buf_len(plain)) < 0)
+    {
+        c->stats.dropped_tun_write++;
+        drop_log(c, now, strerror(errno));
+        return;
+    }
+    c->stats.tun_write_bytes += buf_len(plain);
+    keepalive_on_tunnel_bytes(&c->ka, (int64_t)buf_len(plain), now);
+}
+
+bool
+forward_link_to_tun(struct context *c, time_t now, time_t wall)
+{
+    int n;
+
+    for (int i = 0; i < BATCH_MAX; i++)
+    {
+        buf_reset(&c->from_link.pkts[i].buf, 0);
+    }
+    n = link_recv(&c->link, c->from_link.pkts, BATCH_MAX);
+    if (n < 0)
+    {
+        return false;
+    }
+    for (int i = 0; i < n; i++)
+    {
+        deliver(c, &c->from_link.pkts[i], now, wall);
+    }
+    /* replies generated while delivering (OCC) are flushed by their senders */
+    return true;
+}

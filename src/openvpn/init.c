@@ -1,0 +1,771 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * init.c -- see init.h.  The order of bring-up follows what 2.6 logs for a
+ * point-to-point tunnel: keys, tun device, ifconfig, --up, routes, socket,
+ * then privileges are dropped once and "Initialization Sequence Completed".
+ * Tear-down runs the same steps backwards; --persist-tun / --persist-key
+ * keep the device and the key across SIGUSR1 restarts.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env_set.h"
+#include "error.h"
+#include "forward.h"
+#include "init.h"
+#include "occ_string.h"
+#include "otime.h"
+#include "platform.h"
+#include "run_command.h"
+#include "sig.h"
+#include "sitnl.h"
+#include "sockaddr.h"
+#include "status.h"
+#include "strutil.h"
+
+#define OCC_INTERVAL 10 /* seconds between OCC requests (§6.5) */
+#define OCC_N_TRIES  12
+#define REAP_INTERVAL 5
+
+static enum link_proto
+link_proto_of(int proto)
+{
+    switch (proto)
+    {
+        case PROTO_TCP_SERVER:
+            return LINK_TCP_SERVER;
+
+        case PROTO_TCP_CLIENT:
+        case PROTO_TCP:
+            return LINK_TCP_CLIENT;
+
+        default:
+            return LINK_UDP;
+    }
+}
+
+/* ---- keys ---------------------------------------------------------- */
+
+static bool
+load_key(struct context *c)
+{
+    const struct options *o = c->o;
+
+    if (c->ps->key_loaded && o->persist_key)
+    {
+        return true;
+    }
+    if (o->shared_secret_inline)
+    {
+        if (!static_key_read_text(o->shared_secret_file, o->loc_of_secret.file,
+                                  o->loc_of_secret.line, &c->ps->key))
+        {
+            return false;
+        }
+    }
+    else if (!static_key_read_file(o->shared_secret_file, &c->ps->key))
+    {
+        return false;
+    }
+    c->ps->key_loaded = true;
+    return true;
+}
+
+static bool
+init_crypto(struct context *c)
+{
+    const struct options *o = c->o;
+    const struct key *send, *recv;
+    struct crypto_config cfg = {
+        .cipher = o->ciphername,
+        .auth = o->authname,
+        .long_packet_id = true,
+        .replay = o->replay,
+        .replay_window = o->replay_window,
+        .replay_time = o->replay_time,
+        .mute_replay_warnings = o->mute_replay_warnings,
+    };
+
+    if (!o->shared_secret_file)
+    {
+        msg(M_WARN, "******* WARNING *******: All encryption and authentication features disabled "
+                    "-- All data will be tunnelled as clear text and will not be protected "
+                    "against man-in-the-middle changes. PLEASE DO RECONSIDER THIS CONFIGURATION!");
+        c->have_crypto = false;
+        return true;
+    }
+    if (!load_key(c))
+    {
+        return false;
+    }
+    static_key_select(&c->ps->key, o->key_direction, &send, &recv);
+    if (!data_crypto_init(&c->dc, &cfg, send, recv, "Static Key Encryption"))
+    {
+        return false;
+    }
+    c->have_crypto = true;
+    return true;
+}
+
+/* The largest TCP MSS that keeps an encapsulated packet within --mssfix
+ * bytes (2.6 default 1492), from the data-channel overhead (§6.11). */
+static uint16_t
+compute_mss(const struct context *c)
+{
+    const struct options *o = c->o;
+    long outer = o->mssfix - (o->proto == PROTO_UDP ? 28 : 42);
+    size_t over = c->have_crypto ? data_crypto_max_overhead(&c->dc) : 0;
+    long inner;
+
+    if (o->mssfix <= 0 || tun_dev_type(o->dev, o->dev_type) == DEV_TYPE_NULL)
+    {
+        return 0;
+    }
+    inner = outer - (long)over - (long)comp_max_overhead((enum comp_alg)o->comp) - 40;
+    return inner > 536 ? (uint16_t)inner : 536;
+}
+
+/* ---- tun device, ifconfig, scripts, routes -------------------------- */
+
+static void
+fill_tun_config(const struct options *o, struct tun_config *tc)
+{
+    memset(tc, 0, sizeof(*tc));
+    tc->dev = o->dev;
+    tc->type = tun_dev_type(o->dev, o->dev_type);
+    tc->dev_node = o->dev_node;
+    tc->mtu = o->tun_mtu;
+    tc->txqueuelen = o->txqueuelen;
+}
+
+static void
+fill_ifconfig(const struct options *o, struct ifconfig_config *ic)
+{
+    memset(ic, 0, sizeof(*ic));
+    ic->local = o->ifconfig_local;
+    ic->remote_netmask = o->ifconfig_remote_netmask;
+    ic->subnet = o->topology == TOP_SUBNET;
+    ic->ipv6_local = o->ifconfig_ipv6_local;
+    ic->ipv6_remote = o->ifconfig_ipv6_remote;
+    ic->mtu = o->tun_mtu;
+    ic->txqueuelen = o->txqueuelen;
+}
+
+static bool
+open_tun(struct context *c)
+{
+    struct tun_config tc;
+    struct ifconfig_config ic;
+
+    if (c->ps->tun_open)
+    {
+        return true; /* --persist-tun across a restart */
+    }
+    fill_tun_config(c->o, &tc);
+    if (!tun_open(&c->ps->tt, &tc))
+    {
+        return false;
+    }
+    c->ps->tun_open = true;
+    if (tc.type == DEV_TYPE_NULL || c->o->ifconfig_noexec
+        || (!c->o->ifconfig_local && !c->o->ifconfig_ipv6_local))
+    {
+        return true;
+    }
+    fill_ifconfig(c->o, &ic);
+    if (!tun_ifconfig(&c->ps->tt, &ic))
+    {
+        return false;
+    }
+    c->ps->tun_configured = true;
+    return true;
+}
+
+static void
+script_env(struct context *c, struct env_set *es, const char *type, bool restart)
+{
+    const struct options *o = c->o;
+    enum dev_type dt = tun_dev_type(o->dev, o->dev_type);
+
+    for (int i = 0; i < o->n_setenv; i++)
+    {
+        env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
+    }
+    env_set_add(es, "script_type", type);
+    env_set_add(es, "script_context", restart ? "restart" : "init");
+    env_set_add(es, "dev", c->ps->tt.name);
+    env_set_add(es, "dev_type", dev_type_string(dt));
+    env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
+    env_set_addf(es, "verb", "%d", o->verb);
+    env_set_add(es, "daemon", o->daemon ? "1" : "0");
+    env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
+    env_set_addf(es, "daemon_pid", "%d", (int)getpid());
+    if (o->config_file)
+    {
+        env_set_add(es, "config", o->config_file);
+    }
+    if (o->ifconfig_local)
+    {
+        env_set_add(es, "ifconfig_local", o->ifconfig_local);
+        env_set_add(es, (dt == DEV_TYPE_TAP || o->topology == TOP_SUBNET) ? "ifconfig_netmask"
+                                                                          : "ifconfig_remote",
+                    o->ifconfig_remote_netmask);
+    }
+    if (o->ifconfig_ipv6_local)
+    {
+        char addr[64];
+        const char *slash = strchr(o->ifconfig_ipv6_local, '/');
+
+        snprintf(addr, sizeof(addr), "%.*s",
+                 (int)(slash ? (size_t)(slash - o->ifconfig_ipv6_local) : strlen(o->ifconfig_ipv6_local)),
+                 o->ifconfig_ipv6_local);
+        env_set_add(es, "ifconfig_ipv6_local", addr);
+        env_set_add(es, "ifconfig_ipv6_netbits", slash ? slash + 1 : "128");
+        if (o->ifconfig_ipv6_remote)
+        {
+            env_set_add(es, "ifconfig_ipv6_remote", o->ifconfig_ipv6_remote);
+        }
+    }
+    env_set_add(es, "proto_1", o->proto == PROTO_UDP ? "udp" : o->proto == PROTO_TCP_SERVER ? "tcp-server" : "tcp-client");
+    env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
+    if (o->n_remotes > 0)
+    {
+        env_set_add(es, "remote_1", o->remotes[c->remote_index].host);
+        env_set_add(es, "remote_port_1", o->remotes[c->remote_index].port ? o->remotes[c->remote_index].port
+                                                                          : o->remote_port);
+    }
+}
+
+static void
+run_hook(struct context *c, const char *cmd, const char *type, bool restart)
+{
+    const struct options *o = c->o;
+    struct env_set *es;
+    char mtu[16];
+    const char *args[8];
+    int status;
+
+    if (!cmd)
+    {
+        return;
+    }
+    es = env_set_new();
+    script_env(c, es, type, restart);
+    snprintf(mtu, sizeof(mtu), "%d", o->tun_mtu);
+    args[0] = c->ps->tt.name;
+    args[1] = mtu;
+    args[2] = "0"; /* link_mtu: 2.6 passes 0 */
+    args[3] = o->ifconfig_local ? o->ifconfig_local : "";
+    args[4] = o->ifconfig_remote_netmask ? o->ifconfig_remote_netmask : "";
+    args[5] = restart ? "restart" : "init";
+    args[6] = NULL;
+    if (!run_script(cmd, args, es, o->script_security, type, &status) && strcmp(type, "up") == 0
+        && o->script_security >= 2)
+    {
+        env_set_free(es);
+        msg(M_FATAL, "ERROR: --up script failed");
+    }
+    env_set_free(es);
+}
+
+static bool
+build_routes(struct context *c)
+{
+    const struct options *o = c->o;
+    struct route_env env;
+    char err[256];
+
+    memset(&env, 0, sizeof(env));
+    env.ifname = c->ps->tt.name;
+    env.default_metric = o->route_default_metric ? o->route_default_metric : -1;
+    if (o->route_default_gateway && inet_pton(AF_INET, o->route_default_gateway, &env.vpn_gateway) == 1)
+    {
+        env.have_vpn_gateway = true;
+    }
+    else if (o->ifconfig_remote_netmask && o->topology != TOP_SUBNET
+             && tun_dev_type(o->dev, o->dev_type) == DEV_TYPE_TUN
+             && inet_pton(AF_INET, o->ifconfig_remote_netmask, &env.vpn_gateway) == 1)
+    {
+        env.have_vpn_gateway = true;
+    }
+    env.have_net_gateway = sitnl_default_gw_v4(&env.net_gateway, (char[16]){ 0 });
+    if (o->ifconfig_ipv6_remote && inet_pton(AF_INET6, o->ifconfig_ipv6_remote, &env.vpn_gateway6) == 1)
+    {
+        env.have_vpn_gateway6 = true;
+    }
+    if (o->n_remotes > 0)
+    {
+        struct link_addr ra;
+
+        if (sockaddr_resolve(o->remotes[c->remote_index].host, "1194", AF_INET, SOCK_DGRAM, false, &ra)
+            && ra.ss.ss_family == AF_INET)
+        {
+            env.have_remote_host = true;
+            env.remote_host = ((struct sockaddr_in *)&ra.ss)->sin_addr;
+        }
+    }
+    for (int i = 0; i < o->n_routes; i++)
+    {
+        const struct route_opt *r = &o->routes[i];
+        struct route4 r4;
+
+        if (!route_parse_v4(r->network, r->netmask, r->gateway, r->metric, &env, &r4, err, sizeof(err)))
+        {
+            msg(M_WARN, "%s:%d: --route: %s", r->loc.file, r->loc.line, err);
+            return false;
+        }
+        route_list_add(&c->routes, &r4, NULL);
+    }
+    for (int i = 0; i < o->n_routes6; i++)
+    {
+        const struct route6_opt *r = &o->routes6[i];
+        struct route6 r6;
+
+        if (!route_parse_v6(r->prefix, r->gateway, r->metric, &env, &r6, err, sizeof(err)))
+        {
+            msg(M_WARN, "%s:%d: --route-ipv6: %s", r->loc.file, r->loc.line, err);
+            return false;
+        }
+        route_list_add(&c->routes, NULL, &r6);
+    }
+    return true;
+}
+
+/* ---- socket --------------------------------------------------------- */
+
+static bool
+open_link(struct context *c, bool *fatal)
+{
+    const struct options *o = c->o;
+    const struct remote_entry *re = o->n_remotes ? &o->remotes[c->remote_index] : NULL;
+    struct link_config lc = {
+        .proto = link_proto_of(re && re->proto >= 0 ? re->proto : o->proto),
+        .af = re && re->af != AF_UNSPEC ? re->af : o->proto_af,
+        .local_host = o->local_host,
+        .local_port = o->local_port,
+        .bind_local = o->bind_local,
+        .bind_ipv6_only = o->bind_ipv6_only,
+        .remote_host = re ? re->host : NULL,
+        .remote_port = re && re->port ? re->port : o->remote_port,
+        .connect_timeout = o->connect_timeout,
+        .sndbuf = o->sndbuf,
+        .rcvbuf = o->rcvbuf,
+        .mark = o->mark,
+        .max_packet = (size_t)(o->tun_mtu + 32) + 512,
+    };
+
+    *fatal = false;
+    if (!link_open(&c->link, &lc))
+    {
+        /* a busy port or a bad local address will not fix itself by retrying */
+        *fatal = errno == EADDRINUSE || errno == EADDRNOTAVAIL || errno == EACCES
+                 || lc.proto == LINK_TCP_SERVER || !lc.remote_host;
+        return false;
+    }
+    c->link_open = true;
+    if (c->link.remote_known)
+    {
+        c->peer = c->link.remote;
+        c->peer_known = true;
+    }
+    return true;
+}
+
+/* ---- one instance ----------------------------------------------------- */
+
+static void
+close_instance(struct context *c, bool exiting)
+{
+    const struct options *o = c->o;
+    bool keep_tun = o->persist_tun && !exiting;
+
+    if (c->link_open)
+    {
+        msg(D_CLOSE, "TCP/UDP: Closing socket");
+        link_close(&c->link);
+        c->link_open = false;
+    }
+    route_del_all(&c->routes, c->ps->tt.name);
+    route_list_free(&c->routes);
+    if (o->down_pre && !keep_tun)
+    {
+        run_hook(c, o->down_script, "down", false);
+    }
+    if (c->ps->tun_open && !keep_tun)
+    {
+        msg(D_CLOSE, "Closing TUN/TAP interface");
+        tun_close(&c->ps->tt);
+        c->ps->tun_open = false;
+        c->ps->tun_configured = false;
+        if (!o->down_pre)
+        {
+            run_hook(c, o->down_script, "down", false);
+        }
+    }
+    if (c->have_crypto)
+    {
+        data_crypto_free(&c->dc);
+        c->have_crypto = false;
+    }
+    if (!o->persist_key || exiting)
+    {
+        secure_memzero(&c->ps->key, sizeof(c->ps->key));
+        c->ps->key_loaded = false;
+    }
+    comp_free(&c->comp);
+    event_free(&c->es);
+    forward_free(c);
+}
+
+static bool
+drop_privileges_once(struct context *c)
+{
+    const struct options *o = c->o;
+    struct platform_ids ids;
+
+    if (c->ps->privileges_dropped)
+    {
+        return true;
+    }
+    c->ps->privileges_dropped = true;
+    if (!platform_lookup_ids(o->username, o->groupname, &ids))
+    {
+        return false;
+    }
+    if (o->chroot_dir && !platform_chroot(o->chroot_dir))
+    {
+        return false;
+    }
+    if ((ids.have_uid || ids.have_gid) && !platform_drop_privileges(&ids, o->persist_tun))
+    {
+        return false;
+    }
+    return true;
+}
+
+/* Set up everything but the event loop.  *fatal tells a retryable failure
+ * (peer unreachable) from one that must end the process. */
+static bool
+open_instance(struct context *c, bool *fatal)
+{
+    const struct options *o = c->o;
+    bool restart = c->ps->restarts > 0;
+    time_t now = otime_mono();
+
+    *fatal = true;
+    memset(&c->stats, 0, sizeof(c->stats));
+    ratelimit_init(&c->rl_drop, 10, 10);
+    if (!init_crypto(c) || !comp_init(&c->comp, (enum comp_alg)o->comp, o->allow_compression == 2))
+    {
+        return false;
+    }
+    if (!forward_init(c, (size_t)(o->tun_mtu + 64 + o->tun_mtu_extra)) || !event_init(&c->es))
+    {
+        return false;
+    }
+    c->mss_max = compute_mss(c);
+    bool was_open = c->ps->tun_open;
+    if (!open_tun(c))
+    {
+        return false;
+    }
+    if (!was_open || o->up_restart)
+    {
+        run_hook(c, o->up_script, "up", restart);
+    }
+    if (!o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL)
+    {
+        if (!build_routes(c) || !route_add_all(&c->routes, c->ps->tt.name))
+        {
+            return false;
+        }
+    }
+    if (!open_link(c, fatal))
+    {
+        return false;
+    }
+    if (!drop_privileges_once(c))
+    {
+        *fatal = true;
+        return false;
+    }
+    struct keepalive_config kc = {
+        .ping = o->ping_send_timeout,
+        .ping_rec_timeout = o->ping_rec_timeout,
+        .ping_rec_exit = o->ping_rec_timeout_action == PING_ACTION_EXIT,
+        .timer_remote = o->ping_timer_remote,
+        .inactive = o->inactivity_timeout,
+        .inactive_bytes = o->inactivity_minimum_bytes,
+        .session_timeout = o->session_timeout,
+    };
+    keepalive_init(&c->ka, &kc, now);
+    occ_string_build(o, false, c->occ_local, sizeof(c->occ_local));
+    occ_string_build(o, true, c->occ_remote, sizeof(c->occ_remote));
+    msg(D_SHOW_OCC, "Local Options String (VER=V4): '%s'", c->occ_local);
+    msg(D_SHOW_OCC, "Expected Remote Options String (VER=V4): '%s'", c->occ_remote);
+    c->occ_tries = 0;
+    c->occ_done = false;
+    c->occ_next = now + 1;
+    c->next_reap = now + REAP_INTERVAL;
+    c->next_status = now + (o->status_file_update_freq > 0 ? o->status_file_update_freq : 60);
+    c->peer_announced = false;
+    return true;
+}
+
+/* ---- the event loop -------------------------------------------------- */
+
+static void
+run_timers(struct context *c, time_t now, time_t wall)
+{
+    const struct options *o = c->o;
+
+    switch (keepalive_check(&c->ka, now))
+    {
+        case KA_SEND_PING:
+            forward_send_ping(c, now, wall);
+            keepalive_on_sent(&c->ka, now); /* even if the peer is unknown yet */
+            break;
+
+        case KA_PING_RESTART:
+            msg(M_INFO, "Inactivity timeout (--ping-restart), restarting");
+            sig_raise(SIGUSR1, "ping-restart");
+            break;
+
+        case KA_PING_EXIT:
+            msg(M_INFO, "Inactivity timeout (--ping-exit), exiting");
+            sig_raise(SIGTERM, "ping-exit");
+            break;
+
+        case KA_INACTIVE:
+            msg(M_INFO, "Inactivity timeout (--inactive), exiting");
+            sig_raise(SIGTERM, "inactive");
+            break;
+
+        case KA_SESSION_TIMEOUT:
+            msg(M_INFO, "Session timeout, exiting");
+            sig_raise(SIGTERM, "session-timeout");
+            break;
+
+        default:
+            break;
+    }
+    if (c->have_crypto && !c->occ_done && c->peer_known && now >= c->occ_next
+        && c->occ_tries < OCC_N_TRIES)
+    {
+        forward_send_occ(c, OCC_REQUEST, now, wall);
+        c->occ_tries++;
+        c->occ_next = now + OCC_INTERVAL;
+    }
+    if (c->have_crypto && c->dc.replay && now >= c->next_reap)
+    {
+        packet_id_reap(&c->dc.pid_rec, now); /* expire late-arrival slots (§6.6) */
+        c->next_reap = now + REAP_INTERVAL;
+    }
+    if (o->status_file && now >= c->next_status)
+    {
+        status_write_file(c, o->status_file);
+        c->next_status = now + (o->status_file_update_freq > 0 ? o->status_file_update_freq : 60);
+    }
+}
+
+static int
+next_timeout_ms(const struct context *c, time_t now)
+{
+    int s = keepalive_next_due(&c->ka, now);
+    int occ = (c->have_crypto && !c->occ_done && c->occ_tries < OCC_N_TRIES)
+                  ? (int)(c->occ_next > now ? c->occ_next - now : 0)
+                  : -1;
+
+    if (s < 0 || (occ >= 0 && occ < s))
+    {
+        s = occ;
+    }
+    if (s < 0 || s > REAP_INTERVAL)
+    {
+        s = REAP_INTERVAL;
+    }
+    return s * 1000 + 10;
+}
+
+/* Register what we want to hear about: the socket always (plus writability
+ * while TCP bytes are queued), the tun unless the TCP queue is backed up. */
+static void
+update_interest(struct context *c, bool *tun_enabled)
+{
+    bool backlog = link_tx_queued(&c->link) > 128 * 1024;
+    unsigned int link_ev = EVENT_READ | (link_tx_pending(&c->link) ? EVENT_WRITE : 0);
+
+    event_ctl(&c->es, c->link.fd, link_ev, &c->link);
+    if (c->ps->tt.fd >= 0 && backlog == *tun_enabled)
+    {
+        *tun_enabled = !backlog;
+        event_ctl(&c->es, c->ps->tt.fd, *tun_enabled ? EVENT_READ : 0, &c->ps->tt);
+    }
+}
+
+static int
+event_loop(struct context *c)
+{
+    struct event_ready ready[4];
+    bool tun_enabled = false;
+
+    update_interest(c, &tun_enabled);
+    for (;;)
+    {
+        time_t now = otime_mono();
+        int n = event_wait(&c->es, ready, 4, next_timeout_ms(c, now));
+        time_t wall = otime_wall();
+        int sig;
+
+        now = otime_mono();
+        for (int i = 0; i < n; i++)
+        {
+            if (ready[i].arg == &c->link)
+            {
+                if ((ready[i].events & EVENT_WRITE) && !link_flush(&c->link))
+                {
+                    sig_raise(SIGUSR1, "connection-reset");
+                }
+                if ((ready[i].events & EVENT_READ) && !forward_link_to_tun(c, now, wall))
+                {
+                    sig_raise(SIGUSR1, "connection-reset");
+                }
+            }
+            else if (ready[i].arg == &c->ps->tt)
+            {
+                forward_tun_to_link(c, now, wall);
+            }
+        }
+        run_timers(c, now, wall);
+        while ((sig = sig_take()) == SIGUSR2)
+        {
+            status_log(c);
+        }
+        if (sig)
+        {
+            return sig;
+        }
+        update_interest(c, &tun_enabled);
+    }
+}
+
+/* ---- the restart loop -------------------------------------------------- */
+
+static const char *
+sig_name(int sig)
+{
+    switch (sig)
+    {
+        case SIGTERM: return "SIGTERM";
+        case SIGINT: return "SIGINT";
+        case SIGHUP: return "SIGHUP";
+        case SIGUSR1: return "SIGUSR1";
+        case SIGUSR2: return "SIGUSR2";
+        default: return "SIGNAL";
+    }
+}
+
+static void
+log_signal(int sig, const char *reason, bool exiting)
+{
+    msg(M_INFO, "%s[%s,%s] received, process %s", sig_name(sig), reason && *reason ? "soft" : "hard",
+        reason ? reason : "", exiting ? "exiting" : "restarting");
+}
+
+static void
+send_exit_notify(struct context *c)
+{
+    if (c->o->explicit_exit_notify > 0 && c->link_open && c->link.proto == LINK_UDP && c->peer_known)
+    {
+        time_t now = otime_mono();
+
+        forward_send_occ(c, OCC_EXIT, now, otime_wall());
+        msg(D_CLOSE, "SIGTERM received, sending exit notification to peer");
+    }
+}
+
+int
+tunnel_run(struct options *o, int argc, char **argv)
+{
+    struct persist_state ps;
+    struct context c;
+    int pause = 0;
+
+    memset(&ps, 0, sizeof(ps));
+    ps.tt.fd = -1;
+    for (;;)
+    {
+        bool fatal = false;
+        int sig;
+
+        memset(&c, 0, sizeof(c));
+        c.o = o;
+        c.ps = &ps;
+        c.remote_index = o->n_remotes ? ps.restarts % o->n_remotes : 0;
+        if (!open_instance(&c, &fatal))
+        {
+            close_instance(&c, fatal);
+            if (fatal || sig_pending())
+            {
+                sig = sig_take();
+                if (sig && sig != SIGUSR1 && sig != SIGHUP)
+                {
+                    log_signal(sig, sig_reason(), true);
+                    return 0;
+                }
+                if (fatal)
+                {
+                    msg(M_INFO, "Exiting due to fatal error");
+                    return 1;
+                }
+            }
+            log_signal(SIGUSR1, "connection-reset", false);
+            ps.restarts++;
+            pause = pause ? (pause * 2 > o->connect_retry_max_delay ? o->connect_retry_max_delay
+                                                                   : pause * 2)
+                          : (o->connect_retry > 0 ? o->connect_retry : 1);
+            msg(D_RESTART, "Restart pause, %d second(s)", pause);
+            if (!sig_sleep(pause) && sig_pending() && (sig = sig_take()) != SIGUSR1 && sig != SIGHUP)
+            {
+                log_signal(sig, sig_reason(), true);
+                return 0;
+            }
+            continue;
+        }
+        pause = 0;
+        msg(M_INFO, "Initialization Sequence Completed");
+        sig = event_loop(&c);
+        if (sig == SIGTERM || sig == SIGINT)
+        {
+            send_exit_notify(&c);
+        }
+        close_instance(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);
+        log_signal(sig, sig_reason(), sig == SIGTERM || sig == SIGINT);
+        if (sig == SIGTERM || sig == SIGINT)
+        {
+            return 0;
+        }
+        ps.restarts++;
+        if (sig == SIGHUP)
+        {
+            options_free(o);
+            if (!options_parse_argv(o, argc, argv))
+            {
+                return 1;
+            }
+            error_set_verb(o->verb);
+            error_set_mute(o->mute);
+        }
+        else
+        {
+            msg(D_RESTART, "Restart pause, %d second(s)", o->connect_retry > 0 ? o->connect_retry : 1);
+            sig_sleep(o->connect_retry > 0 ? o->connect_retry : 1);
+        }
+    }
+}

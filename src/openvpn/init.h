@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * init.h -- one point-to-point tunnel instance: struct context and its
+ * bring-up and tear-down in 2.6's order (crypto, tun, ifconfig, --up,
+ * routes, socket; then privileges), and the restart loop around the
+ * event loop (SIGUSR1 soft restart, SIGHUP re-read, SIGTERM exit).
+ *
+ * struct context is defined here and used only in tiers 5-7 (STYLE.md).
+ */
+#ifndef OVPN_INIT_H
+#define OVPN_INIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "comp.h"
+#include "crypto.h"
+#include "event.h"
+#include "keepalive.h"
+#include "link.h"
+#include "options.h"
+#include "route.h"
+#include "static_key.h"
+#include "tun.h"
+
+#define BATCH_MAX 32
+
+/** Packet buffers of one direction, allocated once per instance. */
+struct pkt_batch
+{
+    struct link_pkt pkts[BATCH_MAX];
+    uint8_t *storage;
+    size_t slot_size;
+    int n;
+};
+
+/** Counters shown by SIGUSR2 and --status (2.6's names in comments). */
+struct tunnel_stats
+{
+    uint64_t tun_read_bytes;   /* TUN/TAP read bytes */
+    uint64_t tun_write_bytes;  /* TUN/TAP write bytes */
+    uint64_t link_read_bytes;  /* TCP/UDP read bytes */
+    uint64_t link_write_bytes; /* TCP/UDP write bytes */
+    uint64_t auth_read_bytes;  /* Auth read bytes */
+    uint64_t dropped_auth;     /* failed HMAC/decrypt */
+    uint64_t dropped_replay;
+    uint64_t dropped_short;
+    uint64_t dropped_source;   /* from an address that is not our peer */
+    uint64_t dropped_comp;
+    uint64_t dropped_tun_write;
+    uint64_t dropped_no_peer;
+};
+
+/** What survives a SIGUSR1 restart (with --persist-tun / --persist-key). */
+struct persist_state
+{
+    struct tuntap tt;
+    bool tun_open;
+    bool tun_configured;
+    struct key2 key;
+    bool key_loaded;
+    bool privileges_dropped;
+    int restarts;
+};
+
+struct context
+{
+    struct options *o;
+    struct persist_state *ps;
+
+    /* one instance */
+    struct data_crypto dc;
+    bool have_crypto;
+    struct comp_ctx comp;
+    struct link link;
+    bool link_open;
+    struct route_list routes;
+    struct event_set es;
+    struct keepalive ka;
+    struct tunnel_stats stats;
+
+    struct link_addr peer;     /* where data goes; learned or --remote */
+    bool peer_known;
+    bool peer_announced;       /* "Peer Connection Initiated" logged */
+    int remote_index;          /* which --remote this instance uses */
+
+    struct pkt_batch from_tun;  /* plaintext read from the tun */
+    struct pkt_batch to_link;   /* ciphertext for the socket */
+    struct pkt_batch from_link; /* ciphertext read from the socket */
+    struct buffer scratch;      /* one plaintext buffer for decrypt/OCC */
+    uint8_t *scratch_storage;
+
+    /* OCC: options consistency check, static-key mode */
+    char occ_local[512];
+    char occ_remote[512];
+    int occ_tries;
+    time_t occ_next;
+    bool occ_done;
+
+    uint16_t mss_max;          /* 0 = no --mssfix clamping */
+    int restart_pause;         /* seconds before a SIGUSR1 restart */
+    struct ratelimit rl_drop;
+    time_t next_reap;
+    time_t next_status;
+};
+
+/** Run tunnel instances until the process should exit; returns the exit status. */
+int tunnel_run(struct options *o, int argc, char **argv);
+
+#endif /* OVPN_INIT_H */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * options_table.h -- the keyword table's row type and the handlers each
+ * options_<area>.c file exports to it.  Internal to the options area: only
+ * options*.c include this.
+ *
+ * Tier 4.  Must not include tier 5+ headers.
+ */
+#ifndef OVPN_OPTIONS_TABLE_H
+#define OVPN_OPTIONS_TABLE_H
+
+#include <stdbool.h>
+
+#include "options.h"
+#include "options_parse.h"
+
+/**
+ * A directive handler.  @p args are the arguments (keyword excluded),
+ * @p nargs how many; the table has already checked the count.  Handlers
+ * log through opt_error() and return false on a bad value.
+ */
+typedef bool opt_handler(struct options *o, const struct opt_loc *loc, const char *kw,
+                         char **args, int nargs);
+
+struct opt_def
+{
+    const char *name;
+    int min_args;
+    int max_args;
+    unsigned int where; /**< OPT_W_* contexts in which the option is legal */
+    opt_handler *handler;
+};
+
+/** Find @p name in the table (bisection); NULL if unknown. */
+const struct opt_def *opt_lookup(const char *name);
+
+/** Number of rows, and row @p i (for the sortedness test and --help). */
+size_t opt_table_size(void);
+const struct opt_def *opt_table_row(size_t i);
+
+/* Shared helpers (options.c). */
+void opt_set_str(char **dst, const char *src);
+bool opt_yes_no(const struct opt_loc *loc, const char *kw, const char *arg, bool *out);
+
+/* options_log.c */
+opt_handler opt_h_config, opt_h_verb, opt_h_mute, opt_h_log, opt_h_log_append, opt_h_syslog,
+    opt_h_daemon, opt_h_writepid, opt_h_cd, opt_h_suppress_timestamps,
+    opt_h_machine_readable_output, opt_h_status, opt_h_status_version, opt_h_help,
+    opt_h_version, opt_h_ignore_unknown_option, opt_h_not_yet, opt_h_noop, opt_h_nice,
+    opt_h_mode;
+
+/* options_crypto.c */
+opt_handler opt_h_secret, opt_h_key_direction, opt_h_cipher, opt_h_auth, opt_h_no_replay,
+    opt_h_replay_window, opt_h_mute_replay_warnings, opt_h_providers, opt_h_data_ciphers,
+    opt_h_data_ciphers_fallback, opt_h_genkey, opt_h_test_crypto, opt_h_show_ciphers,
+    opt_h_show_digests, opt_h_show_tls, opt_h_show_engines, opt_h_tls_server, opt_h_tls_client,
+    opt_h_comp_lzo, opt_h_compress, opt_h_allow_compression;
+
+/* options_conn.c */
+opt_handler opt_h_ping, opt_h_ping_restart, opt_h_ping_exit, opt_h_ping_timer_rem,
+    opt_h_keepalive, opt_h_inactive, opt_h_session_timeout, opt_h_float, opt_h_proto,
+    opt_h_local, opt_h_port, opt_h_lport, opt_h_rport, opt_h_remote, opt_h_remote_random,
+    opt_h_nobind, opt_h_bind, opt_h_connect_retry, opt_h_connect_retry_max,
+    opt_h_connect_timeout, opt_h_resolv_retry, opt_h_sndbuf, opt_h_rcvbuf, opt_h_mark,
+    opt_h_explicit_exit_notify, opt_h_fast_io, opt_h_tcp_nodelay;
+
+/* options_dev.c */
+opt_handler opt_h_dev, opt_h_dev_type, opt_h_dev_node, opt_h_tun_mtu, opt_h_tun_mtu_extra,
+    opt_h_link_mtu, opt_h_txqueuelen, opt_h_topology, opt_h_ifconfig, opt_h_ifconfig_ipv6,
+    opt_h_ifconfig_noexec, opt_h_ifconfig_nowarn, opt_h_route, opt_h_route_ipv6,
+    opt_h_route_gateway, opt_h_route_ipv6_gateway, opt_h_route_metric, opt_h_route_delay,
+    opt_h_route_noexec, opt_h_mktun, opt_h_rmtun, opt_h_persist_tun, opt_h_persist_key,
+    opt_h_persist_local_ip, opt_h_persist_remote_ip, opt_h_mssfix, opt_h_fragment;
+
+/* options_script.c */
+opt_handler opt_h_up, opt_h_down, opt_h_up_restart, opt_h_down_pre, opt_h_up_delay,
+    opt_h_script_security, opt_h_user, opt_h_group, opt_h_chroot, opt_h_mlock, opt_h_setenv,
+    opt_h_setenv_safe;
+
+/* options_post.c */
+/** Fill unset values, expand helpers (--keepalive), run cross-option checks. */
+bool options_postprocess(struct options *o);
+
+#endif /* OVPN_OPTIONS_TABLE_H */

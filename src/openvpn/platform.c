@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * platform.c -- process set-up: daemonize, pid file, --cd, --chroot,
+ * --user/--group, CAP_NET_ADMIN retention (libcap-ng), --mlock.
+ *
+ * Tier 3o.  The only file that includes <cap-ng.h>.  Without libcap-ng
+ * (HAVE_LIBCAPNG unset) the same API drops privileges without retaining
+ * any capability; the difference is confined to retain_net_admin_*().
+ */
+#include "config.h"
+
+#include "platform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBCAPNG
+#include <cap-ng.h>
+#include <sys/prctl.h>
+#endif
+
+#include "error.h"
+#include "strutil.h"
+
+bool
+platform_daemonize(bool keep_stderr)
+{
+    pid_t pid = fork();
+    int fd;
+
+    if (pid < 0)
+    {
+        msg(M_INFO | M_NONFATAL, "daemon() failed: %s (errno=%d)", strerror(errno), errno);
+        return false;
+    }
+    if (pid > 0)
+    {
+        _exit(0); /* the parent's job is done: the shell gets its prompt back */
+    }
+    if (setsid() < 0)
+    {
+        msg(M_INFO | M_NONFATAL, "daemon(): setsid failed: %s (errno=%d)", strerror(errno),
+            errno);
+        return false;
+    }
+    if (chdir("/") < 0)
+    {
+        /* Not fatal: daemon(3) ignores it too. */
+    }
+    fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+    {
+        msg(M_INFO | M_NONFATAL, "daemon(): cannot open /dev/null: %s (errno=%d)",
+            strerror(errno), errno);
+        return false;
+    }
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    if (!keep_stderr)
+    {
+        dup2(fd, STDERR_FILENO);
+    }
+    if (fd > STDERR_FILENO)
+    {
+        close(fd);
+    }
+    return true;
+}
+
+bool
+platform_write_pid(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f)
+    {
+        msg(M_INFO | M_NONFATAL, "Open error on pid file %s: %s (errno=%d)", path,
+            strerror(errno), errno);
+        return false;
+    }
+    fprintf(f, "%u\n", (unsigned int)getpid());
+    if (fclose(f) != 0)
+    {
+        msg(M_INFO | M_NONFATAL, "Close error on pid file %s: %s (errno=%d)", path,
+            strerror(errno), errno);
+        return false;
+    }
+    return true;
+}
+
+bool
+platform_chdir(const char *dir)
+{
+    if (chdir(dir) == 0)
+    {
+        return true;
+    }
+    msg(M_INFO | M_NONFATAL, "cd to '%s' failed: %s (errno=%d)", dir, strerror(errno), errno);
+    return false;
+}
+
+bool
+platform_lookup_ids(const char *user, const char *group, struct platform_ids *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (user)
+    {
+        const struct passwd *pw = getpwnam(user);
+
+        if (!pw)
+        {
+            msg(M_INFO | M_NONFATAL, "failed to find UID for user %s", user);
+            return false;
+        }
+        out->uid = pw->pw_uid;
+        out->have_uid = true;
+        strbcpy(out->user, user, sizeof(out->user));
+    }
+    if (group)
+    {
+        const struct group *gr = getgrnam(group);
+
+        if (!gr)
+        {
+            msg(M_INFO | M_NONFATAL, "failed to find GID for group %s", group);
+            return false;
+        }
+        out->gid = gr->gr_gid;
+        out->have_gid = true;
+        strbcpy(out->group, group, sizeof(out->group));
+    }
+    return true;
+}
+
+bool
+platform_chroot(const char *dir)
+{
+    if (chroot(dir) < 0)
+    {
+        msg(M_INFO | M_NONFATAL, "chroot to '%s' failed: %s (errno=%d)", dir, strerror(errno),
+            errno);
+        return false;
+    }
+    if (chdir("/") < 0)
+    {
+        msg(M_INFO | M_NONFATAL, "cd to '/' failed: %s (errno=%d)", strerror(errno), errno);
+        return false;
+    }
+    msg(M_INFO, "chroot to '%s' and cd to '/' succeeded", dir);
+    return true;
+}
+
+#ifdef HAVE_LIBCAPNG
+/*
+ * Keep CAP_NET_ADMIN across setuid(): ask the kernel to keep the permitted
+ * set (PR_SET_KEEPCAPS), then after the uid change raise the one
+ * capability we want in the effective set and drop the rest.
+ */
+static bool
+retain_net_admin_before(void)
+{
+    if (capng_get_caps_process() != 0
+        || capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) != 1)
+    {
+        msg(M_INFO, "NOTE: previous privileges do not include CAP_NET_ADMIN; not retaining it");
+        return false;
+    }
+    if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
+    {
+        msg(M_INFO | M_NONFATAL, "WARNING: cannot keep capabilities: %s (errno=%d)",
+            strerror(errno), errno);
+        return false;
+    }
+    return true;
+}
+
+static void
+retain_net_admin_after(void)
+{
+    capng_clear(CAPNG_SELECT_BOTH);
+    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN);
+    if (capng_apply(CAPNG_SELECT_BOTH) != 0)
+    {
+        msg(M_INFO | M_NONFATAL, "WARNING: failed to retain CAP_NET_ADMIN");
+        return;
+    }
+    prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
+    msg(M_INFO, "Capabilities retained: CAP_NET_ADMIN");
+}
+#else
+static bool
+retain_net_admin_before(void)
+{
+    return false;
+}
+
+static void
+retain_net_admin_after(void)
+{
+}
+#endif
+
+bool
+platform_drop_privileges(const struct platform_ids *ids, bool keep_net_admin)
+{
+    bool keep = false;
+
+    if (!ids->have_uid && !ids->have_gid)
+    {
+        return true;
+    }
+    if (ids->have_uid && keep_net_admin)
+    {
+        keep = retain_net_admin_before();
+    }
+    /* Group first: after setuid() we could no longer change it. */
+    if (ids->have_gid)
+    {
+        if (setgroups(1, &ids->gid) < 0 || setgid(ids->gid) < 0)
+        {
+            msg(M_INFO | M_NONFATAL, "setgid failed: %s (errno=%d)", strerror(errno), errno);
+            return false;
+        }
+    }
+    if (ids->have_uid)
+    {
+        if (setuid(ids->uid) < 0)
+        {
+            msg(M_INFO | M_NONFATAL, "setuid failed: %s (errno=%d)", strerror(errno), errno);
+            return false;
+        }
+        msg(M_INFO, "UID set to %s", ids->user);
+    }
+    /* 2.6 logs the uid line before the gid line; keep its order for log readers. */
+    if (ids->have_gid)
+    {
+        msg(M_INFO, "GID set to %s", ids->group);
+    }
+    if (keep)
+    {
+        retain_net_admin_after();
+    }
+    return true;
+}
+
+bool
+platform_mlockall(void)
+{
+    if (mlockall(MCL_CURRENT | MCL_FUTURE) == 0)
+    {
+        return true;
+    }
+    msg(M_WARN, "WARNING: mlockall call failed: %s (errno=%d)", strerror(errno), errno);
+    return false;
+}

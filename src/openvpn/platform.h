@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * platform.h -- process set-up: daemonize, pid file, --cd, --chroot,
+ * --user/--group, CAP_NET_ADMIN retention, --mlock.
+ *
+ * Tier 3o.  platform.c is the only file that includes <cap-ng.h> (when
+ * configured with libcap-ng); without it the same API drops privileges
+ * without retaining any capability.
+ */
+#ifndef OVPN_PLATFORM_H
+#define OVPN_PLATFORM_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/** fork, setsid, stdio to /dev/null (stderr kept if @p keep_stderr), like daemon(3). */
+bool platform_daemonize(bool keep_stderr);
+
+/** Write our pid to @p path ("%d\n"); logs and returns false on failure. */
+bool platform_write_pid(const char *path);
+
+/** --cd: chdir, logging 2.6's error on failure. */
+bool platform_chdir(const char *dir);
+
+struct platform_ids
+{
+    bool have_uid, have_gid;
+    uid_t uid;
+    gid_t gid;
+    char user[64], group[64];
+};
+
+/**
+ * Look up --user / --group (either may be NULL) at start-up, before any
+ * chroot makes /etc/passwd unreachable.  Logs "failed to find UID for
+ * user NAME" / "failed to find GID for group NAME".
+ */
+bool platform_lookup_ids(const char *user, const char *group, struct platform_ids *out);
+
+/** chroot to @p dir and cd to "/"; logs success or failure like 2.6. */
+bool platform_chroot(const char *dir);
+
+/**
+ * Drop to the ids looked up earlier: setgroups/setgid/setuid, logging
+ * "GID set to GROUP" and "UID set to USER".  With libcap-ng and
+ * @p keep_net_admin, CAP_NET_ADMIN stays permitted and effective after
+ * the uid change so routes and DCO peers can still be managed.
+ */
+bool platform_drop_privileges(const struct platform_ids *ids, bool keep_net_admin);
+
+/** --mlock: lock all current and future pages. */
+bool platform_mlockall(void);
+
+#endif /* OVPN_PLATFORM_H */

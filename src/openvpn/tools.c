@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* tools.c -- see tools.h. */
+#include <string.h>
+
+#include "crypto_backend.h"
+#include "crypto_selftest.h"
+#include "error.h"
+#include "static_key.h"
+#include "tools.h"
+#include "tun.h"
+
+static int
+genkey(const struct options *o)
+{
+    struct key2 k;
+    bool ok;
+
+    if (o->genkey != GENKEY_SECRET)
+    {
+        msg(M_WARN, "--genkey: only 'secret', 'tls-auth' and 'tls-crypt' keys are supported by "
+                    "this build yet");
+        return 1;
+    }
+    if (!static_key_generate(&k))
+    {
+        return 1;
+    }
+    ok = static_key_write_file(o->genkey_file, &k);
+    secure_memzero(&k, sizeof(k));
+    return ok ? 0 : 1;
+}
+
+static int
+test_crypto(const struct options *o)
+{
+    struct key2 k;
+    struct crypto_config cfg = {
+        .cipher = o->ciphername,
+        .auth = o->authname,
+        .long_packet_id = true,
+        .replay = o->replay,
+        .replay_window = o->replay_window,
+        .replay_time = o->replay_time,
+    };
+    bool ok;
+
+    if (!o->shared_secret_file)
+    {
+        msg(M_WARN, "--test-crypto requires --secret");
+        return 1;
+    }
+    ok = o->shared_secret_inline
+             ? static_key_read_text(o->shared_secret_file, o->loc_of_secret.file,
+                                    o->loc_of_secret.line, &k)
+             : static_key_read_file(o->shared_secret_file, &k);
+    if (!ok)
+    {
+        return 1;
+    }
+    ok = crypto_selftest(&k, o->key_direction, &cfg);
+    secure_memzero(&k, sizeof(k));
+    return ok ? 0 : 1;
+}
+
+static int
+persist(const struct options *o, bool on)
+{
+    struct tun_config tc;
+
+    memset(&tc, 0, sizeof(tc));
+    tc.dev = o->dev;
+    tc.type = tun_dev_type(o->dev, o->dev_type);
+    tc.dev_node = o->dev_node;
+    tc.mtu = o->tun_mtu;
+    return tun_set_persist(&tc, on, o->username, o->groupname) ? 0 : 1;
+}
+
+bool
+tools_run(const struct options *o, int *status)
+{
+    if (o->genkey != GENKEY_NONE)
+    {
+        *status = genkey(o);
+    }
+    else if (o->show_ciphers)
+    {
+        crypto_print_ciphers();
+        *status = 0;
+    }
+    else if (o->show_digests)
+    {
+        crypto_print_digests();
+        *status = 0;
+    }
+    else if (o->test_crypto)
+    {
+        *status = test_crypto(o);
+    }
+    else if (o->mktun || o->rmtun)
+    {
+        *status = persist(o, o->mktun);
+    }
+    else
+    {
+        return false;
+    }
+    return true;
+}
