@@ -40,7 +40,7 @@ NL_PYTHON=${PYTHON:-python3}
 
 nl_log()
 {
-    printf '%s: %s\n' "${NL_NAME:-test}" "$*"
+    printf '%s: %s\n' "${NL_NAME:-${0##*/}}" "$*"
 }
 
 nl_skip()
@@ -96,7 +96,8 @@ nl_kill()
         nl_log "pid $pid ignored SIG$sig for 5 s, sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null
     fi
-    wait "$pid" 2>/dev/null
+    # braces: bash reports "Killed" on its own stderr, not wait's
+    { wait "$pid"; } 2>/dev/null
     rc=$?
     nl_forget "$pid"
     return $rc

@@ -207,7 +207,10 @@ data_crypto_init(struct data_crypto *dc,
     dc->long_packet_id = cfg->long_packet_id;
     dc->replay = cfg->replay;
     dc->mute_replay_warnings = cfg->mute_replay_warnings;
-    ratelimit_init(&dc->err_rl, ERR_RL_WINDOW, ERR_RL_BURST);
+    for (size_t i = 0; i < ARRAY_SIZE(dc->err_rl); i++)
+    {
+        ratelimit_init(&dc->err_rl[i], ERR_RL_WINDOW, ERR_RL_BURST);
+    }
     if (!check_cipher(dc, cfg->cipher) || !check_auth(dc, cfg->auth ? cfg->auth : "none"))
     {
         return false;
@@ -528,7 +531,9 @@ decrypt_hmac(struct data_crypto *dc,
     uint8_t mac[CRYPTO_MAX_DIGEST_LEN];
     size_t h = dc->hmac_len;
 
-    if (len < h || !body_shape_ok(dc, len - h, out))
+    /* Like 2.6: authenticate whatever follows the HMAC first, and judge the
+     * shape of the body only once it is known to come from the peer. */
+    if (len < h)
     {
         return CRYPTO_ERR_SHORT;
     }
@@ -540,6 +545,10 @@ decrypt_hmac(struct data_crypto *dc,
             return CRYPTO_ERR_AUTH;
         }
     }
+    if (!body_shape_ok(dc, len - h, out))
+    {
+        return CRYPTO_ERR_SHORT;
+    }
     return decrypt_body(dc, p + h, len - h, out, id, time);
 }
 
@@ -550,7 +559,7 @@ log_failure(struct data_crypto *dc,
             uint32_t time,
             time_t now_mono)
 {
-    if (!ratelimit_allow(&dc->err_rl, now_mono))
+    if ((size_t)st >= ARRAY_SIZE(dc->err_rl) || !ratelimit_allow(&dc->err_rl[st], now_mono))
     {
         return;
     }

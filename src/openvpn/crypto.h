@@ -68,7 +68,9 @@ struct data_crypto
     struct data_crypto_dir enc, dec;
     struct packet_id_send pid_send;
     struct packet_id_rec pid_rec;
-    struct ratelimit err_rl; /**< decrypt errors are peer-triggered */
+    /** decrypt errors are peer-triggered: one limiter per kind, so a flood
+     *  of one kind cannot hide another from the log */
+    struct ratelimit err_rl[CRYPTO_ERR_PACKET_ID + 1];
     /* statistics the caller may read */
     uint64_t n_encrypted, n_decrypted;
     uint64_t n_auth_fail, n_replay, n_short;

@@ -386,21 +386,31 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
 bool
 forward_link_to_tun(struct context *c, time_t now, time_t wall)
 {
-    int n;
+    /* TCP may hold more complete frames than one batch takes, and epoll
+     * will not report them again: drain them (a bounded number of rounds,
+     * so the tun side gets its turn). */
+    for (int round = 0; round < 8; round++)
+    {
+        int n;
 
-    for (int i = 0; i < BATCH_MAX; i++)
-    {
-        buf_reset(&c->from_link.pkts[i].buf, 0);
+        for (int i = 0; i < BATCH_MAX; i++)
+        {
+            buf_reset(&c->from_link.pkts[i].buf, 0);
+        }
+        n = link_recv(&c->link, c->from_link.pkts, BATCH_MAX);
+        if (n < 0)
+        {
+            return false;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            deliver(c, &c->from_link.pkts[i], now, wall);
+        }
+        /* replies generated while delivering (OCC) are flushed by their senders */
+        if (n < BATCH_MAX || !link_rx_pending(&c->link))
+        {
+            break;
+        }
     }
-    n = link_recv(&c->link, c->from_link.pkts, BATCH_MAX);
-    if (n < 0)
-    {
-        return false;
-    }
-    for (int i = 0; i < n; i++)
-    {
-        deliver(c, &c->from_link.pkts[i], now, wall);
-    }
-    /* replies generated while delivering (OCC) are flushed by their senders */
     return true;
 }

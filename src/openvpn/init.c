@@ -104,6 +104,25 @@ init_crypto(struct context *c)
     {
         return false;
     }
+    if (c->ps->key.n < 2 && o->key_direction != KEY_DIR_UNSET)
+    {
+        msg(M_WARN, "%s:%d: --secret: the key file holds one key; a key direction needs two",
+            o->loc_of_secret.file ? o->loc_of_secret.file : "[CMD-LINE]", o->loc_of_secret.line);
+        return false;
+    }
+    if (streq(o->ciphername, "none"))
+    {
+        msg(M_WARN, "******* WARNING *******: '--cipher none' was specified. This means NO "
+                    "encryption will be performed and tunnelled data WILL be transmitted in clear "
+                    "text over the network! PLEASE DO RECONSIDER THIS SETTING!");
+    }
+    if (streq(o->authname, "none"))
+    {
+        msg(M_WARN, "******* WARNING *******: '--auth none' was specified. This means no "
+                    "authentication will be performed on received packets, meaning you CANNOT "
+                    "trust that the data received by the remote side have NOT been manipulated. "
+                    "PLEASE DO RECONSIDER THIS SETTING!");
+    }
     static_key_select(&c->ps->key, o->key_direction, &send, &recv);
     if (!data_crypto_init(&c->dc, &cfg, send, recv, "Static Key Encryption"))
     {
@@ -154,7 +173,8 @@ fill_ifconfig(const struct options *o, struct ifconfig_config *ic)
     ic->ipv6_local = o->ifconfig_ipv6_local;
     ic->ipv6_remote = o->ifconfig_ipv6_remote;
     ic->mtu = o->tun_mtu;
-    ic->txqueuelen = o->txqueuelen;
+    ic->txqueuelen = 0; /* tun_open() applies --txqueuelen */
+    ic->nowarn = o->ifconfig_nowarn;
 }
 
 static bool
@@ -162,12 +182,21 @@ open_tun(struct context *c)
 {
     struct tun_config tc;
     struct ifconfig_config ic;
+    char err[256];
 
     if (c->ps->tun_open)
     {
+        msg(M_INFO, "Preserving previous TUN/TAP instance: %s", c->ps->tt.name);
         return true; /* --persist-tun across a restart */
     }
     fill_tun_config(c->o, &tc);
+    fill_ifconfig(c->o, &ic);
+    if ((c->o->ifconfig_local || c->o->ifconfig_ipv6_local)
+        && !ifconfig_validate(tc.type, &ic, err, sizeof(err)))
+    {
+        msg(M_WARN, "%s", err);
+        return false;
+    }
     if (!tun_open(&c->ps->tt, &tc))
     {
         return false;
@@ -178,7 +207,6 @@ open_tun(struct context *c)
     {
         return true;
     }
-    fill_ifconfig(c->o, &ic);
     if (!tun_ifconfig(&c->ps->tt, &ic))
     {
         return false;
@@ -317,8 +345,8 @@ build_routes(struct context *c)
 
         if (!route_parse_v4(r->network, r->netmask, r->gateway, r->metric, &env, &r4, err, sizeof(err)))
         {
-            msg(M_WARN, "%s:%d: --route: %s", r->loc.file, r->loc.line, err);
-            return false;
+            route_log_parse_error(r->network, err); /* 2.6 skips the route and carries on */
+            continue;
         }
         route_list_add(&c->routes, &r4, NULL);
     }
@@ -329,8 +357,8 @@ build_routes(struct context *c)
 
         if (!route_parse_v6(r->prefix, r->gateway, r->metric, &env, &r6, err, sizeof(err)))
         {
-            msg(M_WARN, "%s:%d: --route-ipv6: %s", r->loc.file, r->loc.line, err);
-            return false;
+            route_log_parse_error(r->prefix, err);
+            continue;
         }
         route_list_add(&c->routes, NULL, &r6);
     }
@@ -364,8 +392,7 @@ open_link(struct context *c, bool *fatal)
     if (!link_open(&c->link, &lc))
     {
         /* a busy port or a bad local address will not fix itself by retrying */
-        *fatal = errno == EADDRINUSE || errno == EADDRNOTAVAIL || errno == EACCES
-                 || lc.proto == LINK_TCP_SERVER || !lc.remote_host;
+        *fatal = c->link.fail == LINK_FAIL_FATAL;
         return false;
     }
     c->link_open = true;
@@ -619,11 +646,17 @@ event_loop(struct context *c)
     for (;;)
     {
         time_t now = otime_mono();
-        int n = event_wait(&c->es, ready, 4, next_timeout_ms(c, now));
+        /* frames already buffered from a TCP stream raise no epoll event */
+        bool backlog = link_rx_pending(&c->link);
+        int n = event_wait(&c->es, ready, 4, backlog ? 0 : next_timeout_ms(c, now));
         time_t wall = otime_wall();
         int sig;
 
         now = otime_mono();
+        if (backlog && !forward_link_to_tun(c, now, wall))
+        {
+            sig_raise(SIGUSR1, "connection-reset");
+        }
         for (int i = 0; i < n; i++)
         {
             if (ready[i].arg == &c->link)
@@ -725,7 +758,7 @@ tunnel_run(struct options *o, int argc, char **argv)
                     return 1;
                 }
             }
-            log_signal(SIGUSR1, "connection-reset", false);
+            log_signal(SIGUSR1, "connection-failed", false);
             ps.restarts++;
             pause = pause ? (pause * 2 > o->connect_retry_max_delay ? o->connect_retry_max_delay
                                                                    : pause * 2)

@@ -42,9 +42,12 @@ link_proto_name(enum link_proto proto, sa_family_t af)
 
     switch (proto)
     {
-        case LINK_UDP: return v6 ? "UDPv6" : "UDPv4";
-        case LINK_TCP_SERVER: return v6 ? "TCPv6_SERVER" : "TCPv4_SERVER";
-        case LINK_TCP_CLIENT: return v6 ? "TCPv6_CLIENT" : "TCPv4_CLIENT";
+        case LINK_UDP:
+            return v6 ? "UDPv6" : "UDPv4";
+        case LINK_TCP_SERVER:
+            return v6 ? "TCPv6_SERVER" : "TCPv4_SERVER";
+        case LINK_TCP_CLIENT:
+            return v6 ? "TCPv6_CLIENT" : "TCPv4_CLIENT";
     }
     return "UNDEF";
 }
@@ -90,8 +93,8 @@ wait_fd(int fd, short events, int timeout_ms)
             {
                 return 0;
             }
-            ts.tv_sec = (time_t)(left / 1000);
-            ts.tv_nsec = (long)(left % 1000) * 1000000L;
+            ts.tv_sec = (time_t) (left / 1000);
+            ts.tv_nsec = (long) (left % 1000) * 1000000L;
             tsp = &ts;
         }
         n = ppoll(&pfd, 1, tsp, sig_wait_mask());
@@ -142,8 +145,11 @@ make_socket(const struct link_config *cfg, sa_family_t af)
 
     if (fd < 0)
     {
-        msg(M_INFO | M_NONFATAL, "Cannot create %s socket: %s (errno=%d)",
-            link_proto_name(cfg->proto, af), strerror(errno), errno);
+        msg(M_INFO | M_NONFATAL,
+            "Cannot create %s socket: %s (errno=%d)",
+            link_proto_name(cfg->proto, af),
+            strerror(errno),
+            errno);
         return -1;
     }
     if (cfg->proto == LINK_TCP_SERVER)
@@ -211,12 +217,15 @@ bind_local(struct link *l, int fd)
 {
     char a[SOCKADDR_PRINT_MAX];
 
-    if (bind(fd, (const struct sockaddr *)&l->local.ss, l->local.len) == 0)
+    if (bind(fd, (const struct sockaddr *) &l->local.ss, l->local.len) == 0)
     {
         return true;
     }
-    msg(D_LINK_ERRORS, "TCP/UDP: Socket bind failed on local address %s: %s (errno=%d)",
-        sockaddr_print(&l->local, a, sizeof(a)), strerror(errno), errno);
+    msg(D_LINK_ERRORS,
+        "TCP/UDP: Socket bind failed on local address %s: %s (errno=%d)",
+        sockaddr_print(&l->local, a, sizeof(a)),
+        strerror(errno),
+        errno);
     return false;
 }
 
@@ -266,7 +275,7 @@ tcp_connect(struct link *l, const struct link_config *cfg)
 
     sockaddr_print(&l->remote, a, sizeof(a));
     msg(M_INFO, "Attempting to establish TCP connection with %s", a);
-    if (connect(l->fd, (const struct sockaddr *)&l->remote.ss, l->remote.len) < 0)
+    if (connect(l->fd, (const struct sockaddr *) &l->remote.ss, l->remote.len) < 0)
     {
         err = errno;
         if (err == EINPROGRESS)
@@ -305,7 +314,8 @@ tcp_accept_one(struct link *l, const struct link_config *cfg)
         msg(D_LINK_ERRORS, "TCP: listen() failed: %s (errno=%d)", strerror(errno), errno);
         return false;
     }
-    msg(M_INFO, "Listening for incoming TCP connection on %s",
+    msg(M_INFO,
+        "Listening for incoming TCP connection on %s",
         sockaddr_print(&l->local, a, sizeof(a)));
     for (;;)
     {
@@ -317,15 +327,16 @@ tcp_accept_one(struct link *l, const struct link_config *cfg)
             l->fail = LINK_FAIL_SIGNAL;
             return false;
         }
-        fd = accept4(l->listen_fd, (struct sockaddr *)&peer.ss, &peer.len,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+        fd = accept4(
+          l->listen_fd, (struct sockaddr *) &peer.ss, &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0)
         {
             continue; /* EAGAIN, ECONNABORTED: wait for the next one */
         }
         if (l->remote_known && !sockaddr_equal_addr(&peer, &l->remote))
         {
-            msg(M_WARN, "TCP NOTE: Rejected connection attempt from %s due to --remote setting",
+            msg(M_WARN,
+                "TCP NOTE: Rejected connection attempt from %s due to --remote setting",
                 sockaddr_print(&peer, a, sizeof(a)));
             close(fd);
             continue;
@@ -468,14 +479,17 @@ udp_recv(struct link *l, struct link_pkt *pkts, int max)
         h->msg_name = &pkts[i].addr.ss;
         h->msg_namelen = sizeof(pkts[i].addr.ss);
     }
-    n = recvmmsg(l->fd, l->msgs, (unsigned int)max, MSG_DONTWAIT, NULL);
+    n = recvmmsg(l->fd, l->msgs, (unsigned int) max, MSG_DONTWAIT, NULL);
     if (n < 0)
     {
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
-            && worth_logging(++l->rx_errors))
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+            worth_logging(++l->rx_errors))
         {
-            msg(D_LINK_ERRORS, "read %s: %s (errno=%d)", link_proto_name(l->proto, link_af(l)),
-                strerror(errno), errno);
+            msg(D_LINK_ERRORS,
+                "read %s: %s (errno=%d)",
+                link_proto_name(l->proto, link_af(l)),
+                strerror(errno),
+                errno);
         }
         return 0;
     }
@@ -507,8 +521,11 @@ udp_send_error(struct link *l, int err)
     l->tx_dropped++;
     if (err != EAGAIN && err != EWOULDBLOCK && worth_logging(++l->tx_errors))
     {
-        msg(D_LINK_ERRORS, "write %s: %s (errno=%d)", link_proto_name(l->proto, link_af(l)),
-            strerror(err), err);
+        msg(D_LINK_ERRORS,
+            "write %s: %s (errno=%d)",
+            link_proto_name(l->proto, link_af(l)),
+            strerror(err),
+            err);
     }
 }
 
@@ -527,12 +544,12 @@ udp_send(struct link *l, struct link_pkt *pkts, int n)
         memset(h, 0, sizeof(*h));
         h->msg_iov = &l->iovs[i];
         h->msg_iovlen = 1;
-        h->msg_name = (void *)&to->ss;
+        h->msg_name = (void *) &to->ss;
         h->msg_namelen = to->len;
     }
     while (done < n)
     {
-        int r = sendmmsg(l->fd, l->msgs + done, (unsigned int)(n - done), MSG_DONTWAIT);
+        int r = sendmmsg(l->fd, l->msgs + done, (unsigned int) (n - done), MSG_DONTWAIT);
 
         if (r > 0)
         {
@@ -540,7 +557,7 @@ udp_send(struct link *l, struct link_pkt *pkts, int n)
             {
                 l->tx_bytes += l->msgs[i].msg_len;
             }
-            l->tx_packets += (uint64_t)r;
+            l->tx_packets += (uint64_t) r;
             sent += r;
             done += r;
             continue;
@@ -552,7 +569,7 @@ udp_send(struct link *l, struct link_pkt *pkts, int n)
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         {
             /* The kernel queue is full: dropping is what a UDP sender does. */
-            l->tx_dropped += (uint64_t)(n - done - 1);
+            l->tx_dropped += (uint64_t) (n - done - 1);
             udp_send_error(l, errno);
             break;
         }
@@ -601,12 +618,14 @@ tcp_deframe(struct link *l, struct link_pkt *pkts, int max, int *count)
             char why[400];
             const uint8_t *p = buf_ptr(&l->rx);
 
-            snprintf(why, sizeof(why),
+            snprintf(why,
+                     sizeof(why),
                      "WARNING: Bad encapsulated packet length from peer (%d), which must be > 0 "
                      "and <= %zu -- please ensure that --tun-mtu or --link-mtu is equal on both "
                      "peers -- this condition could also indicate a possible active attack on "
                      "the TCP link -- [Attempting restart...]",
-                     (p[0] << 8) | p[1], l->max_packet);
+                     (p[0] << 8) | p[1],
+                     l->max_packet);
             tcp_fail(l, why, 0);
             return false;
         }
@@ -657,10 +676,10 @@ tcp_recv(struct link *l, struct link_pkt *pkts, int max)
     }
     if (r <= 0)
     {
-        tcp_fail(l, NULL, (int)r);
+        tcp_fail(l, NULL, (int) r);
         return count ? count : -1;
     }
-    l->rx.len += (size_t)r;
+    l->rx.len += (size_t) r;
     if (!tcp_deframe(l, pkts, max, &count))
     {
         return count ? count : -1;
@@ -696,7 +715,7 @@ link_flush(struct link *l)
             tcp_fail(l, NULL, -1);
             return false;
         }
-        buf_advance(&l->tx, (size_t)r);
+        buf_advance(&l->tx, (size_t) r);
     }
     buf_reset(&l->tx, 0);
     return true;
@@ -778,8 +797,8 @@ link_rx_pending(const struct link *l)
     struct buffer rx = l->rx;
     struct buffer view;
 
-    return l->proto != LINK_UDP && !l->tcp_dead
-           && stream_next_frame(&rx, &view, l->max_packet) != FRAME_NEED_MORE;
+    return l->proto != LINK_UDP && !l->tcp_dead &&
+           stream_next_frame(&rx, &view, l->max_packet) != FRAME_NEED_MORE;
 }
 
 bool

@@ -54,9 +54,9 @@ struct link_config
     bool bind_ipv6_only;
     const char *remote_host; /**< NULL = accept any peer (UDP), listen (TCP server) */
     const char *remote_port;
-    int connect_timeout;    /**< TCP client, seconds; 0 = 120 */
+    int connect_timeout;      /**< TCP client, seconds; 0 = 120 */
     int sndbuf, rcvbuf, mark; /**< 0 = leave as the kernel sets it */
-    size_t max_packet;      /**< largest packet (TCP framing and buffers) */
+    size_t max_packet;        /**< largest packet (TCP framing and buffers) */
 };
 
 /** One packet in a batch.  The caller owns buf's storage. */
@@ -93,8 +93,8 @@ struct link
 
     uint64_t rx_bytes, tx_bytes; /**< payload bytes, without TCP framing */
     uint64_t rx_packets, tx_packets;
-    uint64_t rx_dropped;         /**< UDP datagrams too large for the caller's buffer */
-    uint64_t tx_dropped;         /**< UDP packets the kernel refused (EAGAIN, unreachable ...) */
+    uint64_t rx_dropped;           /**< UDP datagrams too large for the caller's buffer */
+    uint64_t tx_dropped;           /**< UDP packets the kernel refused (EAGAIN, unreachable ...) */
     uint64_t rx_errors, tx_errors; /**< socket errors; logged at 1, 2, 4, 8 ... */
 };
 

@@ -81,7 +81,7 @@ main(int argc, char **argv)
     if (o.help)
     {
         options_usage();
-        return 0;
+        return 1; /* 2.6 exits 1 after --help */
     }
     if (o.version)
     {

@@ -260,7 +260,11 @@ struct options
     bool fast_io;
     bool tcp_nodelay;
     bool local_defined;        /**< --local given */
+    bool disable_dco;          /**< --disable-dco */
     int config_depth;          /**< parse time only: --config nesting being read */
+    const char *inline_data;   /**< parse time only: text of the <block> being applied */
+    char *config_names[32];    /**< config file names that struct opt_loc.file points to */
+    int n_config_names;
 };
 
 /**

@@ -32,7 +32,9 @@
 #define OPT_MAX_PARMS 16
 
 /* The word a handler sees in place of a file name when the data came from
- * an inline <block>; the text itself is passed as the next argument. */
+ * an inline <block>; the text itself is in o->inline_data while the
+ * handler runs (NULL otherwise), so `secret [[INLINE]]` typed by hand is
+ * rejected by the handler. */
 #define OPT_INLINE_TAG "[[INLINE]]"
 
 /** One tokenized directive.  The words point into @c store. */
@@ -57,7 +59,9 @@ enum opt_tok_result
  * literally; outside quotes a backslash escapes the next character.
  * A leading "--" on the first word is dropped (optional in files).
  */
-enum opt_tok_result opt_tokenize(const char *line, size_t len, const struct opt_loc *loc,
+enum opt_tok_result opt_tokenize(const char *line,
+                                 size_t len,
+                                 const struct opt_loc *loc,
                                  struct opt_tokens *out);
 
 /**
@@ -67,12 +71,15 @@ enum opt_tok_result opt_tokenize(const char *line, size_t len, const struct opt_
 void opt_error(const struct opt_loc *loc, const char *kw, const char *fmt, ...) PRINTF(3, 4);
 
 /** Strict unsigned decimal in [lo, hi]; on failure logs with @p loc and returns false. */
-bool opt_uint(const struct opt_loc *loc, const char *kw, const char *arg, unsigned long lo,
-              unsigned long hi, unsigned long *out);
+bool opt_uint(const struct opt_loc *loc,
+              const char *kw,
+              const char *arg,
+              unsigned long lo,
+              unsigned long hi,
+              unsigned long *out);
 
 /** opt_uint() into an int (hi must fit). */
-bool opt_int(const struct opt_loc *loc, const char *kw, const char *arg, int lo, int hi,
-             int *out);
+bool opt_int(const struct opt_loc *loc, const char *kw, const char *arg, int lo, int hi, int *out);
 
 /**
  * Apply one directive: look @p p[0] up in the table, check where it is
@@ -88,8 +95,12 @@ bool opt_apply(struct options *o, const struct opt_loc *loc, unsigned int where,
  * named @p name (used in FILE:LINE) at --config nesting @p depth.
  * Handles comments, inline <blocks> and the 256-byte line limit.
  */
-bool opt_parse_text(struct options *o, const char *name, const char *text, size_t len,
-                    unsigned int where, int depth);
+bool opt_parse_text(struct options *o,
+                    const char *name,
+                    const char *text,
+                    size_t len,
+                    unsigned int where,
+                    int depth);
 
 /** Read file @p path (or "stdin") and parse it; @p from is the --config line (may be NULL). */
 bool opt_parse_file(struct options *o, const char *path, const struct opt_loc *from, int depth);

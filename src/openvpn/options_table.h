@@ -19,8 +19,15 @@
  * @p nargs how many; the table has already checked the count.  Handlers
  * log through opt_error() and return false on a bad value.
  */
-typedef bool opt_handler(struct options *o, const struct opt_loc *loc, const char *kw,
-                         char **args, int nargs);
+typedef bool opt_handler(struct options *o,
+                         const struct opt_loc *loc,
+                         const char *kw,
+                         char **args,
+                         int nargs);
+
+/** Defines a handler with the opt_handler signature. */
+#define OPT_HANDLER(fn) \
+    bool fn(struct options *o, const struct opt_loc *loc, const char *kw, char **args, int nargs)
 
 struct opt_def
 {
@@ -41,41 +48,44 @@ const struct opt_def *opt_table_row(size_t i);
 /* Shared helpers (options.c). */
 void opt_set_str(char **dst, const char *src);
 bool opt_yes_no(const struct opt_loc *loc, const char *kw, const char *arg, bool *out);
+/** A copy of @p name owned by @p o, for struct opt_loc.file (lives until options_free). */
+const char *options_intern(struct options *o, const char *name);
+/** The handler for recognized options whose feature is not in this build yet. */
+bool opt_not_yet(const struct opt_loc *loc, const char *kw);
 
 /* options_log.c */
 opt_handler opt_h_config, opt_h_verb, opt_h_mute, opt_h_log, opt_h_log_append, opt_h_syslog,
-    opt_h_daemon, opt_h_writepid, opt_h_cd, opt_h_suppress_timestamps,
-    opt_h_machine_readable_output, opt_h_status, opt_h_status_version, opt_h_help,
-    opt_h_version, opt_h_ignore_unknown_option, opt_h_not_yet, opt_h_noop, opt_h_nice,
-    opt_h_mode;
+  opt_h_daemon, opt_h_writepid, opt_h_cd, opt_h_suppress_timestamps, opt_h_machine_readable_output,
+  opt_h_status, opt_h_status_version, opt_h_help, opt_h_version, opt_h_ignore_unknown_option,
+  opt_h_not_yet, opt_h_nice, opt_h_disable_dco, opt_h_mode;
 
 /* options_crypto.c */
 opt_handler opt_h_secret, opt_h_key_direction, opt_h_cipher, opt_h_auth, opt_h_no_replay,
-    opt_h_replay_window, opt_h_mute_replay_warnings, opt_h_providers, opt_h_data_ciphers,
-    opt_h_data_ciphers_fallback, opt_h_genkey, opt_h_test_crypto, opt_h_show_ciphers,
-    opt_h_show_digests, opt_h_show_tls, opt_h_show_engines, opt_h_tls_server, opt_h_tls_client,
-    opt_h_comp_lzo, opt_h_compress, opt_h_allow_compression;
+  opt_h_replay_window, opt_h_mute_replay_warnings, opt_h_providers, opt_h_data_ciphers,
+  opt_h_data_ciphers_fallback, opt_h_genkey, opt_h_test_crypto, opt_h_show_ciphers,
+  opt_h_show_digests, opt_h_show_tls, opt_h_show_engines, opt_h_tls_server, opt_h_tls_client,
+  opt_h_comp_lzo, opt_h_compress, opt_h_allow_compression;
 
 /* options_conn.c */
-opt_handler opt_h_ping, opt_h_ping_restart, opt_h_ping_exit, opt_h_ping_timer_rem,
-    opt_h_keepalive, opt_h_inactive, opt_h_session_timeout, opt_h_float, opt_h_proto,
-    opt_h_local, opt_h_port, opt_h_lport, opt_h_rport, opt_h_remote, opt_h_remote_random,
-    opt_h_nobind, opt_h_bind, opt_h_connect_retry, opt_h_connect_retry_max,
-    opt_h_connect_timeout, opt_h_resolv_retry, opt_h_sndbuf, opt_h_rcvbuf, opt_h_mark,
-    opt_h_explicit_exit_notify, opt_h_fast_io, opt_h_tcp_nodelay;
+opt_handler opt_h_ping, opt_h_ping_restart, opt_h_ping_exit, opt_h_ping_timer_rem, opt_h_keepalive,
+  opt_h_inactive, opt_h_session_timeout, opt_h_float, opt_h_proto, opt_h_local, opt_h_port,
+  opt_h_lport, opt_h_rport, opt_h_remote, opt_h_remote_random, opt_h_nobind, opt_h_bind,
+  opt_h_connect_retry, opt_h_connect_retry_max, opt_h_connect_timeout, opt_h_resolv_retry,
+  opt_h_sndbuf, opt_h_rcvbuf, opt_h_mark, opt_h_explicit_exit_notify, opt_h_fast_io,
+  opt_h_tcp_nodelay;
 
 /* options_dev.c */
 opt_handler opt_h_dev, opt_h_dev_type, opt_h_dev_node, opt_h_tun_mtu, opt_h_tun_mtu_extra,
-    opt_h_link_mtu, opt_h_txqueuelen, opt_h_topology, opt_h_ifconfig, opt_h_ifconfig_ipv6,
-    opt_h_ifconfig_noexec, opt_h_ifconfig_nowarn, opt_h_route, opt_h_route_ipv6,
-    opt_h_route_gateway, opt_h_route_ipv6_gateway, opt_h_route_metric, opt_h_route_delay,
-    opt_h_route_noexec, opt_h_mktun, opt_h_rmtun, opt_h_persist_tun, opt_h_persist_key,
-    opt_h_persist_local_ip, opt_h_persist_remote_ip, opt_h_mssfix, opt_h_fragment;
+  opt_h_link_mtu, opt_h_txqueuelen, opt_h_topology, opt_h_ifconfig, opt_h_ifconfig_ipv6,
+  opt_h_ifconfig_noexec, opt_h_ifconfig_nowarn, opt_h_route, opt_h_route_ipv6, opt_h_route_gateway,
+  opt_h_route_ipv6_gateway, opt_h_route_metric, opt_h_route_delay, opt_h_route_noexec, opt_h_mktun,
+  opt_h_rmtun, opt_h_persist_tun, opt_h_persist_key, opt_h_persist_local_ip,
+  opt_h_persist_remote_ip, opt_h_mssfix, opt_h_fragment;
 
 /* options_script.c */
 opt_handler opt_h_up, opt_h_down, opt_h_up_restart, opt_h_down_pre, opt_h_up_delay,
-    opt_h_script_security, opt_h_user, opt_h_group, opt_h_chroot, opt_h_mlock, opt_h_setenv,
-    opt_h_setenv_safe;
+  opt_h_script_security, opt_h_user, opt_h_group, opt_h_chroot, opt_h_mlock, opt_h_setenv,
+  opt_h_setenv_safe;
 
 /* options_post.c */
 /** Fill unset values, expand helpers (--keepalive), run cross-option checks. */

@@ -46,8 +46,7 @@ platform_daemonize(bool keep_stderr)
     }
     if (setsid() < 0)
     {
-        msg(M_INFO | M_NONFATAL, "daemon(): setsid failed: %s (errno=%d)", strerror(errno),
-            errno);
+        msg(M_INFO | M_NONFATAL, "daemon(): setsid failed: %s (errno=%d)", strerror(errno), errno);
         return false;
     }
     if (chdir("/") < 0)
@@ -57,8 +56,10 @@ platform_daemonize(bool keep_stderr)
     fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (fd < 0)
     {
-        msg(M_INFO | M_NONFATAL, "daemon(): cannot open /dev/null: %s (errno=%d)",
-            strerror(errno), errno);
+        msg(M_INFO | M_NONFATAL,
+            "daemon(): cannot open /dev/null: %s (errno=%d)",
+            strerror(errno),
+            errno);
         return false;
     }
     dup2(fd, STDIN_FILENO);
@@ -81,15 +82,21 @@ platform_write_pid(const char *path)
 
     if (!f)
     {
-        msg(M_INFO | M_NONFATAL, "Open error on pid file %s: %s (errno=%d)", path,
-            strerror(errno), errno);
+        msg(M_INFO | M_NONFATAL,
+            "Open error on pid file %s: %s (errno=%d)",
+            path,
+            strerror(errno),
+            errno);
         return false;
     }
-    fprintf(f, "%u\n", (unsigned int)getpid());
+    fprintf(f, "%u\n", (unsigned int) getpid());
     if (fclose(f) != 0)
     {
-        msg(M_INFO | M_NONFATAL, "Close error on pid file %s: %s (errno=%d)", path,
-            strerror(errno), errno);
+        msg(M_INFO | M_NONFATAL,
+            "Close error on pid file %s: %s (errno=%d)",
+            path,
+            strerror(errno),
+            errno);
         return false;
     }
     return true;
@@ -144,8 +151,8 @@ platform_chroot(const char *dir)
 {
     if (chroot(dir) < 0)
     {
-        msg(M_INFO | M_NONFATAL, "chroot to '%s' failed: %s (errno=%d)", dir, strerror(errno),
-            errno);
+        msg(
+          M_INFO | M_NONFATAL, "chroot to '%s' failed: %s (errno=%d)", dir, strerror(errno), errno);
         return false;
     }
     if (chdir("/") < 0)
@@ -166,16 +173,17 @@ platform_chroot(const char *dir)
 static bool
 retain_net_admin_before(void)
 {
-    if (capng_get_caps_process() != 0
-        || capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) != 1)
+    if (capng_get_caps_process() != 0 || capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) != 1)
     {
         msg(M_INFO, "NOTE: previous privileges do not include CAP_NET_ADMIN; not retaining it");
         return false;
     }
     if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
     {
-        msg(M_INFO | M_NONFATAL, "WARNING: cannot keep capabilities: %s (errno=%d)",
-            strerror(errno), errno);
+        msg(M_INFO | M_NONFATAL,
+            "WARNING: cannot keep capabilities: %s (errno=%d)",
+            strerror(errno),
+            errno);
         return false;
     }
     return true;

@@ -66,13 +66,31 @@ struct route_list
  * or resolve, the netmask is not contiguous, or the network has host bits
  * set under the netmask.
  */
-bool route_parse_v4(const char *network, const char *netmask, const char *gateway,
-                    const char *metric, const struct route_env *env, struct route4 *out,
-                    char *err, size_t errlen);
+bool route_parse_v4(const char *network,
+                    const char *netmask,
+                    const char *gateway,
+                    const char *metric,
+                    const struct route_env *env,
+                    struct route4 *out,
+                    char *err,
+                    size_t errlen);
 
 /** Resolve one --route-ipv6: "net/bits" (bits default 128), optional gateway and metric. */
-bool route_parse_v6(const char *prefix, const char *gateway, const char *metric,
-                    const struct route_env *env, struct route6 *out, char *err, size_t errlen);
+bool route_parse_v6(const char *prefix,
+                    const char *gateway,
+                    const char *metric,
+                    const struct route_env *env,
+                    struct route6 *out,
+                    char *err,
+                    size_t errlen);
+
+/**
+ * Log a route_parse_v4/v6 failure as 2.6 does: "OpenVPN ROUTE: <err>"
+ * (unless err already is the generic line), then "OpenVPN ROUTE: failed to
+ * parse/resolve route for host/network: <network>".  2.6 skips such a route
+ * and carries on; so should the caller.
+ */
+void route_log_parse_error(const char *network, const char *err);
 
 /** Append a copy of exactly one of @p r4 / @p r6 (the other NULL). */
 bool route_list_add(struct route_list *rl, const struct route4 *r4, const struct route6 *r6);

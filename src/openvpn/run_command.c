@@ -12,6 +12,7 @@
 #include "run_command.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -96,8 +97,8 @@ run_split_argv(const char *command, char *store, size_t store_len, char **argv, 
                 *out++ = c;
             }
         }
-        else if ((st == SP_WORD && !escaped && is_space(c))
-                 || (st == SP_DQUOTE && !escaped && c == '"') || (st == SP_SQUOTE && c == '\''))
+        else if ((st == SP_WORD && !escaped && is_space(c)) ||
+                 (st == SP_DQUOTE && !escaped && c == '"') || (st == SP_SQUOTE && c == '\''))
         {
             if (!end_word(&out, start, argv, &n, max))
             {
@@ -120,7 +121,7 @@ run_split_argv(const char *command, char *store, size_t store_len, char **argv, 
         return -1;
     }
     argv[n] = NULL;
-    return (int)n;
+    return (int) n;
 }
 
 /* "/path/up.sh a b c" for the log, like 2.6 shows before running it. */
@@ -136,7 +137,7 @@ log_argv(char *const *argv)
         size_t room = sizeof(line) - used;
         int w = snprintf(line + used, room, "%s%s", i ? " " : "", argv[i]);
 
-        used += (w < 0 || (size_t)w >= room) ? room - 1 : (size_t)w;
+        used += (w < 0 || (size_t) w >= room) ? room - 1 : (size_t) w;
     }
     msg(M_INFO, "%s", line);
 }
@@ -182,8 +183,12 @@ report_failure(const char *hook, const char *what)
 }
 
 bool
-run_script(const char *command, const char *const *extra_args, const struct env_set *es,
-           int script_security, const char *hook, int *exit_status)
+run_script(const char *command,
+           const char *const *extra_args,
+           const struct env_set *es,
+           int script_security,
+           const char *hook,
+           int *exit_status)
 {
     size_t store_len = strlen(command) + 1, n_extra = 0;
     char *argv[RUN_ARGV_MAX + 1 + 32];
@@ -197,8 +202,9 @@ run_script(const char *command, const char *const *extra_args, const struct env_
     }
     if (script_security < 2)
     {
-        msg(M_WARN, "WARNING: External program may not be called unless '--script-security 2' "
-                    "or higher is enabled. See --help text or man page for detailed info.");
+        msg(M_WARN,
+            "WARNING: External program may not be called unless '--script-security 2' "
+            "or higher is enabled. See --help text or man page for detailed info.");
         report_failure(hook, "disallowed by script-security setting");
         return false;
     }
@@ -211,7 +217,7 @@ run_script(const char *command, const char *const *extra_args, const struct env_
     }
     while (extra_args && extra_args[n_extra] && n_extra < 32)
     {
-        argv[n + n_extra] = (char *)extra_args[n_extra];
+        argv[n + n_extra] = (char *) extra_args[n_extra];
         n_extra++;
     }
     argv[n + n_extra] = NULL;
@@ -241,7 +247,9 @@ run_script(const char *command, const char *const *extra_args, const struct env_
         }
         else if (!ok)
         {
-            snprintf(what, sizeof(what), "external program exited with error status: %d",
+            snprintf(what,
+                     sizeof(what),
+                     "external program exited with error status: %d",
                      WEXITSTATUS(status));
             report_failure(hook, what);
         }

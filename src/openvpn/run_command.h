@@ -36,7 +36,11 @@ int run_split_argv(const char *command, char *store, size_t store_len, char **ar
  * true only for exit status 0; *exit_status (if not NULL) receives the
  * exit status, or -1 if it could not be run or died from a signal.
  */
-bool run_script(const char *command, const char *const *extra_args, const struct env_set *es,
-                int script_security, const char *hook, int *exit_status);
+bool run_script(const char *command,
+                const char *const *extra_args,
+                const struct env_set *es,
+                int script_security,
+                const char *hook,
+                int *exit_status);
 
 #endif /* OVPN_RUN_COMMAND_H */

@@ -104,6 +104,8 @@ sig_take(void)
             {
                 pending[SIGHUP] = 0;
                 pending[SIGUSR1] = 0;
+                raised_reason[SIGHUP][0] = '\0';
+                raised_reason[SIGUSR1][0] = '\0';
             }
             return order[i];
         }

@@ -26,8 +26,12 @@ bool sitnl_iface_txqueuelen_set(const char *ifname, int qlen);
 /** Interface index of @p ifname, 0 if it does not exist. */
 int sitnl_iface_index(const char *ifname);
 
+/** True if @p ifname is a layer-3 device without link-layer addresses (a tun). */
+bool sitnl_iface_is_l3(const char *ifname);
+
 bool sitnl_addr_v4_add(const char *ifname, const struct in_addr *addr, int prefixlen);
-bool sitnl_addr_v4_ptp_add(const char *ifname, const struct in_addr *local,
+bool sitnl_addr_v4_ptp_add(const char *ifname,
+                           const struct in_addr *local,
                            const struct in_addr *peer);
 bool sitnl_addr_v6_add(const char *ifname, const struct in6_addr *addr, int prefixlen);
 
@@ -36,10 +40,18 @@ bool sitnl_addr_v6_add(const char *ifname, const struct in6_addr *addr, int pref
  * both); @p metric -1 = none.  Adding a route that exists is a failure
  * (EEXIST), as with 2.6.
  */
-bool sitnl_route_v4(bool add, const struct in_addr *dst, int prefixlen, const struct in_addr *gw,
-                    const char *ifname, int metric);
-bool sitnl_route_v6(bool add, const struct in6_addr *dst, int prefixlen,
-                    const struct in6_addr *gw, const char *ifname, int metric);
+bool sitnl_route_v4(bool add,
+                    const struct in_addr *dst,
+                    int prefixlen,
+                    const struct in_addr *gw,
+                    const char *ifname,
+                    int metric);
+bool sitnl_route_v6(bool add,
+                    const struct in6_addr *dst,
+                    int prefixlen,
+                    const struct in6_addr *gw,
+                    const char *ifname,
+                    int metric);
 
 /** The main table's IPv4 default route: gateway and device.  False if none. */
 bool sitnl_default_gw_v4(struct in_addr *gw, char ifname[16]);

@@ -43,7 +43,11 @@ sockaddr_from_raw(struct link_addr *out, const struct sockaddr *sa, socklen_t le
 }
 
 bool
-sockaddr_resolve(const char *host, const char *port, sa_family_t af, int socktype, bool passive,
+sockaddr_resolve(const char *host,
+                 const char *port,
+                 sa_family_t af,
+                 int socktype,
+                 bool passive,
                  struct link_addr *out)
 {
     struct addrinfo hints, *res = NULL, *ai;
@@ -62,8 +66,11 @@ sockaddr_resolve(const char *host, const char *port, sa_family_t af, int socktyp
     status = getaddrinfo(host, port ? port : "0", &hints, &res);
     if (status != 0)
     {
-        msg(D_RESOLVE_ERRORS, "RESOLVE: Cannot resolve host address: %s:%s (%s)",
-            host ? host : "[UNDEF]", port ? port : "[UNDEF]", gai_strerror(status));
+        msg(D_RESOLVE_ERRORS,
+            "RESOLVE: Cannot resolve host address: %s:%s (%s)",
+            host ? host : "[UNDEF]",
+            port ? port : "[UNDEF]",
+            gai_strerror(status));
         return false;
     }
     for (ai = res; ai; ai = ai->ai_next)
@@ -77,8 +84,11 @@ sockaddr_resolve(const char *host, const char *port, sa_family_t af, int socktyp
     freeaddrinfo(res);
     if (!ok)
     {
-        msg(D_RESOLVE_ERRORS, "RESOLVE: Cannot resolve host address: %s:%s (%s)",
-            host ? host : "[UNDEF]", port ? port : "[UNDEF]", gai_strerror(EAI_FAMILY));
+        msg(D_RESOLVE_ERRORS,
+            "RESOLVE: Cannot resolve host address: %s:%s (%s)",
+            host ? host : "[UNDEF]",
+            port ? port : "[UNDEF]",
+            gai_strerror(EAI_FAMILY));
     }
     return ok;
 }
@@ -88,11 +98,11 @@ sockaddr_port(const struct link_addr *a)
 {
     if (a->len && a->ss.ss_family == AF_INET)
     {
-        return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+        return ntohs(((const struct sockaddr_in *) &a->ss)->sin_port);
     }
     if (a->len && a->ss.ss_family == AF_INET6)
     {
-        return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+        return ntohs(((const struct sockaddr_in6 *) &a->ss)->sin6_port);
     }
     return 0;
 }
@@ -102,11 +112,11 @@ sockaddr_is_any(const struct link_addr *a)
 {
     if (a->len && a->ss.ss_family == AF_INET)
     {
-        return ((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr == htonl(INADDR_ANY);
+        return ((const struct sockaddr_in *) &a->ss)->sin_addr.s_addr == htonl(INADDR_ANY);
     }
     if (a->len && a->ss.ss_family == AF_INET6)
     {
-        return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr);
+        return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *) &a->ss)->sin6_addr);
     }
     return false;
 }
@@ -123,13 +133,13 @@ sockaddr_print_addr(const struct link_addr *a, char *buf, size_t n)
     buf[0] = '\0';
     if (a->len && a->ss.ss_family == AF_INET)
     {
-        src = &((const struct sockaddr_in *)&a->ss)->sin_addr;
+        src = &((const struct sockaddr_in *) &a->ss)->sin_addr;
     }
     else if (a->len && a->ss.ss_family == AF_INET6)
     {
-        src = &((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+        src = &((const struct sockaddr_in6 *) &a->ss)->sin6_addr;
     }
-    if (!src || !inet_ntop(a->ss.ss_family, src, buf, (socklen_t)n))
+    if (!src || !inet_ntop(a->ss.ss_family, src, buf, (socklen_t) n))
     {
         snprintf(buf, n, "[undef]");
     }
@@ -181,13 +191,13 @@ sockaddr_equal_addr(const struct link_addr *a, const struct link_addr *b)
     }
     if (a->ss.ss_family == AF_INET)
     {
-        return ((const struct sockaddr_in *)&a->ss)->sin_addr.s_addr
-               == ((const struct sockaddr_in *)&b->ss)->sin_addr.s_addr;
+        return ((const struct sockaddr_in *) &a->ss)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *) &b->ss)->sin_addr.s_addr;
     }
     if (a->ss.ss_family == AF_INET6)
     {
-        return IN6_ARE_ADDR_EQUAL(&((const struct sockaddr_in6 *)&a->ss)->sin6_addr,
-                                  &((const struct sockaddr_in6 *)&b->ss)->sin6_addr);
+        return IN6_ARE_ADDR_EQUAL(&((const struct sockaddr_in6 *) &a->ss)->sin6_addr,
+                                  &((const struct sockaddr_in6 *) &b->ss)->sin6_addr);
     }
     return false;
 }

@@ -35,8 +35,12 @@ struct link_addr
  * @return false (logged as 2.6 does, "RESOLVE: Cannot resolve host
  *         address: NAME:PORT (REASON)") if nothing resolves
  */
-bool sockaddr_resolve(const char *host, const char *port, sa_family_t af, int socktype,
-                      bool passive, struct link_addr *out);
+bool sockaddr_resolve(const char *host,
+                      const char *port,
+                      sa_family_t af,
+                      int socktype,
+                      bool passive,
+                      struct link_addr *out);
 
 /** Fill @p out from a raw sockaddr of @p len bytes; false if not AF_INET/AF_INET6. */
 bool sockaddr_from_raw(struct link_addr *out, const struct sockaddr *sa, socklen_t len);

@@ -87,11 +87,18 @@ parse_key_line(struct parse *ps, const char *p, size_t len)
         }
         if (v < 0)
         {
+            /* 2.6's wording (users grep for it), behind our FILE:LINE */
             msg(M_NONFATAL,
-                "%s:%d: static key: invalid character '%c' (only hex digits allowed)",
+                "%s:%d: Non-Hex character ('%c') found at line %d in key file '%s' "
+                "(%zu/%d/%d bytes found/min/max)",
                 ps->origin,
                 ps->line,
-                isprint((unsigned char) p[i]) ? p[i] : '?');
+                isprint((unsigned char) p[i]) ? p[i] : '?',
+                ps->line,
+                ps->origin,
+                ps->n,
+                KEY2_SIZE / 2,
+                KEY2_SIZE);
             return false;
         }
         if (ps->n >= KEY2_SIZE)
@@ -147,8 +154,16 @@ finish(struct parse *ps)
 {
     if (ps->state == BEFORE_HEADER)
     {
-        msg(
-          M_NONFATAL, "%s:%d: static key: header '%s' not found", ps->origin, ps->line, KEY_HEADER);
+        msg(M_NONFATAL,
+            "%s:%d: Insufficient key material or header text not found in file '%s' "
+            "(%zu/%d/%d bytes found/min/max): no '%s' line",
+            ps->origin,
+            ps->line,
+            ps->origin,
+            ps->n,
+            KEY2_SIZE / 2,
+            KEY2_SIZE,
+            KEY_HEADER);
         return false;
     }
     if (ps->state != DONE)
@@ -159,13 +174,15 @@ finish(struct parse *ps)
     if (ps->half >= 0 || (ps->n != KEY2_SIZE && ps->n != KEY2_SIZE / 2))
     {
         msg(M_NONFATAL,
-            "%s:%d: static key: insufficient key material (%zu bytes%s, need %d or %d)",
+            "%s:%d: Insufficient key material or header text not found in file '%s' "
+            "(%zu/%d/%d bytes found/min/max)%s",
             ps->origin,
             ps->line,
+            ps->origin,
             ps->n,
-            ps->half >= 0 ? " and a half" : "",
             KEY2_SIZE / 2,
-            KEY2_SIZE);
+            KEY2_SIZE,
+            ps->half >= 0 ? ": odd number of hex digits" : "");
         return false;
     }
     return true;

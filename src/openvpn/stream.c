@@ -39,7 +39,7 @@ stream_write_frame(struct buffer *tx, const void *pkt, size_t len)
         return false;
     }
     /* Both writes fit: checked above, so the record is never half written. */
-    buf_write_u16(tx, (uint16_t)len);
+    buf_write_u16(tx, (uint16_t) len);
     buf_write_bytes(tx, pkt, len);
     return true;
 }

@@ -54,11 +54,11 @@ struct tun_config
 
 struct tuntap
 {
-    int fd;                    /**< -1 for --dev null (and when closed) */
+    int fd; /**< -1 for --dev null (and when closed) */
     enum dev_type type;
-    char name[TUN_NAME_SIZE];  /**< actual name, e.g. "tun0" */
+    char name[TUN_NAME_SIZE]; /**< actual name, e.g. "tun0" */
     int ifindex;
-    bool persistent;           /**< was persistent (--mktun) before we opened it: keep it */
+    bool persistent; /**< was persistent (--mktun) before we opened it: keep it */
     int mtu;
 };
 
@@ -95,15 +95,21 @@ struct ifconfig_config
     const char *ipv6_remote;    /**< --ifconfig-ipv6 second argument (may be NULL) */
     int mtu;                    /**< 0 = leave */
     int txqueuelen;             /**< 0 = leave */
+    bool nowarn; /**< --ifconfig-nowarn: skip 2.6's "looks like a netmask" warnings */
 };
 
 /**
  * Checks done once at start-up, without touching the system: the
- * addresses parse, a netmask is contiguous, the IPv6 prefix length is in
- * range, tun p2p local != remote.  On failure @p err gets the reason (no
- * trailing newline) and false is returned.
+ * addresses parse, local != remote/netmask, a tun subnet netmask is
+ * contiguous, the IPv6 prefix length is in range.  On failure @p err gets
+ * the reason (2.6's "Options error" text, no trailing newline) and false is
+ * returned.  2.6's two --ifconfig-nowarn warnings (tun p2p peer that looks
+ * like a netmask, tap second argument that is not a netmask) are logged
+ * with M_WARN and do not fail.
  */
-bool ifconfig_validate(enum dev_type type, const struct ifconfig_config *ic, char *err,
+bool ifconfig_validate(enum dev_type type,
+                       const struct ifconfig_config *ic,
+                       char *err,
                        size_t errlen);
 
 /**

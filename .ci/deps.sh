@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# .ci/deps.sh -- install everything needed to build, test and demo this
+# project on Debian 12.  This is the ONE place the package list lives; the
+# README commands and .ci/run call it.  Run as root (or with sudo available).
+#
+# The reference openvpn (Debian's package) is installed as a test peer only.
+# Installing it must not start anything: a policy-rc.d that refuses service
+# starts is in place during the install, and the units are disabled after.
+set -eu
+
+PKGS="build-essential autoconf automake libtool pkg-config
+      libssl-dev liblzo2-dev liblz4-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
+      libcap-ng-dev libcmocka-dev
+      openvpn iperf3 iproute2 iputils-ping nftables python3 clang procps psmisc"
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "deps.sh: run as root" >&2; exit 1; }
+    SUDO=sudo
+fi
+
+# Nothing to do when every package is already installed (fast re-runs).
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+    echo "deps.sh: all dependencies present"
+    exit 0
+fi
+echo "deps.sh: installing:$missing"
+
+export DEBIAN_FRONTEND=noninteractive
+made_policy=no
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    # 101 = "action not allowed": invoke-rc.d and deb-systemd-invoke start nothing.
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod 755 /usr/sbin/policy-rc.d
+    made_policy=yes
+fi
+rc=0
+$SUDO apt-get update -q || rc=$?
+if [ "$rc" = 0 ]; then
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -q --no-install-recommends $missing </dev/null || rc=$?
+fi
+[ "$made_policy" = yes ] && $SUDO rm -f /usr/sbin/policy-rc.d
+
+# Debian's package enables openvpn.service; never let the reference run as a
+# service on a test machine.
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    $SUDO systemctl disable --now openvpn.service >/dev/null 2>&1 || true
+    $SUDO systemctl disable --now iperf3.service >/dev/null 2>&1 || true
+fi
+exit "$rc"

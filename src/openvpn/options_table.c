@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * options_table.c -- the keyword table: one row per directive with its
+ * argument count, the contexts it is legal in, and its handler.  Arity and
+ * "where allowed" are data, checked once by opt_apply().
+ *
+ * Tier 4.  Includes only options headers.  Rows for directives whose
+ * feature is not built yet (TLS, server, management ...) are present so
+ * users get "not supported by this build yet" instead of "unrecognized".
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "options_table.h"
+
+#define W_C   OPT_W_CONFIG
+#define W_CN  (OPT_W_CONFIG | OPT_W_CONN)
+#define W_CP  (OPT_W_CONFIG | OPT_W_PUSH)
+#define W_ALL (OPT_W_CONFIG | OPT_W_CONN | OPT_W_PUSH)
+
+/* Keep sorted by strcmp(): opt_lookup() bisects (test_options checks the order). */
+static const struct opt_def opt_table[] = {
+    { "allow-compression", 1, 1, W_C, opt_h_allow_compression },
+    { "askpass", 0, 15, W_ALL, opt_h_not_yet },
+    { "auth", 1, 1, W_CP, opt_h_auth },
+    { "auth-nocache", 0, 15, W_ALL, opt_h_not_yet },
+    { "auth-token", 0, 15, W_ALL, opt_h_not_yet },
+    { "auth-user-pass", 0, 15, W_ALL, opt_h_not_yet },
+    { "auth-user-pass-verify", 0, 15, W_ALL, opt_h_not_yet },
+    { "bind", 0, 1, W_CN, opt_h_bind },
+    { "ca", 0, 15, W_ALL, opt_h_not_yet },
+    { "capath", 0, 15, W_ALL, opt_h_not_yet },
+    { "cd", 1, 1, W_C, opt_h_cd },
+    { "cert", 0, 15, W_ALL, opt_h_not_yet },
+    { "chroot", 1, 1, W_C, opt_h_chroot },
+    { "cipher", 1, 1, W_CP, opt_h_cipher },
+    { "client", 0, 15, W_ALL, opt_h_not_yet },
+    { "client-config-dir", 0, 15, W_ALL, opt_h_not_yet },
+    { "client-connect", 0, 15, W_ALL, opt_h_not_yet },
+    { "client-disconnect", 0, 15, W_ALL, opt_h_not_yet },
+    { "client-nat", 0, 15, W_ALL, opt_h_not_yet },
+    { "client-to-client", 0, 15, W_ALL, opt_h_not_yet },
+    { "comp-lzo", 0, 1, W_CP, opt_h_comp_lzo },
+    { "compress", 0, 1, W_CP, opt_h_compress },
+    { "config", 1, 1, W_C, opt_h_config },
+    { "connect-retry", 1, 2, W_CN, opt_h_connect_retry },
+    { "connect-retry-max", 1, 1, W_C, opt_h_connect_retry_max },
+    { "connect-timeout", 1, 1, W_CN, opt_h_connect_timeout },
+    { "connection", 0, 15, W_ALL, opt_h_not_yet },
+    { "crl-verify", 0, 15, W_ALL, opt_h_not_yet },
+    { "daemon", 0, 1, W_C, opt_h_daemon },
+    { "data-ciphers", 1, 1, W_C, opt_h_data_ciphers },
+    { "data-ciphers-fallback", 1, 1, W_C, opt_h_data_ciphers_fallback },
+    { "dev", 1, 1, W_C, opt_h_dev },
+    { "dev-node", 1, 1, W_C, opt_h_dev_node },
+    { "dev-type", 1, 1, W_C, opt_h_dev_type },
+    { "dh", 0, 15, W_ALL, opt_h_not_yet },
+    { "dhcp-option", 0, 15, W_ALL, opt_h_not_yet },
+    { "disable-dco", 0, 0, W_C, opt_h_disable_dco },
+    { "down", 1, 1, W_C, opt_h_down },
+    { "down-pre", 0, 0, W_C, opt_h_down_pre },
+    { "duplicate-cn", 0, 15, W_ALL, opt_h_not_yet },
+    { "ecdh-curve", 0, 15, W_ALL, opt_h_not_yet },
+    { "explicit-exit-notify", 0, 1, W_ALL, opt_h_explicit_exit_notify },
+    { "extra-certs", 0, 15, W_ALL, opt_h_not_yet },
+    { "fast-io", 0, 0, W_C, opt_h_fast_io },
+    { "float", 0, 0, W_CN, opt_h_float },
+    { "fragment", 1, 2, W_CN, opt_h_fragment },
+    { "genkey", 0, 2, W_C, opt_h_genkey },
+    { "group", 1, 1, W_C, opt_h_group },
+    { "hand-window", 0, 15, W_ALL, opt_h_not_yet },
+    { "help", 0, 0, W_C, opt_h_help },
+    { "http-proxy", 0, 15, W_ALL, opt_h_not_yet },
+    { "http-proxy-user-pass", 0, 15, W_ALL, opt_h_not_yet },
+    { "ifconfig", 2, 2, W_CP, opt_h_ifconfig },
+    { "ifconfig-ipv6", 2, 2, W_CP, opt_h_ifconfig_ipv6 },
+    { "ifconfig-noexec", 0, 0, W_C, opt_h_ifconfig_noexec },
+    { "ifconfig-nowarn", 0, 0, W_C, opt_h_ifconfig_nowarn },
+    { "ifconfig-pool", 0, 15, W_ALL, opt_h_not_yet },
+    { "ifconfig-pool-persist", 0, 15, W_ALL, opt_h_not_yet },
+    { "ignore-unknown-option", 1, 15, W_C, opt_h_ignore_unknown_option },
+    { "inactive", 1, 2, W_CP, opt_h_inactive },
+    { "ipchange", 0, 15, W_ALL, opt_h_not_yet },
+    { "iroute", 0, 15, W_ALL, opt_h_not_yet },
+    { "keepalive", 2, 2, W_C, opt_h_keepalive },
+    { "key", 0, 15, W_ALL, opt_h_not_yet },
+    { "key-direction", 1, 1, W_CN, opt_h_key_direction },
+    { "learn-address", 0, 15, W_ALL, opt_h_not_yet },
+    { "link-mtu", 1, 1, W_CN, opt_h_link_mtu },
+    { "local", 1, 1, W_CN, opt_h_local },
+    { "log", 1, 1, W_C, opt_h_log },
+    { "log-append", 1, 1, W_C, opt_h_log_append },
+    { "lport", 1, 1, W_CN, opt_h_lport },
+    { "machine-readable-output", 0, 0, W_C, opt_h_machine_readable_output },
+    { "management", 0, 15, W_ALL, opt_h_not_yet },
+    { "management-client-auth", 0, 15, W_ALL, opt_h_not_yet },
+    { "management-hold", 0, 15, W_ALL, opt_h_not_yet },
+    { "management-query-passwords", 0, 15, W_ALL, opt_h_not_yet },
+    { "mark", 1, 1, W_C, opt_h_mark },
+    { "max-clients", 0, 15, W_ALL, opt_h_not_yet },
+    { "mktun", 0, 0, W_C, opt_h_mktun },
+    { "mlock", 0, 0, W_C, opt_h_mlock },
+    { "mode", 1, 1, W_C, opt_h_mode },
+    { "mssfix", 0, 2, W_CN, opt_h_mssfix },
+    { "mute", 1, 1, W_C, opt_h_mute },
+    { "mute-replay-warnings", 0, 0, W_C, opt_h_mute_replay_warnings },
+    { "nice", 1, 1, W_C, opt_h_nice },
+    { "no-replay", 0, 0, W_C, opt_h_no_replay },
+    { "nobind", 0, 0, W_CN, opt_h_nobind },
+    { "ns-cert-type", 0, 15, W_ALL, opt_h_not_yet },
+    { "peer-fingerprint", 0, 15, W_ALL, opt_h_not_yet },
+    { "persist-key", 0, 0, W_C, opt_h_persist_key },
+    { "persist-local-ip", 0, 0, W_C, opt_h_persist_local_ip },
+    { "persist-remote-ip", 0, 0, W_C, opt_h_persist_remote_ip },
+    { "persist-tun", 0, 0, W_C, opt_h_persist_tun },
+    { "ping", 1, 1, W_CP, opt_h_ping },
+    { "ping-exit", 1, 1, W_CP, opt_h_ping_exit },
+    { "ping-restart", 1, 1, W_CP, opt_h_ping_restart },
+    { "ping-timer-rem", 0, 0, W_C, opt_h_ping_timer_rem },
+    { "pkcs12", 0, 15, W_ALL, opt_h_not_yet },
+    { "port", 1, 1, W_CN, opt_h_port },
+    { "proto", 1, 1, W_CN, opt_h_proto },
+    { "providers", 1, 15, W_C, opt_h_providers },
+    { "pull", 0, 15, W_ALL, opt_h_not_yet },
+    { "pull-filter", 0, 15, W_ALL, opt_h_not_yet },
+    { "push", 0, 15, W_ALL, opt_h_not_yet },
+    { "push-reset", 0, 15, W_ALL, opt_h_not_yet },
+    { "rcvbuf", 1, 1, W_C, opt_h_rcvbuf },
+    { "redirect-gateway", 0, 15, W_ALL, opt_h_not_yet },
+    { "remote", 1, 3, W_CN, opt_h_remote },
+    { "remote-cert-eku", 0, 15, W_ALL, opt_h_not_yet },
+    { "remote-cert-ku", 0, 15, W_ALL, opt_h_not_yet },
+    { "remote-cert-tls", 0, 15, W_ALL, opt_h_not_yet },
+    { "remote-random", 0, 0, W_C, opt_h_remote_random },
+    { "reneg-sec", 0, 15, W_ALL, opt_h_not_yet },
+    { "replay-window", 1, 2, W_C, opt_h_replay_window },
+    { "resolv-retry", 1, 1, W_C, opt_h_resolv_retry },
+    { "rmtun", 0, 0, W_C, opt_h_rmtun },
+    { "route", 1, 4, W_CP, opt_h_route },
+    { "route-delay", 0, 2, W_CP, opt_h_route_delay },
+    { "route-gateway", 1, 1, W_CP, opt_h_route_gateway },
+    { "route-ipv6", 1, 3, W_CP, opt_h_route_ipv6 },
+    { "route-ipv6-gateway", 1, 1, W_CP, opt_h_route_ipv6_gateway },
+    { "route-metric", 1, 1, W_CP, opt_h_route_metric },
+    { "route-noexec", 0, 0, W_C, opt_h_route_noexec },
+    { "route-nopull", 0, 15, W_ALL, opt_h_not_yet },
+    { "route-up", 0, 15, W_ALL, opt_h_not_yet },
+    { "rport", 1, 1, W_CN, opt_h_rport },
+    { "script-security", 1, 1, W_C, opt_h_script_security },
+    { "secret", 1, 2, W_C, opt_h_secret },
+    { "server", 0, 15, W_ALL, opt_h_not_yet },
+    { "server-bridge", 0, 15, W_ALL, opt_h_not_yet },
+    { "session-timeout", 1, 1, W_CP, opt_h_session_timeout },
+    { "setenv", 1, 2, W_CP, opt_h_setenv },
+    { "setenv-safe", 1, 2, W_CP, opt_h_setenv_safe },
+    { "show-ciphers", 0, 0, W_C, opt_h_show_ciphers },
+    { "show-digests", 0, 0, W_C, opt_h_show_digests },
+    { "show-engines", 0, 1, W_C, opt_h_show_engines },
+    { "show-tls", 0, 0, W_C, opt_h_show_tls },
+    { "sndbuf", 1, 1, W_C, opt_h_sndbuf },
+    { "socks-proxy", 0, 15, W_ALL, opt_h_not_yet },
+    { "status", 1, 2, W_C, opt_h_status },
+    { "status-version", 0, 1, W_C, opt_h_status_version },
+    { "suppress-timestamps", 0, 0, W_C, opt_h_suppress_timestamps },
+    { "syslog", 0, 1, W_C, opt_h_syslog },
+    { "tcp-nodelay", 0, 0, W_C, opt_h_tcp_nodelay },
+    { "test-crypto", 0, 0, W_C, opt_h_test_crypto },
+    { "tls-auth", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-cipher", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-ciphersuites", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-client", 0, 0, W_C, opt_h_tls_client },
+    { "tls-crypt", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-crypt-v2", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-exit", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-groups", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-server", 0, 0, W_C, opt_h_tls_server },
+    { "tls-timeout", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-verify", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-version-max", 0, 15, W_ALL, opt_h_not_yet },
+    { "tls-version-min", 0, 15, W_ALL, opt_h_not_yet },
+    { "topology", 1, 1, W_CP, opt_h_topology },
+    { "tun-mtu", 1, 2, W_ALL, opt_h_tun_mtu },
+    { "tun-mtu-extra", 1, 1, W_CN, opt_h_tun_mtu_extra },
+    { "txqueuelen", 1, 1, W_C, opt_h_txqueuelen },
+    { "up", 1, 1, W_C, opt_h_up },
+    { "up-delay", 0, 0, W_C, opt_h_up_delay },
+    { "up-restart", 0, 0, W_C, opt_h_up_restart },
+    { "user", 1, 1, W_C, opt_h_user },
+    { "username-as-common-name", 0, 15, W_ALL, opt_h_not_yet },
+    { "verb", 1, 1, W_C, opt_h_verb },
+    { "verify-client-cert", 0, 15, W_ALL, opt_h_not_yet },
+    { "verify-x509-name", 0, 15, W_ALL, opt_h_not_yet },
+    { "version", 0, 0, W_C, opt_h_version },
+    { "writepid", 1, 1, W_C, opt_h_writepid },
+};
+
+static int
+cmp_name(const void *key, const void *row)
+{
+    return strcmp(key, ((const struct opt_def *) row)->name);
+}
+
+const struct opt_def *
+opt_lookup(const char *name)
+{
+    return bsearch(name, opt_table, ARRAY_SIZE(opt_table), sizeof(opt_table[0]), cmp_name);
+}
+
+size_t
+opt_table_size(void)
+{
+    return ARRAY_SIZE(opt_table);
+}
+
+const struct opt_def *
+opt_table_row(size_t i)
+{
+    return i < ARRAY_SIZE(opt_table) ? &opt_table[i] : NULL;
+}
