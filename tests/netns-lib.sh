@@ -116,6 +116,9 @@ nl_cleanup()
 {
     local rc=$? pid ns
     trap - EXIT INT TERM HUP
+    # A background child that is signalled before it execs runs this trap
+    # too; only the test's own shell may clean up.
+    [ "$BASHPID" = "$NL_MAIN_PID" ] || exit "$rc"
     for pid in "${NL_PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null
     done
@@ -139,6 +142,7 @@ nl_cleanup()
 nl_setup()
 {
     NL_NAME=${1:-test}
+    NL_MAIN_PID=$BASHPID
     trap nl_cleanup EXIT
     trap 'exit 130' INT TERM HUP
     NL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ovpn-${NL_NAME}.XXXXXX") || nl_die "mktemp"

@@ -7,6 +7,7 @@
  * keep the device and the key across SIGUSR1 restarts.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -215,6 +216,60 @@ open_tun(struct context *c)
     return true;
 }
 
+/* The signal that ended the instance, for the down script's "signal". */
+static int close_signal;
+
+static const char *sig_name(int sig);
+
+/* 2.6 names the protocol with its address family when one was given:
+ * "udp4", "tcp6-client", else "udp", "tcp-client". */
+static const char *
+script_proto_name(const struct options *o)
+{
+    static const char *const names[3][3] = {
+        { "udp", "udp4", "udp6" },
+        { "tcp-server", "tcp4-server", "tcp6-server" },
+        { "tcp-client", "tcp4-client", "tcp6-client" },
+    };
+    int fam = o->proto_af == AF_INET ? 1 : o->proto_af == AF_INET6 ? 2 : 0;
+    int kind = o->proto == PROTO_UDP ? 0 : o->proto == PROTO_TCP_SERVER ? 1 : 2;
+
+    return names[kind][fam];
+}
+
+/* What 2.6 has added to the environment by the time the tunnel closes:
+ * the route state, the closing signal and the peer's address. */
+static void
+script_env_down(struct context *c, struct env_set *es)
+{
+    char buf[SOCKADDR_PRINT_MAX];
+    const char *reason = sig_reason();
+    char sig[16];
+
+    env_set_add(es, "redirect_gateway", "0");
+    if (reason && *reason)
+    {
+        env_set_add(es, "signal", reason);
+    }
+    else if (close_signal)
+    {
+        snprintf(sig, sizeof(sig), "%s", sig_name(close_signal));
+        for (char *p = sig; *p; p++)
+        {
+            *p = (char)tolower((unsigned char)*p);
+        }
+        env_set_add(es, "signal", sig);
+    }
+    if (c->peer_known)
+    {
+        bool v6 = c->peer.ss.ss_family == AF_INET6;
+
+        env_set_add(es, v6 ? "trusted_ip6" : "trusted_ip",
+                    sockaddr_print_addr(&c->peer, buf, sizeof(buf)));
+        env_set_addf(es, "trusted_port", "%u", sockaddr_port(&c->peer));
+    }
+}
+
 static void
 script_env(struct context *c, struct env_set *es, const char *type, bool restart)
 {
@@ -226,6 +281,10 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
         env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
     }
     env_set_add(es, "script_type", type);
+    if (strcmp(type, "down") == 0)
+    {
+        script_env_down(c, es);
+    }
     env_set_add(es, "script_context", restart ? "restart" : "init");
     env_set_add(es, "dev", c->ps->tt.name);
     env_set_add(es, "dev_type", dev_type_string(dt));
@@ -260,7 +319,11 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
             env_set_add(es, "ifconfig_ipv6_remote", o->ifconfig_ipv6_remote);
         }
     }
-    env_set_add(es, "proto_1", o->proto == PROTO_UDP ? "udp" : o->proto == PROTO_TCP_SERVER ? "tcp-server" : "tcp-client");
+    env_set_add(es, "proto_1", script_proto_name(o));
+    if (o->local_host)
+    {
+        env_set_add(es, "local_1", o->local_host);
+    }
     env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
     if (o->n_remotes > 0)
     {
@@ -293,11 +356,13 @@ run_hook(struct context *c, const char *cmd, const char *type, bool restart)
     args[4] = o->ifconfig_remote_netmask ? o->ifconfig_remote_netmask : "";
     args[5] = restart ? "restart" : "init";
     args[6] = NULL;
-    if (!run_script(cmd, args, es, o->script_security, type, &status) && strcmp(type, "up") == 0
-        && o->script_security >= 2)
+    if (!run_script(cmd, args, es, o->script_security, type, &status) && strcmp(type, "up") == 0)
     {
+        /* 2.6: a failed or disallowed --up ends the process; run_script()
+         * has said why. */
         env_set_free(es);
-        msg(M_FATAL, "ERROR: --up script failed");
+        msg(M_INFO, "Exiting due to fatal error");
+        openvpn_exit(1);
     }
     env_set_free(es);
 }
@@ -424,6 +489,10 @@ close_instance(struct context *c, bool exiting)
     {
         run_hook(c, o->down_script, "down", false);
     }
+    if (c->ps->tun_open && keep_tun && o->up_restart && !o->down_pre)
+    {
+        run_hook(c, o->down_script, "down", true);
+    }
     if (c->ps->tun_open && !keep_tun)
     {
         msg(D_CLOSE, "Closing TUN/TAP interface");
@@ -482,10 +551,13 @@ static bool
 open_instance(struct context *c, bool *fatal)
 {
     const struct options *o = c->o;
-    bool restart = c->ps->restarts > 0;
     time_t now = otime_mono();
 
     *fatal = true;
+    if (o->ping_send_timeout > 0 && o->ping_rec_timeout == 0)
+    {
+        msg(M_WARN, "WARNING: --ping should normally be used with --ping-restart or --ping-exit");
+    }
     memset(&c->stats, 0, sizeof(c->stats));
     ratelimit_init(&c->rl_drop, 10, 10);
     if (!init_crypto(c) || !comp_init(&c->comp, (enum comp_alg)o->comp, o->allow_compression == 2))
@@ -504,7 +576,8 @@ open_instance(struct context *c, bool *fatal)
     }
     if (!was_open || o->up_restart)
     {
-        run_hook(c, o->up_script, "up", restart);
+        /* "restart" only when the device was kept (--persist-tun) */
+        run_hook(c, o->up_script, "up", was_open);
     }
     if (!o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL)
     {
@@ -778,7 +851,9 @@ tunnel_run(struct options *o, int argc, char **argv)
         {
             send_exit_notify(&c);
         }
+        close_signal = sig;
         close_instance(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);
+        close_signal = 0;
         log_signal(sig, sig_reason(), sig == SIGTERM || sig == SIGINT);
         if (sig == SIGTERM || sig == SIGINT)
         {
@@ -794,6 +869,7 @@ tunnel_run(struct options *o, int argc, char **argv)
             }
             error_set_verb(o->verb);
             error_set_mute(o->mute);
+            options_show(o); /* 2.6 dumps the re-read settings at --verb 4 */
         }
         else
         {

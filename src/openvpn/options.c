@@ -45,6 +45,13 @@ options_init_defaults(struct options *o)
     o->status_file_update_freq = 60;
     o->status_file_version = 1;
     o->mssfix = 1492;
+    o->hand_window = 60;
+    o->tls_timeout = 2;
+    o->reneg_sec = 3600;
+    o->reneg_sec_min = -1;
+    o->reneg_bytes = -1;
+    o->tran_window = 3600;
+    o->tls_mtu = 1250;
 }
 
 /* Free @p s, wiping it first: some strings hold inline key material. */
@@ -99,6 +106,27 @@ free_lists(struct options *o)
     }
 }
 
+static void
+free_tls(struct options *o)
+{
+    struct opt_file *files[] = {
+        &o->ca,          &o->capath,          &o->cert,          &o->key,
+        &o->pkcs12,      &o->extra_certs,     &o->dh,            &o->ecdh_curve,
+        &o->tls_groups,  &o->tls_cipher,      &o->tls_ciphersuites, &o->tls_cert_profile,
+        &o->tls_version_min, &o->tls_version_max, &o->crl_verify, &o->tls_auth,
+        &o->tls_crypt,   &o->tls_crypt_v2,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+    {
+        free_str(&files[i]->value);
+    }
+    free_str(&o->remote_cert_eku);
+    free_str(&o->verify_x509_name);
+    free_str(&o->tls_verify);
+    free_str(&o->genkey_metadata);
+}
+
 void
 options_free(struct options *o)
 {
@@ -140,6 +168,7 @@ options_free(struct options *o)
         free_str(strs[i]);
     }
     free_lists(o);
+    free_tls(o);
     options_init_defaults(o);
 }
 

@@ -77,6 +77,35 @@ struct opt_loc
     int line;         /**< 1-based line in file; argv index on the command line */
 };
 
+/* ---- TLS option types ---- */
+#define OPT_MAX_KU           16
+#define OPT_MAX_FINGERPRINTS 32
+#define REMOTE_CERT_KU_ANY   0xFFFFu /* --remote-cert-tls: a keyUsage must be present */
+
+enum remote_cert_type
+{
+    REMOTE_CERT_NONE,
+    REMOTE_CERT_CLIENT, /**< --remote-cert-tls client */
+    REMOTE_CERT_SERVER, /**< --remote-cert-tls server */
+};
+
+/* Values as 2.6 shows them in "verify_x509_type = %d". */
+enum verify_x509_type
+{
+    VERIFY_X509_NONE = 0,
+    VERIFY_X509_SUBJECT_DN = 1,         /**< "subject": whole one-line subject */
+    VERIFY_X509_SUBJECT_RDN = 2,        /**< "name": the CN */
+    VERIFY_X509_SUBJECT_RDN_PREFIX = 3, /**< "name-prefix": the CN starts with it */
+};
+
+/** A file-or-inline (or plain string) TLS directive and where it was written. */
+struct opt_file
+{
+    char *value;     /**< path, inline text, or the argument; NULL = not configured */
+    bool is_inline;  /**< value holds the text of an inline <block> */
+    struct opt_loc loc;
+};
+
 struct remote_entry
 {
     char *host;
@@ -265,6 +294,52 @@ struct options
     const char *inline_data;   /**< parse time only: text of the <block> being applied */
     char *config_names[32];    /**< config file names that struct opt_loc.file points to */
     int n_config_names;
+
+    /* ---- TLS (issue 3; options_tls.c) ---- */
+    struct opt_file ca;              /**< --ca FILE or <ca> */
+    struct opt_file capath;          /**< --capath DIR */
+    struct opt_file cert;            /**< --cert FILE or <cert> */
+    struct opt_file key;             /**< --key FILE or <key> */
+    struct opt_file pkcs12;          /**< --pkcs12 FILE or <pkcs12> */
+    struct opt_file extra_certs;     /**< --extra-certs FILE or <extra-certs> */
+    struct opt_file dh;              /**< --dh FILE, <dh> or "none" */
+    struct opt_file ecdh_curve;      /**< --ecdh-curve NAME */
+    struct opt_file tls_groups;      /**< --tls-groups LIST */
+    struct opt_file tls_cipher;      /**< --tls-cipher LIST */
+    struct opt_file tls_ciphersuites; /**< --tls-ciphersuites LIST */
+    struct opt_file tls_cert_profile; /**< --tls-cert-profile NAME */
+    struct opt_file tls_version_min; /**< "1.2" or "1.2 or-highest", as ssl_config wants */
+    struct opt_file tls_version_max; /**< "1.3" */
+    int remote_cert_tls;             /**< enum remote_cert_type */
+    unsigned int remote_cert_ku[OPT_MAX_KU]; /**< --remote-cert-ku; REMOTE_CERT_KU_ANY: any */
+    int n_remote_cert_ku;
+    char *remote_cert_eku;           /**< --remote-cert-eku, or set by --remote-cert-tls */
+    int verify_x509_type;            /**< enum verify_x509_type */
+    char *verify_x509_name;
+    struct opt_file crl_verify;      /**< --crl-verify FILE|DIR or <crl-verify> */
+    bool crl_verify_dir;             /**< --crl-verify DIR dir */
+    uint8_t peer_fingerprints[OPT_MAX_FINGERPRINTS][32]; /**< SHA256 of accepted peer certs */
+    int n_peer_fingerprints;
+    struct opt_loc loc_of_fingerprint;
+    char *tls_verify;                /**< --tls-verify command line */
+    struct opt_file tls_auth;        /**< --tls-auth FILE or <tls-auth> */
+    struct opt_file tls_crypt;       /**< --tls-crypt FILE or <tls-crypt> */
+    struct opt_file tls_crypt_v2;    /**< --tls-crypt-v2 FILE or <tls-crypt-v2> */
+    bool tls_crypt_v2_force_cookie;  /**< force-cookie (default allow-noncookie) */
+    char *genkey_metadata;           /**< --genkey tls-crypt-v2-client FILE B64 */
+    int hand_window;                 /**< default 60 */
+    int tls_timeout;                 /**< default 2 */
+    int reneg_sec;                   /**< --reneg-sec max; default 3600, 0 = off */
+    int reneg_sec_min;               /**< --reneg-sec max min; -1 = unset */
+    int64_t reneg_bytes;             /**< -1 = unset (2.6 then picks per cipher) */
+    int64_t reneg_pkts;              /**< 0 = off */
+    int tran_window;                 /**< default 3600 */
+    bool tls_exit;
+    bool single_session;
+    bool auth_nocache;
+    int tls_mtu;                     /**< default 1250 */
+    int verify_client_cert;          /**< 0 require (default), 1 optional, 2 none */
+    bool enable_ncp_fallback;        /**< P2P TLS: --cipher/--data-ciphers-fallback is fallback */
 };
 
 /**

@@ -152,6 +152,12 @@ OPT_HANDLER(opt_h_genkey)
         {
             o->genkey = kinds[i].type;
             opt_set_str(&o->genkey_file, nargs > 1 ? args[1] : NULL);
+            if (nargs > 2 && kinds[i].type != GENKEY_TLS_CRYPT_V2_CLIENT)
+            {
+                opt_error(loc, kw, "only tls-crypt-v2-client takes metadata");
+                return false;
+            }
+            opt_set_str(&o->genkey_metadata, nargs > 2 ? args[2] : NULL);
             return true;
         }
     }

@@ -189,6 +189,17 @@ options_postprocess(struct options *o)
     {
         return false;
     }
+    if (!options_tls_postprocess(o))
+    {
+        return false;
+    }
+    if (o->tls_client || o->tls_server)
+    {
+        /* The TLS control channel is not wired into the daemon yet: refuse
+         * cleanly instead of running without it.  Removed by the lead. */
+        msg(M_USAGE, "Options error: TLS mode is not supported by this build yet");
+        return false;
+    }
     if (o->explicit_exit_notify && o->proto != PROTO_UDP)
     {
         msg(M_WARN, "NOTICE: --explicit-exit-notify ignored for --proto tcp");
@@ -196,7 +207,8 @@ options_postprocess(struct options *o)
     }
     if (!o->tls_client && !o->tls_server)
     {
-        msg(M_WARN,
+        /* M_INFO: 2.6 shows it from --verb 1, not at --verb 0 */
+        msg(M_INFO,
             "DEPRECATION: No tls-client or tls-server option in configuration "
             "detected. OpenVPN 2.7 will remove the functionality to run a VPN without "
             "TLS. See the examples section in the manual page for examples of a similar "

@@ -87,6 +87,17 @@ opt_handler opt_h_up, opt_h_down, opt_h_up_restart, opt_h_down_pre, opt_h_up_del
   opt_h_script_security, opt_h_user, opt_h_group, opt_h_chroot, opt_h_mlock, opt_h_setenv,
   opt_h_setenv_safe;
 
+/* options_tls.c */
+opt_handler opt_h_ca, opt_h_capath, opt_h_cert, opt_h_key, opt_h_pkcs12, opt_h_extra_certs, opt_h_dh,
+  opt_h_ecdh_curve, opt_h_tls_groups, opt_h_tls_cipher, opt_h_tls_ciphersuites,
+  opt_h_tls_cert_profile, opt_h_tls_version_min, opt_h_tls_version_max, opt_h_verify_client_cert,
+  opt_h_remote_cert_tls, opt_h_remote_cert_ku, opt_h_remote_cert_eku, opt_h_verify_x509_name,
+  opt_h_crl_verify, opt_h_peer_fingerprint, opt_h_tls_verify, opt_h_tls_auth, opt_h_tls_crypt,
+  opt_h_tls_crypt_v2, opt_h_hand_window, opt_h_tls_timeout, opt_h_tran_window, opt_h_reneg_sec,
+  opt_h_reneg_bytes, opt_h_reneg_pkts, opt_h_tls_exit, opt_h_single_session, opt_h_auth_nocache;
+/** TLS-mode checks (or "only in TLS-mode" errors), defaults; called by options_postprocess. */
+bool options_tls_postprocess(struct options *o);
+
 /* options_post.c */
 /** Fill unset values, expand helpers (--keepalive), run cross-option checks. */
 bool options_postprocess(struct options *o);

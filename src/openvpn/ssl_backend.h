@@ -107,6 +107,10 @@ struct ssl_config
 
     ssl_verify_fn *verify_cb; /**< NULL: chain validation only */
     void *verify_arg;         /**< passed to verify_cb */
+
+    /** --crl-verify FILE or <crl-verify> (PEM CRLs checked for the whole chain);
+     *  the "dir" form is ssl_verify.c's job and is not passed here. */
+    struct ssl_opt crl_file;
 };
 
 /* --- contexts ------------------------------------------------------------- */

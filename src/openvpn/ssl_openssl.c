@@ -52,6 +52,7 @@ struct ssl_ctx
     enum ssl_role role;
     ssl_verify_fn *verify_cb;
     void *verify_arg;
+    bool no_ca; /**< --peer-fingerprint without a CA: verify_cb alone judges the chain */
 };
 
 struct ssl_session
@@ -653,6 +654,12 @@ verify_callback(int preverify_ok, X509_STORE_CTX *store)
     {
         return 0;
     }
+    if (!preverify_ok && s->ctx->no_ca)
+    {
+        /* No CA to chain to: OpenSSL calls again with ok=1 for every depth,
+         * and that call lets verify_cb check the fingerprint (2.6). */
+        return 1;
+    }
     if (!preverify_ok)
     {
         log_verify_error(store, depth);
@@ -708,6 +715,45 @@ set_fixed_options(SSL_CTX *ctx)
     SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
 }
 
+/* --crl-verify FILE: every CRL in it goes into the store; the whole chain is checked. */
+static bool
+load_crl(SSL_CTX *ctx, const struct ssl_opt *o)
+{
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    BIO *in = opt_bio(o);
+    X509_CRL *crl;
+    int n = 0;
+
+    if (!in)
+    {
+        cfg_error(o, "crl-verify", "CRL: cannot read: %s", opt_name(o));
+        return false;
+    }
+    while ((crl = PEM_read_bio_X509_CRL(in, NULL, NULL, NULL)) != NULL)
+    {
+        bool added = X509_STORE_add_crl(store, crl);
+
+        X509_CRL_free(crl);
+        if (!added)
+        {
+            BIO_free(in);
+            cfg_error(o, "crl-verify", "CRL: cannot add %s to store", opt_name(o));
+            return false;
+        }
+        n++;
+    }
+    BIO_free(in);
+    ERR_clear_error(); /* the end of the PEM input is reported as an error */
+    if (n == 0)
+    {
+        cfg_error(o, "crl-verify", "CRL: cannot read CRL from file %s", opt_name(o));
+        return false;
+    }
+    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+    msg(M_INFO, "CRL: loaded %d CRLs from file %s", n, opt_name(o));
+    return true;
+}
+
 static bool
 load_credentials(SSL_CTX *ctx, const struct ssl_config *cfg)
 {
@@ -718,6 +764,10 @@ load_credentials(SSL_CTX *ctx, const struct ssl_config *cfg)
         return false;
     }
     if (cfg->capath.value && !load_capath(ctx, &cfg->capath))
+    {
+        return false;
+    }
+    if (cfg->crl_file.value && !load_crl(ctx, &cfg->crl_file))
     {
         return false;
     }
@@ -765,6 +815,7 @@ ssl_ctx_new(const struct ssl_config *cfg)
     c->role = cfg->role;
     c->verify_cb = cfg->verify_cb;
     c->verify_arg = cfg->verify_arg;
+    c->no_ca = cfg->verify_cb && !cfg->ca.value && !cfg->capath.value && !cfg->pkcs12.value;
     c->ctx = SSL_CTX_new(cfg->role == SSL_ROLE_SERVER ? TLS_server_method() : TLS_client_method());
     if (!c->ctx)
     {

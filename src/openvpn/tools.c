@@ -1,13 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* tools.c -- see tools.h. */
 #include <string.h>
+#include <time.h>
 
 #include "crypto_backend.h"
 #include "crypto_selftest.h"
 #include "error.h"
 #include "static_key.h"
+#include "tls_crypt_v2.h"
 #include "tools.h"
 #include "tun.h"
+
+/* --tls-crypt-v2 SERVERKEY --genkey tls-crypt-v2-client FILE [B64 metadata] */
+static int
+genkey_v2_client(const struct options *o)
+{
+    const struct opt_file *sk = &o->tls_crypt_v2;
+    struct key ks;
+    bool ok;
+
+    if (!sk->value)
+    {
+        msg(M_WARN, "--genkey tls-crypt-v2-client requires a server key to be set via "
+                    "--tls-crypt-v2 to create a client key");
+        return 1;
+    }
+    ok = sk->is_inline ? tls_crypt_v2_read_server_key_text(sk->value, sk->loc.file, sk->loc.line,
+                                                           &ks)
+                       : tls_crypt_v2_read_server_key_file(sk->value, &ks);
+    if (ok)
+    {
+        ok = tls_crypt_v2_genkey_client(o->genkey_file, &ks, o->genkey_metadata, time(NULL));
+    }
+    secure_memzero(&ks, sizeof(ks));
+    return ok ? 0 : 1;
+}
 
 static int
 genkey(const struct options *o)
@@ -15,10 +42,17 @@ genkey(const struct options *o)
     struct key2 k;
     bool ok;
 
+    if (o->genkey == GENKEY_TLS_CRYPT_V2_SERVER)
+    {
+        return tls_crypt_v2_genkey_server(o->genkey_file) ? 0 : 1;
+    }
+    if (o->genkey == GENKEY_TLS_CRYPT_V2_CLIENT)
+    {
+        return genkey_v2_client(o);
+    }
     if (o->genkey != GENKEY_SECRET)
     {
-        msg(M_WARN, "--genkey: only 'secret', 'tls-auth' and 'tls-crypt' keys are supported by "
-                    "this build yet");
+        msg(M_WARN, "--genkey: 'auth-token' keys are not supported by this build yet");
         return 1;
     }
     if (!static_key_generate(&k))

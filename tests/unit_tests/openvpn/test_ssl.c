@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_ssl.c -- two tls_multi instances, a p2p TLS client and server,
+ * talking through an in-memory channel that can lose, duplicate and
+ * reorder packets (seeded).  Checks: the handshake completes, both sides
+ * derive the same data keys (encrypt with one, decrypt with the other),
+ * wrapping with tls-auth and tls-crypt, renegotiation keeps the lame duck,
+ * hand-window expiry is an error, garbage and replays are dropped and
+ * counted without disturbing a handshake.
+ */
+#include "config.h"
+
+#include "test_common.h"
+
+#include "crypto.h"
+#include "crypto_backend.h"
+#include "key_msg.h"
+#include "ssl.h"
+#include "ssl_backend.h"
+#include "test_certs.h"
+
+static struct pki_entity ca, srv_ent, cli_ent;
+static struct key2 shared_key;
+
+#define QMAX 64
+
+struct pkt
+{
+    size_t len;
+    uint8_t data[TLS_PACKET_MAX];
+};
+
+struct side
+{
+    struct ssl_ctx *ctx;
+    struct tls_multi *m;
+    struct tls_config cfg;
+    char peer_info[512];
+    struct data_crypto dc[8];
+    bool have[8];
+    struct pkt q[QMAX]; /* packets on their way TO this side */
+    size_t nq;
+};
+
+struct net
+{
+    unsigned int seed;
+    int loss_pct, dup_pct;
+    bool reorder;
+};
+
+static int
+group_setup(void **state)
+{
+    const long day = 86400;
+    (void) state;
+
+    crypto_init_library();
+    ssl_library_init();
+    make_entity(&ca, "Test CA", NULL, 1, -day, 30 * day, NULL);
+    make_entity(&srv_ent, "Test-Server", &ca, 2, -day, 30 * day, "serverAuth");
+    make_entity(&cli_ent, "Test-Client", &ca, 3, -day, 30 * day, "clientAuth");
+    assert_true(static_key_generate(&shared_key));
+    return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void) state;
+    free_entity(&ca);
+    free_entity(&srv_ent);
+    free_entity(&cli_ent);
+    return 0;
+}
+
+static void
+side_init(struct side *s, enum ssl_role role, enum tls_wrap_kind wrap, int64_t now)
+{
+    const struct pki_entity *me = role == SSL_ROLE_SERVER ? &srv_ent : &cli_ent;
+    struct ssl_config c = { .role = role };
+    struct peer_info_config pi = { .ciphers = "AES-256-GCM:AES-128-GCM",
+                                   .iv_proto = tls_p2p_iv_proto(false) };
+
+    memset(s, 0, sizeof(*s));
+    c.ca = (struct ssl_opt){ .value = ca.cert_pem, .is_inline = true, .file = "t", .line = 1 };
+    c.cert = (struct ssl_opt){ .value = me->cert_pem, .is_inline = true, .file = "t", .line = 2 };
+    c.key = (struct ssl_opt){ .value = me->key_pem, .is_inline = true, .file = "t", .line = 3 };
+    if (role == SSL_ROLE_SERVER)
+    {
+        c.dh = (struct ssl_opt){ .value = "none", .file = "t", .line = 4 };
+    }
+    s->ctx = ssl_ctx_new(&c);
+    assert_non_null(s->ctx);
+    assert_true(key_msg_peer_info_build(&pi, s->peer_info, sizeof(s->peer_info)));
+    s->cfg = (struct tls_config){
+        .role = role,
+        .ssl_ctx = s->ctx,
+        .wrap = wrap,
+        .wrap_key = &shared_key,
+        .key_direction = role == SSL_ROLE_SERVER ? 0 : 1,
+        .start_wall = 1700000000,
+        .hand_window_s = 60,
+        .data_ciphers = "AES-256-GCM:AES-128-GCM",
+        .p2p = true,
+        .peer_info = s->peer_info,
+        .local_options =
+          role == SSL_ROLE_SERVER ? "V4,dev-type tun,tls-server" : "V4,dev-type tun,tls-client",
+    };
+    s->m = tls_multi_new(&s->cfg, now);
+    assert_non_null(s->m);
+}
+
+static void
+side_free(struct side *s)
+{
+    for (int i = 0; i < 8; i++)
+    {
+        if (s->have[i])
+        {
+            data_crypto_free(&s->dc[i]);
+        }
+    }
+    tls_multi_free(s->m);
+    ssl_ctx_free(s->ctx);
+}
+
+static void
+install_events(struct side *s)
+{
+    struct tls_event ev;
+
+    while (tls_multi_take_key_event(s->m, &ev))
+    {
+        uint8_t id = ev.key.key_id;
+
+        if (ev.type == TLS_EVENT_KEY_NEW)
+        {
+            const struct key *snd, *rcv;
+            struct crypto_config cc = { .cipher = ev.key.cipher,
+                                        .auth = ev.key.auth,
+                                        .replay = true,
+                                        .replay_window = 64,
+                                        .replay_time = 15 };
+
+            assert_true(ev.key.data_v2);
+            assert_true(ev.key.ekm);
+            assert_false(s->have[id]);
+            tls_data_key_select(&ev.key, &snd, &rcv);
+            assert_true(data_crypto_init(&s->dc[id], &cc, snd, rcv, "Data Channel"));
+            s->have[id] = true;
+        }
+        else if (ev.type == TLS_EVENT_KEY_RETIRED)
+        {
+            assert_true(s->have[id]);
+            data_crypto_free(&s->dc[id]);
+            s->have[id] = false;
+        }
+        secure_memzero(&ev, sizeof(ev));
+    }
+}
+
+static void
+enqueue(struct net *n, struct side *to, const uint8_t *p, size_t len)
+{
+    int copies = 1;
+
+    if (n && (int) (rand_r(&n->seed) % 100) < n->loss_pct)
+    {
+        return;
+    }
+    if (n && (int) (rand_r(&n->seed) % 100) < n->dup_pct)
+    {
+        copies = 2;
+    }
+    for (int i = 0; i < copies && to->nq < QMAX; i++)
+    {
+        to->q[to->nq].len = len;
+        memcpy(to->q[to->nq].data, p, len);
+        to->nq++;
+    }
+}
+
+static void
+deliver(struct net *n, struct side *s, int64_t now)
+{
+    while (s->nq > 0)
+    {
+        size_t i = (n && n->reorder) ? rand_r(&n->seed) % s->nq : 0;
+        struct pkt *p = &s->q[i];
+        uint8_t copy[TLS_PACKET_MAX];
+        size_t len = p->len;
+
+        memcpy(copy, p->data, len);
+        memmove(&s->q[i], &s->q[i + 1], (s->nq - i - 1) * sizeof(s->q[0]));
+        s->nq--;
+        tls_multi_incoming(s->m, copy, len, now);
+    }
+}
+
+static void
+send_all(struct net *n, struct side *from, struct side *to, int64_t now)
+{
+    uint8_t raw[TLS_PACKET_MAX];
+    struct buffer out = buf_storage(raw, sizeof(raw), 0);
+
+    while (tls_multi_outgoing(from->m, now, &out))
+    {
+        enqueue(n, to, buf_ptr(&out), buf_len(&out));
+        buf_reset(&out, 0);
+    }
+}
+
+/* Run both sides for up to @p ms (100 ms steps) or until @p until returns true. */
+static int64_t
+run(struct net *n,
+    struct side *c,
+    struct side *s,
+    int64_t now,
+    int64_t ms,
+    bool (*until)(struct side *, struct side *))
+{
+    for (int64_t end = now + ms; now < end; now += 100)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            send_all(n, c, s, now);
+            send_all(n, s, c, now);
+            deliver(n, s, now);
+            deliver(n, c, now);
+        }
+        tls_multi_tick(c->m, now);
+        tls_multi_tick(s->m, now);
+        install_events(c);
+        install_events(s);
+        if (until && until(c, s))
+        {
+            break;
+        }
+    }
+    return now;
+}
+
+static bool
+both_active(struct side *c, struct side *s)
+{
+    return tls_multi_status(c->m) == TLS_STATUS_ACTIVE &&
+           tls_multi_status(s->m) == TLS_STATUS_ACTIVE;
+}
+
+/* Data encrypted by @p a with its tx key decrypts at @p b. */
+static void
+assert_data_flows(struct side *a, struct side *b)
+{
+    uint8_t id, pbuf[64] = "hello through the tunnel", cbuf[256], dbuf[256];
+    struct buffer plain = buf_view(pbuf, 24);
+    struct buffer ct = buf_storage(cbuf, sizeof(cbuf), 0);
+    struct buffer pt = buf_storage(dbuf, sizeof(dbuf), 0);
+
+    assert_true(tls_multi_tx_key(a->m, &id));
+    assert_true(a->have[id]);
+    assert_true(b->have[id]);
+    assert_true(tls_multi_rx_key_ok(b->m, id));
+    assert_true(data_crypto_encrypt(&a->dc[id], &plain, &ct, NULL, 0, 1700000000));
+    assert_int_equal(data_crypto_decrypt(&b->dc[id], &ct, &pt, NULL, 0, 1700000000, 1, NULL),
+                     CRYPTO_OK);
+    assert_memory_equal(buf_ptr(&pt), pbuf, 24);
+}
+
+static void
+handshake_case(enum tls_wrap_kind wrap, struct net *n)
+{
+    struct side c, s;
+    int64_t now = 1000;
+
+    side_init(&s, SSL_ROLE_SERVER, wrap, now);
+    side_init(&c, SSL_ROLE_CLIENT, wrap, now);
+    mock_msg_reset();
+    now = run(n, &c, &s, now, 50000, both_active);
+    assert_true(both_active(&c, &s));
+    assert_data_flows(&c, &s);
+    assert_data_flows(&s, &c);
+    assert_string_equal(tls_multi_peer_options(s.m), "V4,dev-type tun,tls-client");
+    assert_string_equal(tls_multi_peer_options(c.m), "V4,dev-type tun,tls-server");
+    assert_non_null(strstr(mock_all_msgs,
+                           "P2P mode NCP negotiation result: TLS_export=1, "
+                           "DATA_v2=1, peer-id "));
+    assert_non_null(strstr(mock_all_msgs, "cipher=AES-256-GCM"));
+    assert_non_null(strstr(mock_all_msgs, "Peer Connection Initiated with"));
+    side_free(&c);
+    side_free(&s);
+}
+
+static void
+handshake__lossless_no_wrap__keys_agree(void **state)
+{
+    (void) state;
+    handshake_case(TLS_WRAP_NONE, NULL);
+}
+
+static void
+handshake__tls_auth__keys_agree(void **state)
+{
+    (void) state;
+    handshake_case(TLS_WRAP_KIND_AUTH, NULL);
+}
+
+static void
+handshake__tls_crypt__keys_agree(void **state)
+{
+    (void) state;
+    handshake_case(TLS_WRAP_KIND_CRYPT, NULL);
+}
+
+static void
+handshake__loss_dup_reorder_seeded__keys_agree(void **state)
+{
+    (void) state;
+    for (unsigned int seed = 1; seed <= 5; seed++)
+    {
+        struct net n = { .seed = seed, .loss_pct = 20, .dup_pct = 10, .reorder = true };
+
+        handshake_case(seed % 2 ? TLS_WRAP_KIND_CRYPT : TLS_WRAP_KIND_AUTH, &n);
+    }
+}
+
+static uint8_t reneg_expect = 1;
+
+static bool
+reneg_done(struct side *c, struct side *s)
+{
+    uint8_t a, b;
+
+    return tls_multi_tx_key(c->m, &a) && tls_multi_tx_key(s->m, &b) && a == reneg_expect &&
+           b == reneg_expect && both_active(c, s);
+}
+
+static void
+renegotiate__either_side_key_ids_wrap_lame_duck_kept(void **state)
+{
+    struct side c, s;
+    int64_t now = 1000;
+    uint8_t expect = 0;
+    (void) state;
+
+    side_init(&s, SSL_ROLE_SERVER, TLS_WRAP_KIND_AUTH, now);
+    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_AUTH, now);
+    now = run(NULL, &c, &s, now, 20000, both_active);
+    for (int i = 0; i < 9; i++)
+    {
+        uint8_t id_c, id_s, old = expect;
+
+        expect = expect >= 7 ? 1 : expect + 1;
+        reneg_expect = expect;
+        assert_true(tls_multi_renegotiate(i % 2 ? s.m : c.m, now));
+        now = run(NULL, &c, &s, now + 100, 20000, reneg_done);
+        assert_true(tls_multi_tx_key(c.m, &id_c));
+        assert_true(tls_multi_tx_key(s.m, &id_s));
+        assert_int_equal(id_c, expect);
+        assert_int_equal(id_s, expect);
+        /* the lame duck still decrypts */
+        assert_true(tls_multi_rx_key_ok(c.m, old));
+        assert_true(tls_multi_rx_key_ok(s.m, old));
+        assert_data_flows(&c, &s);
+        assert_data_flows(&s, &c);
+    }
+    assert_int_equal(tls_multi_get_stats(c.m)->renegotiations, 9);
+    side_free(&c);
+    side_free(&s);
+}
+
+static void
+lame_duck__expires_after_tran_window(void **state)
+{
+    struct side c, s;
+    int64_t now = 1000;
+    (void) state;
+
+    side_init(&s, SSL_ROLE_SERVER, TLS_WRAP_NONE, now);
+    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_NONE, now);
+    now = run(NULL, &c, &s, now, 20000, both_active);
+    assert_true(tls_multi_renegotiate(c.m, now));
+    reneg_expect = 1;
+    now = run(NULL, &c, &s, now, 20000, reneg_done);
+    assert_true(tls_multi_rx_key_ok(c.m, 0));
+    now = run(NULL, &c, &s, now + 3600 * 1000, 500, NULL);
+    assert_false(tls_multi_rx_key_ok(c.m, 0));
+    assert_false(c.have[0]); /* retired event freed it */
+    assert_true(tls_multi_rx_key_ok(c.m, 1));
+    side_free(&c);
+    side_free(&s);
+}
+
+static void
+hand_window__no_peer__error_logged(void **state)
+{
+    struct side c;
+    int64_t now = 1000;
+    uint8_t raw[TLS_PACKET_MAX];
+    struct buffer out = buf_storage(raw, sizeof(raw), 0);
+    (void) state;
+
+    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_NONE, now);
+    mock_msg_reset();
+    for (; now < 62000; now += 500)
+    {
+        while (tls_multi_outgoing(c.m, now, &out))
+        {
+            buf_reset(&out, 0);
+        }
+        tls_multi_tick(c.m, now);
+    }
+    assert_int_equal(tls_multi_status(c.m), TLS_STATUS_ERROR);
+    assert_non_null(strstr(mock_all_msgs,
+                           "TLS Error: TLS key negotiation failed to occur within "
+                           "60 seconds (check your network connectivity)"));
+    assert_non_null(strstr(mock_all_msgs, "TLS Error: TLS handshake failed"));
+    side_free(&c);
+}
+
+/* Inject garbage and replays into the server while the handshake runs. */
+static void
+garbage_and_replays__dropped_counted_handshake_completes(void **state)
+{
+    struct side c, s;
+    int64_t now = 1000;
+    uint8_t junk[100];
+    (void) state;
+
+    side_init(&s, SSL_ROLE_SERVER, TLS_WRAP_KIND_AUTH, now);
+    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_AUTH, now);
+    send_all(NULL, &c, &s, now);
+    assert_true(s.nq > 0);
+    struct pkt first = s.q[0];
+
+    deliver(NULL, &s, now);
+    /* the same wire packet again: replay */
+    assert_int_equal(tls_multi_incoming(s.m, first.data, first.len, now), TLS_IN_DROPPED_UNWRAP);
+    /* truncations of a valid packet */
+    for (size_t n = 0; n < first.len; n++)
+    {
+        assert_int_not_equal(tls_multi_incoming(s.m, first.data, n, now), TLS_IN_CONSUMED);
+    }
+    for (int i = 0; i < 50; i++)
+    {
+        for (size_t j = 0; j < sizeof(junk); j++)
+        {
+            junk[j] = (uint8_t) (i * 31 + j * 7);
+        }
+        junk[0] = (uint8_t) ((P_CONTROL_V1 << 3) | (i & 7));
+        assert_int_not_equal(tls_multi_incoming(s.m, junk, sizeof(junk), now), TLS_IN_CONSUMED);
+    }
+    junk[0] = (P_DATA_V2 << 3);
+    assert_int_equal(tls_multi_incoming(s.m, junk, sizeof(junk), now), TLS_IN_DROPPED_MALFORMED);
+    assert_true(tls_multi_get_stats(s.m)->in_dropped[TLS_IN_DROPPED_UNWRAP] >= 51);
+    now = run(NULL, &c, &s, now, 20000, both_active);
+    if (!both_active(&c, &s))
+    {
+        for (int i = 0; i <= TLS_IN_DROPPED_DEAD; i++)
+        {
+            fprintf(stderr,
+                    "drop[%d] c=%llu s=%llu\n",
+                    i,
+                    (unsigned long long) tls_multi_get_stats(c.m)->in_dropped[i],
+                    (unsigned long long) tls_multi_get_stats(s.m)->in_dropped[i]);
+        }
+        fprintf(stderr, "%s\n", mock_all_msgs);
+    }
+    assert_true(both_active(&c, &s));
+    assert_data_flows(&c, &s);
+    side_free(&c);
+    side_free(&s);
+}
+
+static void
+client_reset_to_client__dropped_unexpected(void **state)
+{
+    struct side c1, c2;
+    int64_t now = 1000;
+    (void) state;
+
+    side_init(&c1, SSL_ROLE_CLIENT, TLS_WRAP_NONE, now);
+    side_init(&c2, SSL_ROLE_CLIENT, TLS_WRAP_NONE, now);
+    send_all(NULL, &c1, &c2, now);
+    assert_true(c2.nq > 0);
+    assert_int_equal(tls_multi_incoming(c2.m, c2.q[0].data, c2.q[0].len, now),
+                     TLS_IN_DROPPED_UNEXPECTED);
+    c2.nq = 0;
+    side_free(&c1);
+    side_free(&c2);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(handshake__lossless_no_wrap__keys_agree),
+        cmocka_unit_test(handshake__tls_auth__keys_agree),
+        cmocka_unit_test(handshake__tls_crypt__keys_agree),
+        cmocka_unit_test(handshake__loss_dup_reorder_seeded__keys_agree),
+        cmocka_unit_test(renegotiate__either_side_key_ids_wrap_lame_duck_kept),
+        cmocka_unit_test(lame_duck__expires_after_tran_window),
+        cmocka_unit_test(hand_window__no_peer__error_logged),
+        cmocka_unit_test(garbage_and_replays__dropped_counted_handshake_completes),
+        cmocka_unit_test(client_reset_to_client__dropped_unexpected),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

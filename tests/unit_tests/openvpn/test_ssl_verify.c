@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * test_ssl_verify.c -- ssl_verify_cert() as the backend's verify hook in
+ * real in-memory handshakes: a throwaway PKI is made at test time with
+ * OpenSSL's APIs (test code only), a client checks the server with each
+ * 2.6 option, and every check accepts the right certificate and refuses
+ * the wrong one with 2.6's message.  Also: expired, wrong CA, CRL file and
+ * CRL directory, fingerprint-only mode without a CA, the --tls-verify hook
+ * and the environment it gets.
+ */
+#include "config.h"
+
+#include "test_common.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <unistd.h>
+
+#include "ssl_backend.h"
+#include "ssl_verify.h"
+
+struct pki
+{
+    EVP_PKEY *key;
+    X509 *cert;
+    char *key_pem;
+    char *cert_pem;
+};
+
+static struct pki ca, other_ca, server, server2, client, expired_server, rogue_server;
+static char *crl_pem; /* CA's CRL revoking server */
+
+static char *
+bio_text(BIO *b)
+{
+    char *data;
+    long n = BIO_get_mem_data(b, &data);
+    char *s = malloc((size_t) n + 1);
+
+    assert_non_null(s);
+    memcpy(s, data, (size_t) n);
+    s[n] = '\0';
+    BIO_free(b);
+    return s;
+}
+
+static void
+add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+    X509V3_CTX v3;
+    X509_EXTENSION *ext;
+
+    X509V3_set_ctx(&v3, issuer, x, NULL, NULL, 0);
+    ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
+    assert_non_null(ext);
+    assert_true(X509_add_ext(x, ext, -1));
+    X509_EXTENSION_free(ext);
+}
+
+static void
+make(struct pki *e,
+     const char *cn,
+     const struct pki *issuer,
+     long serial,
+     long nb,
+     long na,
+     const char *eku)
+{
+    X509_NAME *name;
+    BIO *b;
+
+    e->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    assert_non_null(e->key);
+    e->cert = X509_new();
+    X509_set_version(e->cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(e->cert), serial);
+    X509_gmtime_adj(X509_getm_notBefore(e->cert), nb);
+    X509_gmtime_adj(X509_getm_notAfter(e->cert), na);
+    X509_set_pubkey(e->cert, e->key);
+    name = X509_get_subject_name(e->cert);
+    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *) "KG", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(
+      name, "O", MBSTRING_ASC, (const unsigned char *) "OpenVPN-TEST", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *) cn, -1, -1, 0);
+    X509_set_issuer_name(e->cert, issuer ? X509_get_subject_name(issuer->cert) : name);
+    if (!issuer)
+    {
+        add_ext(e->cert, e->cert, NID_basic_constraints, "critical,CA:TRUE");
+        add_ext(e->cert, e->cert, NID_key_usage, "critical,keyCertSign,cRLSign");
+    }
+    else
+    {
+        add_ext(e->cert, issuer->cert, NID_basic_constraints, "CA:FALSE");
+        add_ext(e->cert, issuer->cert, NID_key_usage, "digitalSignature,keyAgreement");
+        add_ext(e->cert, issuer->cert, NID_ext_key_usage, eku);
+    }
+    assert_true(X509_sign(e->cert, issuer ? issuer->key : e->key, EVP_sha256()) > 0);
+    b = BIO_new(BIO_s_mem());
+    assert_true(PEM_write_bio_X509(b, e->cert));
+    e->cert_pem = bio_text(b);
+    b = BIO_new(BIO_s_mem());
+    assert_true(PEM_write_bio_PrivateKey(b, e->key, NULL, NULL, 0, NULL, NULL));
+    e->key_pem = bio_text(b);
+}
+
+static void
+make_crl(void)
+{
+    X509_CRL *crl = X509_CRL_new();
+    X509_REVOKED *r = X509_REVOKED_new();
+    ASN1_TIME *t = ASN1_TIME_new();
+    BIO *b = BIO_new(BIO_s_mem());
+
+    X509_CRL_set_version(crl, 1);
+    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca.cert));
+    X509_gmtime_adj(t, -3600);
+    X509_CRL_set1_lastUpdate(crl, t);
+    X509_gmtime_adj(t, 86400);
+    X509_CRL_set1_nextUpdate(crl, t);
+    X509_gmtime_adj(t, -60);
+    X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(server.cert));
+    X509_REVOKED_set_revocationDate(r, t);
+    X509_CRL_add0_revoked(crl, r);
+    X509_CRL_sort(crl);
+    assert_true(X509_CRL_sign(crl, ca.key, EVP_sha256()) > 0);
+    assert_true(PEM_write_bio_X509_CRL(b, crl));
+    crl_pem = bio_text(b);
+    ASN1_TIME_free(t);
+    X509_CRL_free(crl);
+}
+
+static void
+free_pki(struct pki *e)
+{
+    EVP_PKEY_free(e->key);
+    X509_free(e->cert);
+    free(e->key_pem);
+    free(e->cert_pem);
+}
+
+static int
+setup(void **state)
+{
+    const long day = 86400;
+
+    (void) state;
+    ssl_library_init();
+    make(&ca, "Test CA", NULL, 1, -day, 30 * day, NULL);
+    make(&other_ca, "Other CA", NULL, 1, -day, 30 * day, NULL);
+    make(&server, "Test-Server", &ca, 0x1234, -day, 30 * day, "serverAuth");
+    make(&server2, "Test-Server2", &ca, 6, -day, 30 * day, "serverAuth");
+    make(&client, "Test-Client", &ca, 3, -day, 30 * day, "clientAuth");
+    make(&expired_server, "Test-Server", &ca, 4, -3 * day, -day, "serverAuth");
+    make(&rogue_server, "Test-Server", &other_ca, 5, -day, 30 * day, "serverAuth");
+    make_crl();
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void) state;
+    free_pki(&ca);
+    free_pki(&other_ca);
+    free_pki(&server);
+    free_pki(&server2);
+    free_pki(&client);
+    free_pki(&expired_server);
+    free_pki(&rogue_server);
+    free(crl_pem);
+    return 0;
+}
+
+/* --- handshake pump ----------------------------------------------------------- */
+
+static struct ssl_opt
+inl(const char *pem)
+{
+    struct ssl_opt o = { .value = pem, .is_inline = true, .file = "t.conf", .line = 1 };
+    return o;
+}
+
+static void
+shuttle(struct ssl_session *from, struct ssl_session *to)
+{
+    uint8_t buf[1500];
+    size_t n;
+
+    while (ssl_session_get_ciphertext(from, buf, sizeof(buf), &n) == SSL_IO_OK)
+    {
+        assert_true(ssl_session_put_ciphertext(to, buf, n));
+    }
+}
+
+static struct ssl_verify_state vstate;
+
+/*
+ * The client (trusting @p trust, NULL: none, with @p crl) checks the
+ * server presenting @p srv through ssl_verify_cert() with @p vc.  True
+ * when both ends are established.
+ */
+static bool
+connect_to(const struct pki *srv,
+           const struct pki *trust,
+           const char *crl,
+           const struct ssl_verify_config *vc)
+{
+    struct ssl_config cc = { .role = SSL_ROLE_CLIENT };
+    struct ssl_config sc = { .role = SSL_ROLE_SERVER };
+    struct ssl_ctx *cctx, *sctx;
+    struct ssl_session *c, *s;
+    bool ok = false;
+
+    if (trust)
+    {
+        cc.ca = inl(trust->cert_pem);
+    }
+    if (crl)
+    {
+        cc.crl_file = inl(crl);
+    }
+    cc.verify_cb = ssl_verify_cert;
+    cc.verify_arg = &vstate;
+    ssl_verify_state_init(&vstate, vc);
+    sc.ca = inl(ca.cert_pem);
+    sc.cert = inl(srv->cert_pem);
+    sc.key = inl(srv->key_pem);
+    sc.dh = (struct ssl_opt){ .value = "none", .file = "t.conf", .line = 2 };
+    sc.verify_client_cert = SSL_VERIFY_CLIENT_NONE;
+
+    mock_msg_reset();
+    cctx = ssl_ctx_new(&cc);
+    sctx = ssl_ctx_new(&sc);
+    assert_non_null(cctx);
+    assert_non_null(sctx);
+    c = ssl_session_new(cctx, NULL);
+    s = ssl_session_new(sctx, NULL);
+    for (int round = 0; round < 20; round++)
+    {
+        enum ssl_io rc = ssl_session_handshake(c);
+        shuttle(c, s);
+        enum ssl_io rs = ssl_session_handshake(s);
+        shuttle(s, c);
+        if (rc == SSL_IO_ERROR || rs == SSL_IO_ERROR)
+        {
+            break;
+        }
+        if (rc == SSL_IO_OK && rs == SSL_IO_OK)
+        {
+            ok = true;
+            break;
+        }
+    }
+    ssl_session_free(c);
+    ssl_session_free(s);
+    ssl_ctx_free(cctx);
+    ssl_ctx_free(sctx);
+    return ok;
+}
+
+static bool
+logged(const char *s)
+{
+    return strstr(mock_all_msgs, s) != NULL;
+}
+
+#define SERVER_SUBJECT "C=KG, O=OpenVPN-TEST, CN=Test-Server"
+
+static void
+fingerprint_of(const struct pki *e, uint8_t out[32])
+{
+    unsigned int n = 32;
+
+    assert_true(X509_digest(e->cert, EVP_sha256(), out, &n));
+}
+
+/* --- tests -------------------------------------------------------------------- */
+
+static void
+no_checks__good_server__verify_ok_lines(void **state)
+{
+    struct ssl_verify_config vc = { 0 };
+
+    (void) state;
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY OK: depth=1, C=KG, O=OpenVPN-TEST, CN=Test CA"));
+    assert_true(logged("VERIFY OK: depth=0, " SERVER_SUBJECT));
+    assert_true(vstate.leaf_ok);
+}
+
+static void
+remote_cert_tls__server_vs_client_cert__eku_decides(void **state)
+{
+    struct ssl_verify_config vc = { .ku = { SSL_VERIFY_KU_ANY },
+                                    .n_ku = 1,
+                                    .eku = "TLS Web Server Authentication" };
+
+    (void) state;
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY KU OK"));
+    assert_true(logged("VERIFY EKU OK"));
+    /* a client certificate as server: the library's purpose check refuses it first */
+    assert_false(connect_to(&client, &ca, NULL, &vc));
+    assert_true(logged("VERIFY ERROR: depth=0, error=unsuitable certificate purpose"));
+    assert_false(logged("VERIFY OK: depth=0"));
+    /* the EKU check itself: a server certificate when a client one is wanted */
+    vc.eku = "TLS Web Client Authentication";
+    assert_false(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY KU OK"));
+    assert_true(logged("VERIFY EKU ERROR"));
+}
+
+static void
+remote_cert_ku__values__match_or_error_lists_expected(void **state)
+{
+    struct ssl_verify_config vc = { .ku = { 0xa0, 0x88 }, .n_ku = 2 };
+
+    (void) state;
+    assert_true(connect_to(&server, &ca, NULL, &vc)); /* 0x88 = digitalSignature|keyAgreement */
+    assert_true(logged("Validating certificate key usage"));
+    assert_true(logged("VERIFY KU OK"));
+    vc.ku[1] = 0x20;
+    assert_false(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("ERROR: Certificate has key usage 0088, expected one of:"));
+    assert_true(logged(" * 00a0"));
+    assert_true(logged("VERIFY KU ERROR"));
+}
+
+static void
+remote_cert_eku__oid_and_short_name__accepted(void **state)
+{
+    struct ssl_verify_config vc = { .eku = "1.3.6.1.5.5.7.3.1" };
+
+    (void) state;
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    vc.eku = "clientAuth";
+    assert_false(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY EKU ERROR"));
+}
+
+static void
+verify_x509_name__types__right_name_ok_wrong_refused(void **state)
+{
+    struct ssl_verify_config vc = { .x509_type = SSL_X509_NAME_CN, .x509_name = "Test-Server" };
+
+    (void) state;
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY X509NAME OK: " SERVER_SUBJECT));
+    vc.x509_type = SSL_X509_NAME_SUBJECT;
+    vc.x509_name = SERVER_SUBJECT;
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    vc.x509_type = SSL_X509_NAME_CN_PREFIX;
+    vc.x509_name = "Test-";
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    vc.x509_name = "Prod-";
+    assert_false(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY X509NAME ERROR: " SERVER_SUBJECT ", must be Prod-"));
+    vc.x509_type = SSL_X509_NAME_CN;
+    vc.x509_name = "Test-Serve"; /* a prefix is not the name */
+    assert_false(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY X509NAME ERROR: " SERVER_SUBJECT ", must be Test-Serve"));
+}
+
+static void
+library_errors__expired_and_wrong_ca__2_6_verify_error(void **state)
+{
+    struct ssl_verify_config vc = { 0 };
+
+    (void) state;
+    assert_false(connect_to(&expired_server, &ca, NULL, &vc));
+    assert_true(
+      logged("VERIFY ERROR: depth=0, error=certificate has expired: " SERVER_SUBJECT ", serial=4"));
+    assert_false(connect_to(&rogue_server, &ca, NULL, &vc));
+    assert_true(
+      logged("VERIFY ERROR: depth=0, error=unable to get local issuer certificate: " SERVER_SUBJECT
+             ", serial=5"));
+}
+
+static void
+peer_fingerprint__with_ca__match_ok_mismatch_refused(void **state)
+{
+    uint8_t fps[2][32];
+    struct ssl_verify_config vc = { .fingerprints = (const uint8_t(*)[32]) fps,
+                                    .n_fingerprints = 2 };
+
+    (void) state;
+    fingerprint_of(&client, fps[0]);
+    fingerprint_of(&server, fps[1]);
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    vc.n_fingerprints = 1;
+    assert_false(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("TLS Error: --tls-verify/--peer-fingerprint certificate hash verification "
+                       "failed. (got certificate fingerprint: "));
+}
+
+static void
+peer_fingerprint__no_ca__fingerprint_alone_decides(void **state)
+{
+    uint8_t fp[1][32];
+    struct ssl_verify_config vc = { .fingerprints = (const uint8_t(*)[32]) fp,
+                                    .n_fingerprints = 1,
+                                    .fingerprint_only = true };
+
+    (void) state;
+    fingerprint_of(&rogue_server, fp[0]);
+    assert_true(connect_to(&rogue_server, NULL, NULL, &vc)); /* no CA to chain to: fine */
+    assert_true(vstate.leaf_ok);
+    assert_false(connect_to(&server, NULL, NULL, &vc));
+    assert_true(logged("certificate hash verification failed"));
+    vc.n_fingerprints = 0; /* no CA and nothing to match: refuse, never accept blindly */
+    assert_false(connect_to(&rogue_server, NULL, NULL, &vc));
+}
+
+static void
+crl_file__revoked_server__refused_others_pass(void **state)
+{
+    struct ssl_verify_config vc = { 0 };
+
+    (void) state;
+    assert_false(connect_to(&server, &ca, crl_pem, &vc));
+    assert_true(logged("CRL: loaded 1 CRLs from file [[INLINE]]"));
+    assert_true(logged("VERIFY ERROR: depth=0, error=certificate revoked: " SERVER_SUBJECT));
+    assert_true(connect_to(&server2, &ca, crl_pem, &vc)); /* not on the list */
+}
+
+static void
+crl_dir__file_named_by_serial__revoked(void **state)
+{
+    char dir[] = "/tmp/crldir-XXXXXX";
+    char path[64];
+    struct ssl_verify_config vc = { 0 };
+    FILE *f;
+
+    (void) state;
+    assert_non_null(mkdtemp(dir));
+    vc.crl_dir = dir;
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    snprintf(path, sizeof(path), "%s/4660", dir); /* 0x1234 */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_false(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY CRL: depth=0, " SERVER_SUBJECT ", serial=4660 is revoked"));
+    unlink(path);
+    rmdir(dir);
+}
+
+static int script_calls;
+static int script_refuse_depth = -1;
+
+static bool
+fake_script(void *arg, int depth, const char *subject, const struct ssl_verify_env *env)
+{
+    (void) arg;
+    (void) subject;
+    script_calls++;
+    assert_non_null(ssl_verify_env_get(env, depth == 0 ? "tls_id_0" : "tls_id_1"));
+    return depth != script_refuse_depth;
+}
+
+static void
+tls_verify__hook_and_env__2_6_names(void **state)
+{
+    struct ssl_verify_config vc = { .script = fake_script };
+    uint8_t fp[32];
+    char hex[100];
+    const char *v;
+
+    (void) state;
+    script_calls = 0;
+    script_refuse_depth = -1;
+    assert_true(connect_to(&server, &ca, NULL, &vc));
+    assert_true(script_calls >= 2);
+    assert_true(logged("VERIFY SCRIPT OK: depth=0, " SERVER_SUBJECT));
+    assert_string_equal(ssl_verify_env_get(&vstate.env, "tls_serial_0"), "4660");
+    assert_string_equal(ssl_verify_env_get(&vstate.env, "tls_serial_hex_0"), "12:34");
+    assert_string_equal(ssl_verify_env_get(&vstate.env, "tls_id_0"), SERVER_SUBJECT);
+    assert_string_equal(ssl_verify_env_get(&vstate.env, "X509_0_CN"), "Test-Server");
+    assert_string_equal(ssl_verify_env_get(&vstate.env, "X509_0_O"), "OpenVPN-TEST");
+    assert_string_equal(ssl_verify_env_get(&vstate.env, "X509_1_CN"), "Test CA");
+    assert_string_equal(ssl_verify_env_get(&vstate.env, "common_name"), "Test-Server");
+    assert_string_equal(vstate.common_name, "Test-Server");
+    fingerprint_of(&server, fp);
+    for (int i = 0; i < 32; i++)
+    {
+        snprintf(hex + 3 * i, sizeof(hex) - 3 * (size_t) i, i < 31 ? "%02X:" : "%02X", fp[i]);
+    }
+    v = ssl_verify_env_get(&vstate.env, "tls_digest_sha256_0");
+    assert_non_null(v);
+    assert_string_equal(v, hex);
+    v = ssl_verify_env_get(&vstate.env, "tls_digest_0");
+    assert_non_null(v);
+    assert_int_equal(strlen(v), 59); /* SHA1: 20 bytes */
+    assert_null(ssl_verify_env_get(&vstate.env, "tls_id_2"));
+
+    script_refuse_depth = 0;
+    assert_false(connect_to(&server, &ca, NULL, &vc));
+    assert_true(logged("VERIFY SCRIPT ERROR: depth=0, " SERVER_SUBJECT));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(no_checks__good_server__verify_ok_lines),
+        cmocka_unit_test(remote_cert_tls__server_vs_client_cert__eku_decides),
+        cmocka_unit_test(remote_cert_ku__values__match_or_error_lists_expected),
+        cmocka_unit_test(remote_cert_eku__oid_and_short_name__accepted),
+        cmocka_unit_test(verify_x509_name__types__right_name_ok_wrong_refused),
+        cmocka_unit_test(library_errors__expired_and_wrong_ca__2_6_verify_error),
+        cmocka_unit_test(peer_fingerprint__with_ca__match_ok_mismatch_refused),
+        cmocka_unit_test(peer_fingerprint__no_ca__fingerprint_alone_decides),
+        cmocka_unit_test(crl_file__revoked_server__refused_others_pass),
+        cmocka_unit_test(crl_dir__file_named_by_serial__revoked),
+        cmocka_unit_test(tls_verify__hook_and_env__2_6_names),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
