@@ -13,7 +13,7 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
       libssl-dev liblzo2-dev liblz4-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
       libcap-ng-dev libcmocka-dev
-      openvpn iperf3 iproute2 iputils-ping nftables python3 clang procps psmisc"
+      openvpn openssl iperf3 iproute2 iputils-ping nftables python3 clang procps psmisc"
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then

@@ -313,3 +313,29 @@ with open(sys.argv[1], "w") as f:
 EOF
     chmod 600 "$1"
 }
+
+# nl_pki DIR: a throwaway test CA with a server and a client certificate
+# (EC P-256, correct key usages for --remote-cert-tls), made with the
+# openssl command line.  Test-only material, removed with $NL_DIR.
+nl_pki()
+{
+    local d=$1 n ext
+    mkdir -p "$d" || nl_die "cannot create $d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$d/ca.key" -out "$d/ca.crt" -days 2 -subj /CN=Test-CA >/dev/null 2>&1 ||
+        nl_die "openssl: cannot make the test CA"
+    for n in server client; do
+        if [ "$n" = server ]; then
+            ext="extendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyAgreement\n"
+        else
+            ext="extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n"
+        fi
+        # shellcheck disable=SC2059  # the extensions are a printf format on purpose
+        printf "$ext" >"$d/$n.ext"
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+            -keyout "$d/$n.key" -out "$d/$n.csr" -subj "/CN=$n" >/dev/null 2>&1 &&
+            openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+                -CAcreateserial -out "$d/$n.crt" -days 2 -extfile "$d/$n.ext" >/dev/null 2>&1 ||
+            nl_die "openssl: cannot make the $n certificate"
+    done
+}

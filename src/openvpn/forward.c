@@ -16,6 +16,8 @@
 #include "occ_string.h"
 #include "sig.h"
 #include "sockaddr.h"
+#include "otime.h"
+#include "tunnel_tls.h"
 
 /* Room in front of a plaintext for compression framing, behind it for
  * padding and the swap byte; the ciphertext slot adds the envelope. */
@@ -101,7 +103,15 @@ seal(struct context *c, struct buffer *plain, time_t wall)
     }
     out = &c->to_link.pkts[c->to_link.n];
     buf_reset(&out->buf, 0);
-    if (c->have_crypto)
+    if (c->tls)
+    {
+        if (!tunnel_tls_encrypt(c->tls, plain, &out->buf, wall))
+        {
+            c->stats.dropped_no_peer++; /* no data key yet */
+            return;
+        }
+    }
+    else if (c->have_crypto)
     {
         if (!data_crypto_encrypt(&c->dc, plain, &out->buf, NULL, 0, wall))
         {
@@ -317,6 +327,81 @@ decrypt_failed(struct context *c, enum crypto_status st)
     }
 }
 
+/* Queue every control packet the TLS layer has ready and send them. */
+static void
+flush_control(struct context *c, time_t now)
+{
+    int64_t now_ms = otime_mono_ms();
+
+    while (c->peer_known && c->to_link.n < BATCH_MAX)
+    {
+        struct link_pkt *out = &c->to_link.pkts[c->to_link.n];
+
+        buf_reset(&out->buf, 0);
+        if (!tls_multi_outgoing(c->tls->multi, now_ms, &out->buf))
+        {
+            break;
+        }
+        out->addr = c->peer;
+        c->to_link.n++;
+        if (c->to_link.n == BATCH_MAX)
+        {
+            flush_to_link(c, now);
+        }
+    }
+    flush_to_link(c, now);
+}
+
+/* A control-channel packet (TLS mode): the TLS layer authenticates it. */
+static void
+deliver_control(struct context *c, struct link_pkt *p, time_t now, time_t wall)
+{
+    enum tls_in_result r;
+    char a[128];
+
+    (void)wall;
+    r = tls_multi_incoming(c->tls->multi, buf_ptr(&p->buf), buf_len(&p->buf), otime_mono_ms());
+    if (r != TLS_IN_CONSUMED)
+    {
+        c->stats.dropped_auth++;
+        return;
+    }
+    if (!c->peer_known || (c->o->floating && !sockaddr_equal(&c->peer, &p->addr)))
+    {
+        c->peer = p->addr;
+        c->peer_known = true;
+    }
+    if (!c->peer_announced)
+    {
+        c->peer_announced = true; /* ssl.c logs "Peer Connection Initiated" */
+        tls_multi_set_peer_name(c->tls->multi, sockaddr_print(&c->peer, a, sizeof(a)));
+        keepalive_on_remote_known(&c->ka, now);
+    }
+    keepalive_on_received(&c->ka, now);
+    flush_control(c, now);
+}
+
+void
+forward_tls_service(struct context *c, time_t now, time_t wall)
+{
+    struct tunnel_tls *t = c->tls;
+
+    tls_multi_tick(t->multi, otime_mono_ms());
+    if (tunnel_tls_drain_events(t) > 0 && !c->init_completed)
+    {
+        c->init_completed = true;
+        occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
+        msg(M_INFO, "Initialization Sequence Completed");
+    }
+    if (tls_multi_status(t->multi) == TLS_STATUS_ERROR)
+    {
+        sig_raise(c->o->tls_exit ? SIGTERM : SIGUSR1, c->o->tls_exit ? "tls-exit" : "tls-error");
+        return;
+    }
+    (void)wall;
+    flush_control(c, now);
+}
+
 /* Decrypt one received packet into the scratch buffer and deliver it. */
 static void
 deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
@@ -332,7 +417,20 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
         return;
     }
     buf_reset(plain, PLAIN_HEADROOM);
-    if (c->have_crypto)
+    if (c->tls && !tunnel_tls_is_data(&p->buf))
+    {
+        deliver_control(c, p, now, wall);
+        return;
+    }
+    if (c->tls)
+    {
+        if (!tunnel_tls_decrypt(c->tls, &p->buf, plain, now, wall))
+        {
+            c->stats.dropped_auth++;
+            return;
+        }
+    }
+    else if (c->have_crypto)
     {
         enum crypto_status st = data_crypto_decrypt(&c->dc, &p->buf, plain, NULL, 0, wall, now, &pid);
 

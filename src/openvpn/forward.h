@@ -29,4 +29,10 @@ bool forward_link_to_tun(struct context *c, time_t now, time_t wall);
 void forward_send_ping(struct context *c, time_t now, time_t wall);
 void forward_send_occ(struct context *c, enum occ_type type, time_t now, time_t wall);
 
+/**
+ * TLS mode: run the control channel's timers, install new data keys, send
+ * what it has queued, and restart on a failed handshake.
+ */
+void forward_tls_service(struct context *c, time_t now, time_t wall);
+
 #endif /* OVPN_FORWARD_H */

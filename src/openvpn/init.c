@@ -29,6 +29,7 @@
 #include "sockaddr.h"
 #include "status.h"
 #include "strutil.h"
+#include "tunnel_tls.h"
 
 #define OCC_INTERVAL 10 /* seconds between OCC requests (§6.5) */
 #define OCC_N_TRIES  12
@@ -93,6 +94,11 @@ init_crypto(struct context *c)
         .mute_replay_warnings = o->mute_replay_warnings,
     };
 
+    if (o->tls_client || o->tls_server)
+    {
+        c->tls = xcalloc(1, sizeof(*c->tls));
+        return tunnel_tls_open(c->tls, o, c->occ_local, c->occ_remote, otime_mono_ms());
+    }
     if (!o->shared_secret_file)
     {
         msg(M_WARN, "******* WARNING *******: All encryption and authentication features disabled "
@@ -140,7 +146,10 @@ compute_mss(const struct context *c)
 {
     const struct options *o = c->o;
     long outer = o->mssfix - (o->proto == PROTO_UDP ? 28 : 42);
-    size_t over = c->have_crypto ? data_crypto_max_overhead(&c->dc) : 0;
+    /* TLS mode: P_DATA_V2 header, packet id and AEAD tag (the usual NCP result) */
+    size_t over = c->tls ? P_DATA_V2_HDR_LEN + PACKET_ID_SHORT_LEN + AEAD_TAG_LEN
+                  : c->have_crypto ? data_crypto_max_overhead(&c->dc)
+                                   : 0;
     long inner;
 
     if (o->mssfix <= 0 || tun_dev_type(o->dev, o->dev_type) == DEV_TYPE_NULL)
@@ -219,6 +228,10 @@ open_tun(struct context *c)
 /* The signal that ended the instance, for the down script's "signal". */
 static int close_signal;
 
+/* Whether this instance opened the device (not kept by --persist-tun):
+ * only then has 2.6 set up routes and "redirect_gateway". */
+static bool tun_opened_here;
+
 static const char *sig_name(int sig);
 
 /* 2.6 names the protocol with its address family when one was given:
@@ -246,7 +259,10 @@ script_env_down(struct context *c, struct env_set *es)
     const char *reason = sig_reason();
     char sig[16];
 
-    env_set_add(es, "redirect_gateway", "0");
+    if (tun_opened_here)
+    {
+        env_set_add(es, "redirect_gateway", "0");
+    }
     if (reason && *reason)
     {
         env_set_add(es, "signal", reason);
@@ -463,8 +479,14 @@ open_link(struct context *c, bool *fatal)
     c->link_open = true;
     if (c->link.remote_known)
     {
+        char a[128];
+
         c->peer = c->link.remote;
         c->peer_known = true;
+        if (c->tls)
+        {
+            tls_multi_set_peer_name(c->tls->multi, sockaddr_print(&c->peer, a, sizeof(a)));
+        }
     }
     return true;
 }
@@ -508,6 +530,12 @@ close_instance(struct context *c, bool exiting)
     {
         data_crypto_free(&c->dc);
         c->have_crypto = false;
+    }
+    if (c->tls)
+    {
+        tunnel_tls_close(c->tls);
+        free(c->tls);
+        c->tls = NULL;
     }
     if (!o->persist_key || exiting)
     {
@@ -560,6 +588,8 @@ open_instance(struct context *c, bool *fatal)
     }
     memset(&c->stats, 0, sizeof(c->stats));
     ratelimit_init(&c->rl_drop, 10, 10);
+    occ_string_build(o, false, c->occ_local, sizeof(c->occ_local));
+    occ_string_build(o, true, c->occ_remote, sizeof(c->occ_remote));
     if (!init_crypto(c) || !comp_init(&c->comp, (enum comp_alg)o->comp, o->allow_compression == 2))
     {
         return false;
@@ -570,6 +600,8 @@ open_instance(struct context *c, bool *fatal)
     }
     c->mss_max = compute_mss(c);
     bool was_open = c->ps->tun_open;
+
+    tun_opened_here = !was_open;
     if (!open_tun(c))
     {
         return false;
@@ -605,8 +637,6 @@ open_instance(struct context *c, bool *fatal)
         .session_timeout = o->session_timeout,
     };
     keepalive_init(&c->ka, &kc, now);
-    occ_string_build(o, false, c->occ_local, sizeof(c->occ_local));
-    occ_string_build(o, true, c->occ_remote, sizeof(c->occ_remote));
     msg(D_SHOW_OCC, "Local Options String (VER=V4): '%s'", c->occ_local);
     msg(D_SHOW_OCC, "Expected Remote Options String (VER=V4): '%s'", c->occ_remote);
     c->occ_tries = 0;
@@ -655,6 +685,10 @@ run_timers(struct context *c, time_t now, time_t wall)
         default:
             break;
     }
+    if (c->tls)
+    {
+        forward_tls_service(c, now, wall);
+    }
     if (c->have_crypto && !c->occ_done && c->peer_known && now >= c->occ_next
         && c->occ_tries < OCC_N_TRIES)
     {
@@ -689,6 +723,15 @@ next_timeout_ms(const struct context *c, time_t now)
     if (s < 0 || s > REAP_INTERVAL)
     {
         s = REAP_INTERVAL;
+    }
+    if (c->tls)
+    {
+        int64_t t = tls_multi_next_due_ms(c->tls->multi, otime_mono_ms());
+
+        if (t >= 0 && t < (int64_t)s * 1000)
+        {
+            return (int)t + 1;
+        }
     }
     return s * 1000 + 10;
 }
@@ -845,7 +888,11 @@ tunnel_run(struct options *o, int argc, char **argv)
             continue;
         }
         pause = 0;
-        msg(M_INFO, "Initialization Sequence Completed");
+        if (!c.tls)
+        {
+            c.init_completed = true;
+            msg(M_INFO, "Initialization Sequence Completed");
+        }
         sig = event_loop(&c);
         if (sig == SIGTERM || sig == SIGINT)
         {

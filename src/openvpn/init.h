@@ -71,6 +71,8 @@ struct context
     /* one instance */
     struct data_crypto dc;
     bool have_crypto;
+    struct tunnel_tls *tls;    /* TLS mode (tunnel_tls.h); NULL in static-key mode */
+    bool init_completed;       /* "Initialization Sequence Completed" logged */
     struct comp_ctx comp;
     struct link link;
     bool link_open;

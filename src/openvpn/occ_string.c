@@ -37,6 +37,34 @@ mtu_extra(const struct options *o)
     return tun_dev_type(o->dev, o->dev_type) == DEV_TYPE_TAP ? TAP_MTU_EXTRA_DEFAULT : 0;
 }
 
+static bool
+tls_mode(const struct options *o)
+{
+    return o->tls_client || o->tls_server;
+}
+
+/* The cipher the string names: --cipher, where 2.6's default BF-CBC is
+ * costed as a 64-bit-block CBC cipher even when the library lacks it. */
+static bool
+occ_cipher(const struct options *o, struct cipher_info *ci)
+{
+    if (crypto_cipher_info(o->ciphername, ci))
+    {
+        return true;
+    }
+    if (streq(o->ciphername, "BF-CBC"))
+    {
+        memset(ci, 0, sizeof(*ci));
+        strbcpy(ci->name, "BF-CBC", sizeof(ci->name));
+        ci->mode = CIPHER_MODE_CBC;
+        ci->key_len = 16;
+        ci->iv_len = 8;
+        ci->block_size = 8;
+        return true;
+    }
+    return false;
+}
+
 int
 occ_link_mtu(const struct options *o)
 {
@@ -44,18 +72,20 @@ occ_link_mtu(const struct options *o)
     size_t hmac = 0;
     int mtu = o->tun_mtu + mtu_extra(o);
     bool tcp = o->proto != PROTO_UDP;
+    bool tls = tls_mode(o);
 
-    if (!o->shared_secret_file)
+    if (!o->shared_secret_file && !tls)
     {
         return mtu + (tcp ? 2 : 0) + (comp_v1_framing(o) ? 1 : 0);
     }
-    mtu += PACKET_ID_LONG_LEN + (comp_v1_framing(o) ? 1 : 0) + (o->fragment ? 4 : 0);
-    mtu += tcp ? 2 : 0;
-    if (crypto_cipher_info(o->ciphername, &ci) && ci.mode != CIPHER_MODE_NONE)
+    /* §6.11: packet id inside the payload (short in TLS mode), opcode byte */
+    mtu += (tls ? PACKET_ID_SHORT_LEN : PACKET_ID_LONG_LEN) + (tls ? 1 : 0);
+    mtu += (comp_v1_framing(o) ? 1 : 0) + (o->fragment ? 4 : 0) + (tcp ? 2 : 0);
+    if (occ_cipher(o, &ci) && ci.mode != CIPHER_MODE_NONE)
     {
-        mtu += (int)(ci.block_size + ci.iv_len);
+        mtu += (int)(ci.block_size + ci.iv_len) + (ci.mode == CIPHER_MODE_AEAD ? AEAD_TAG_LEN : 0);
     }
-    if (crypto_digest_size(o->authname, &hmac))
+    if ((!occ_cipher(o, &ci) || ci.mode != CIPHER_MODE_AEAD) && crypto_digest_size(o->authname, &hmac))
     {
         mtu += (int)hmac;
     }
@@ -112,11 +142,12 @@ static void
 crypto_items(struct buffer *b, const struct options *o, bool remote)
 {
     struct cipher_info ci;
-    bool have_cipher = crypto_cipher_info(o->ciphername, &ci);
+    bool have_cipher = occ_cipher(o, &ci);
     bool null_cipher = have_cipher && ci.mode == CIPHER_MODE_NONE;
+    bool tls = tls_mode(o);
     size_t hmac = 0;
 
-    if (o->key_direction != KEY_DIR_UNSET)
+    if (o->key_direction != KEY_DIR_UNSET && (!tls || o->tls_auth.value))
     {
         buf_printf(b, ",keydir %d", remote ? 1 - o->key_direction : o->key_direction);
     }
@@ -124,6 +155,16 @@ crypto_items(struct buffer *b, const struct options *o, bool remote)
     crypto_digest_size(o->authname, &hmac);
     buf_printf(b, ",auth %s", hmac == 0 ? "[null-digest]" : o->authname);
     buf_printf(b, ",keysize %d", have_cipher ? (int)ci.key_len * 8 : 0);
+    if (tls)
+    {
+        if (o->tls_auth.value)
+        {
+            buf_printf(b, ",tls-auth");
+        }
+        buf_printf(b, ",key-method 2");
+        buf_printf(b, ",%s", o->tls_server != remote ? "tls-server" : "tls-client");
+        return;
+    }
     buf_printf(b, ",secret");
     if (!o->replay)
     {
@@ -153,7 +194,7 @@ occ_string_build(const struct options *o, bool remote, char *out, size_t n)
     {
         buf_printf(&b, ",mtu-dynamic");
     }
-    if (o->shared_secret_file)
+    if (o->shared_secret_file || tls_mode(o))
     {
         crypto_items(&b, o, remote);
     }

@@ -30,6 +30,12 @@ fill_defaults(struct options *o)
     {
         opt_set_str(&o->remote_port, "1194");
     }
+    /* 2.6: a TCP client binds only when asked to (--local, --lport, --port);
+     * else a restart would find its old port in TIME_WAIT */
+    if (o->proto == PROTO_TCP_CLIENT && !o->local_host && !o->local_port_defined)
+    {
+        o->bind_local = false;
+    }
     if (!o->ciphername)
     {
         opt_set_str(&o->ciphername, "BF-CBC");
@@ -193,13 +199,6 @@ options_postprocess(struct options *o)
     {
         return false;
     }
-    if (o->tls_client || o->tls_server)
-    {
-        /* The TLS control channel is not wired into the daemon yet: refuse
-         * cleanly instead of running without it.  Removed by the lead. */
-        msg(M_USAGE, "Options error: TLS mode is not supported by this build yet");
-        return false;
-    }
     if (o->explicit_exit_notify && o->proto != PROTO_UDP)
     {
         msg(M_WARN, "NOTICE: --explicit-exit-notify ignored for --proto tcp");
@@ -207,8 +206,8 @@ options_postprocess(struct options *o)
     }
     if (!o->tls_client && !o->tls_server)
     {
-        /* M_INFO: 2.6 shows it from --verb 1, not at --verb 0 */
-        msg(M_INFO,
+        /* 2.6 shows it from --verb 1 on; the logger does not know --verb yet */
+        msg(o->verb >= 1 ? M_INFO : D_SHOW_PARMS,
             "DEPRECATION: No tls-client or tls-server option in configuration "
             "detected. OpenVPN 2.7 will remove the functionality to run a VPN without "
             "TLS. See the examples section in the manual page for examples of a similar "

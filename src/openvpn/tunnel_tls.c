@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* tunnel_tls.c -- see tunnel_tls.h. */
+#include "config.h"
+
+#include <string.h>
+
+#include "error.h"
+#include "key_msg.h"
+#include "options_tls.h"
+#include "ssl_ncp.h"
+#include "static_key.h"
+#include "strutil.h"
+#include "tunnel_tls.h"
+#include "wire.h"
+
+static bool
+load_wrap(struct tunnel_tls *t, const struct options *o)
+{
+    const struct opt_file *f = NULL;
+
+    if (o->tls_auth.value)
+    {
+        f = &o->tls_auth;
+        t->cfg.wrap = TLS_WRAP_KIND_AUTH;
+    }
+    else if (o->tls_crypt.value)
+    {
+        f = &o->tls_crypt;
+        t->cfg.wrap = TLS_WRAP_KIND_CRYPT;
+    }
+    else if (o->tls_crypt_v2.value)
+    {
+        bool ok;
+
+        if (o->tls_server)
+        {
+            struct key ks;
+
+            ok = o->tls_crypt_v2.is_inline
+                     ? tls_crypt_v2_read_server_key_text(o->tls_crypt_v2.value,
+                                                         o->tls_crypt_v2.loc.file,
+                                                         o->tls_crypt_v2.loc.line, &ks)
+                     : tls_crypt_v2_read_server_key_file(o->tls_crypt_v2.value, &ks);
+            t->v2_server = ok ? tls_crypt_v2_server_new(&ks) : NULL;
+            secure_memzero(&ks, sizeof(ks));
+            t->cfg.wrap = TLS_WRAP_KIND_CRYPT_V2S;
+            t->cfg.v2_server = t->v2_server;
+            return t->v2_server != NULL;
+        }
+        ok = o->tls_crypt_v2.is_inline
+                 ? tls_crypt_v2_read_client_key_text(o->tls_crypt_v2.value,
+                                                     o->tls_crypt_v2.loc.file,
+                                                     o->tls_crypt_v2.loc.line, &t->v2_client)
+                 : tls_crypt_v2_read_client_key_file(o->tls_crypt_v2.value, &t->v2_client);
+        t->cfg.wrap = TLS_WRAP_KIND_CRYPT_V2C;
+        t->cfg.v2_client = &t->v2_client;
+        return ok;
+    }
+    else
+    {
+        t->cfg.wrap = TLS_WRAP_NONE;
+        return true;
+    }
+    t->cfg.wrap_key = &t->wrap_key;
+    return f->is_inline ? static_key_read_text(f->value, f->loc.file, f->loc.line, &t->wrap_key)
+                        : static_key_read_file(f->value, &t->wrap_key);
+}
+
+bool
+tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_local,
+                const char *occ_remote, int64_t now_ms)
+{
+    struct ssl_config sc;
+    struct peer_info_config pi;
+
+    memset(t, 0, sizeof(*t));
+    strbcpy(t->occ_local, occ_local, sizeof(t->occ_local));
+    strbcpy(t->occ_remote, occ_remote, sizeof(t->occ_remote));
+    options_ssl_verify_config(o, &t->verify_cfg);
+    ssl_verify_state_init(&t->verify_state, &t->verify_cfg);
+    if (!options_ssl_config(o, &sc))
+    {
+        return false;
+    }
+    sc.verify_cb = ssl_verify_cert;
+    sc.verify_arg = &t->verify_state;
+    t->ssl_ctx = ssl_ctx_new(&sc);
+    if (!t->ssl_ctx || !load_wrap(t, o))
+    {
+        return false;
+    }
+    if (!ncp_list_normalise(o->data_ciphers ? o->data_ciphers
+                                            : "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305",
+                            t->data_ciphers, sizeof(t->data_ciphers)))
+    {
+        return false;
+    }
+    memset(&pi, 0, sizeof(pi));
+    pi.pull = false;
+    pi.version = PACKAGE_VERSION;
+    pi.ciphers = t->data_ciphers;
+    pi.iv_proto = tls_p2p_iv_proto(false);
+    if (!key_msg_peer_info_build(&pi, t->peer_info, sizeof(t->peer_info)))
+    {
+        return false;
+    }
+    t->cfg = (struct tls_config){
+        .role = o->tls_server ? SSL_ROLE_SERVER : SSL_ROLE_CLIENT,
+        .ssl_ctx = t->ssl_ctx,
+        .wrap = t->cfg.wrap,
+        .wrap_key = t->cfg.wrap_key,
+        .key_direction = o->key_direction,
+        .auth_digest = o->authname,
+        .v2_client = t->cfg.v2_client,
+        .v2_server = t->cfg.v2_server,
+        .replay_window = o->replay_window,
+        .replay_time = o->replay_time,
+        .start_wall = time(NULL),
+        .tls_timeout_s = o->tls_timeout,
+        .hand_window_s = o->hand_window,
+        .reneg_sec = o->reneg_sec,
+        .reneg_bytes = o->reneg_bytes > 0 ? (uint64_t)o->reneg_bytes : 0,
+        .reneg_pkts = o->reneg_pkts > 0 ? (uint64_t)o->reneg_pkts : 0,
+        .tran_window_s = o->tran_window,
+        .tls_mtu = (size_t)o->tls_mtu,
+        .data_ciphers = t->data_ciphers,
+        .cipher_fallback = o->ciphername_defined ? o->ciphername : NULL,
+        .auth = o->authname,
+        .p2p = true,
+        .peer_info = t->peer_info,
+        .local_options = t->occ_local,
+        .single_session = o->single_session,
+        .tls_exit = o->tls_exit,
+    };
+    t->multi = tls_multi_new(&t->cfg, now_ms);
+    return t->multi != NULL;
+}
+
+void
+tunnel_tls_close(struct tunnel_tls *t)
+{
+    for (int i = 0; i < TLS_KEY_IDS; i++)
+    {
+        if (t->live[i])
+        {
+            data_crypto_free(&t->dc[i]);
+            t->live[i] = false;
+        }
+    }
+    tls_multi_free(t->multi);
+    t->multi = NULL;
+    ssl_ctx_free(t->ssl_ctx);
+    t->ssl_ctx = NULL;
+    tls_crypt_v2_server_free(t->v2_server);
+    t->v2_server = NULL;
+    secure_memzero(&t->wrap_key, sizeof(t->wrap_key));
+    secure_memzero(&t->v2_client, sizeof(t->v2_client));
+}
+
+bool
+tunnel_tls_is_data(const struct buffer *pkt)
+{
+    uint8_t b0;
+
+    if (!buf_peek_u8(pkt, &b0))
+    {
+        return false;
+    }
+    return (b0 >> P_OPCODE_SHIFT) == P_DATA_V1 || (b0 >> P_OPCODE_SHIFT) == P_DATA_V2;
+}
+
+bool
+tunnel_tls_decrypt(struct tunnel_tls *t, const struct buffer *pkt, struct buffer *out,
+                   time_t now, time_t wall)
+{
+    struct buffer r = *pkt;
+    uint8_t b0;
+    size_t hdr_len;
+    const uint8_t *hdr = buf_ptr(pkt);
+    uint8_t kid;
+
+    if (!buf_read_u8(&r, &b0))
+    {
+        return false;
+    }
+    kid = b0 & P_KEY_ID_MASK;
+    hdr_len = (b0 >> P_OPCODE_SHIFT) == P_DATA_V2 ? P_DATA_V2_HDR_LEN : P_DATA_V1_HDR_LEN;
+    if (!t->live[kid] || !tls_multi_rx_key_ok(t->multi, kid) || !buf_advance(&r, hdr_len - 1))
+    {
+        return false;
+    }
+    /* §6.3: for P_DATA_V2 the 4-byte header is authenticated (AEAD only) */
+    if (data_crypto_decrypt(&t->dc[kid], &r, out, hdr_len == P_DATA_V2_HDR_LEN ? hdr : NULL,
+                            hdr_len == P_DATA_V2_HDR_LEN ? hdr_len : 0, wall, now, NULL)
+        != CRYPTO_OK)
+    {
+        return false;
+    }
+    tls_multi_count_data(t->multi, kid, buf_len(pkt));
+    return true;
+}
+
+bool
+tunnel_tls_encrypt(struct tunnel_tls *t, const struct buffer *plain, struct buffer *out,
+                   time_t wall)
+{
+    uint8_t kid, hdr[P_DATA_V2_HDR_LEN];
+    size_t hdr_len;
+    size_t start = buf_len(out);
+
+    if (!tls_multi_tx_key(t->multi, &kid) || kid >= TLS_KEY_IDS || !t->live[kid])
+    {
+        return false;
+    }
+    if (t->data_v2[kid])
+    {
+        hdr[0] = (uint8_t)((P_DATA_V2 << P_OPCODE_SHIFT) | kid);
+        hdr[1] = (uint8_t)(t->peer_id[kid] >> 16);
+        hdr[2] = (uint8_t)(t->peer_id[kid] >> 8);
+        hdr[3] = (uint8_t)t->peer_id[kid];
+        hdr_len = P_DATA_V2_HDR_LEN;
+    }
+    else
+    {
+        hdr[0] = (uint8_t)((P_DATA_V1 << P_OPCODE_SHIFT) | kid);
+        hdr_len = P_DATA_V1_HDR_LEN;
+    }
+    if (!buf_write_bytes(out, hdr, hdr_len)
+        || !data_crypto_encrypt(&t->dc[kid], plain, out, t->data_v2[kid] ? hdr : NULL,
+                                t->data_v2[kid] ? hdr_len : 0, wall))
+    {
+        out->len = start;
+        return false;
+    }
+    tls_multi_count_data(t->multi, kid, buf_len(out) - start);
+    return true;
+}
+
+static bool
+install_key(struct tunnel_tls *t, const struct tls_data_key *k)
+{
+    const struct key *send, *recv;
+    struct crypto_config cc = {
+        .cipher = k->cipher,
+        .auth = k->auth,
+        .long_packet_id = false,
+        .replay = true,
+        .replay_window = 64,
+        .replay_time = 15,
+    };
+    uint8_t id = k->key_id & P_KEY_ID_MASK;
+
+    if (t->live[id])
+    {
+        data_crypto_free(&t->dc[id]);
+        t->live[id] = false;
+    }
+    tls_data_key_select(k, &send, &recv);
+    if (!data_crypto_init(&t->dc[id], &cc, send, recv, "Data Channel"))
+    {
+        return false;
+    }
+    t->live[id] = true;
+    t->data_v2[id] = k->data_v2;
+    t->peer_id[id] = k->peer_id;
+    msg(M_INFO, "Data Channel: cipher '%s'%s%s", k->cipher,
+        strstr(k->cipher, "GCM") || strstr(k->cipher, "POLY1305") ? "" : ", auth '",
+        strstr(k->cipher, "GCM") || strstr(k->cipher, "POLY1305") ? "" : k->auth);
+    return true;
+}
+
+int
+tunnel_tls_drain_events(struct tunnel_tls *t)
+{
+    struct tls_event ev;
+    int installed = 0;
+
+    while (tls_multi_take_key_event(t->multi, &ev))
+    {
+        switch (ev.type)
+        {
+            case TLS_EVENT_KEY_NEW:
+                if (install_key(t, &ev.key))
+                {
+                    installed++;
+                    t->n_keys++;
+                }
+                secure_memzero(&ev.key, sizeof(ev.key));
+                break;
+
+            case TLS_EVENT_KEY_RETIRED:
+                if (t->live[ev.key.key_id & P_KEY_ID_MASK])
+                {
+                    data_crypto_free(&t->dc[ev.key.key_id & P_KEY_ID_MASK]);
+                    t->live[ev.key.key_id & P_KEY_ID_MASK] = false;
+                }
+                break;
+
+            case TLS_EVENT_TEXT:
+                msg(D_HANDSHAKE, "Control message from peer: %s", ev.text);
+                break;
+
+            case TLS_EVENT_EXIT:
+                break; /* cc-exit is not announced */
+        }
+    }
+    return installed;
+}

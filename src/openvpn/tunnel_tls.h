@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tunnel_tls.h -- TLS mode of a point-to-point tunnel instance: builds the
+ * TLS context, the certificate checks and the control channel (ssl.h) from
+ * the options, keeps one data-channel key context per key_id, and frames
+ * data packets as P_DATA_V1 / P_DATA_V2 (PROTOCOL.md §6.1, §6.12).
+ *
+ * forward.c calls in here for every packet when TLS mode is on; init.c
+ * opens and closes it.  Tier 5.
+ */
+#ifndef OVPN_TUNNEL_TLS_H
+#define OVPN_TUNNEL_TLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buffer.h"
+#include "crypto.h"
+#include "options.h"
+#include "ssl.h"
+#include "ssl_verify.h"
+#include "tls_crypt_v2.h"
+
+#define TLS_KEY_IDS 8
+
+struct tunnel_tls
+{
+    struct ssl_ctx *ssl_ctx;
+    struct ssl_verify_config verify_cfg;
+    struct ssl_verify_state verify_state;
+    struct key2 wrap_key;
+    struct tls_crypt_v2_client_key v2_client;
+    struct tls_crypt_v2_server *v2_server;
+    char data_ciphers[256];
+    char peer_info[512];
+    char occ_local[512];
+    char occ_remote[512];
+    struct tls_config cfg;
+    struct tls_multi *multi;
+
+    /* one data-channel context per key_id, built from TLS_EVENT_KEY_NEW */
+    struct data_crypto dc[TLS_KEY_IDS];
+    bool live[TLS_KEY_IDS];
+    bool data_v2[TLS_KEY_IDS];
+    uint32_t peer_id[TLS_KEY_IDS];
+    bool occ_checked;
+    int n_keys; /* keys installed so far (the first one completes start-up) */
+};
+
+/** Build everything from @p o; false (logged) on a configuration problem. */
+bool tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_local,
+                     const char *occ_remote, int64_t now_ms);
+void tunnel_tls_close(struct tunnel_tls *t);
+
+/** The first byte says data channel (P_DATA_V1/V2). */
+bool tunnel_tls_is_data(const struct buffer *pkt);
+
+/**
+ * Decrypt a P_DATA_V1/V2 packet into @p out.
+ * @return false if the packet was dropped (unknown key, failed check: counted).
+ */
+bool tunnel_tls_decrypt(struct tunnel_tls *t, const struct buffer *pkt, struct buffer *out,
+                        time_t now, time_t wall);
+
+/** Frame and encrypt @p plain into @p out; false if no key is usable yet. */
+bool tunnel_tls_encrypt(struct tunnel_tls *t, const struct buffer *plain, struct buffer *out,
+                        time_t wall);
+
+/**
+ * Handle what the control channel produced: install/retire keys, log text
+ * messages.  @return the number of keys installed by this call.
+ */
+int tunnel_tls_drain_events(struct tunnel_tls *t);
+
+#endif /* OVPN_TUNNEL_TLS_H */

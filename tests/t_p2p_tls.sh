@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# tests/t_p2p_tls.sh -- TLS point-to-point interop matrix (P2P NCP).
+#
+# For each pairing ours<->ours, ours(A)<->ref(B), ref(A)<->ours(B), where A
+# is --tls-server and B --tls-client: plain, tls-auth, tls-crypt and
+# tls-crypt-v2 control channels over UDP and TCP, the AEAD ciphers and one
+# CBC cipher negotiated through --data-ciphers.  Each case checks the 2.6
+# "P2P mode NCP negotiation result" line on both sides, pings both ways and
+# moves XFER_MB (default 5) MiB each way with matching sha256.
+#
+# By hand:  OPENVPN=/path/to/openvpn tests/t_p2p_tls.sh [FILTER]
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/netns-lib.sh
+. "${top_srcdir:-$TOP}/tests/netns-lib.sh"
+
+nl_require
+command -v openssl >/dev/null 2>&1 || nl_skip "openssl command line tool not installed"
+nl_setup p2pt
+FILTER=${1:-}
+XFER_MB=${XFER_MB:-5}
+PKI="$NL_DIR/pki"
+nl_pki "$PKI"
+nl_keyfile "$NL_DIR/ta.key"
+"$REF" --genkey tls-crypt-v2-server "$NL_DIR/v2s.key" >/dev/null 2>&1 &&
+    "$REF" --tls-crypt-v2 "$NL_DIR/v2s.key" --genkey tls-crypt-v2-client "$NL_DIR/v2c.key" \
+        >/dev/null 2>&1 || nl_die "cannot make tls-crypt-v2 keys"
+
+pass=0
+fail=0
+n=0
+
+# side_args a|b PROTO WRAP CIPHERS
+side_args()
+{
+    local side=$1 proto=$2 wrap=$3 ciphers=$4 me peer tun_me tun_peer
+    if [ "$side" = a ]; then
+        me=$NL_A_V4 peer=$NL_B_V4 tun_me=10.210.0.1 tun_peer=10.210.0.2
+        [ "$proto" = udp6 ] && me=$NL_A_V6 peer=$NL_B_V6
+        ARGS=(--tls-server --cert "$PKI/server.crt" --key "$PKI/server.key" --dh none
+            --remote-cert-tls client)
+    else
+        me=$NL_B_V4 peer=$NL_A_V4 tun_me=10.210.0.2 tun_peer=10.210.0.1
+        [ "$proto" = udp6 ] && me=$NL_B_V6 peer=$NL_A_V6
+        ARGS=(--tls-client --cert "$PKI/client.crt" --key "$PKI/client.key"
+            --remote-cert-tls server)
+    fi
+    ARGS+=(--verb 3 --ca "$PKI/ca.crt" --dev tun --ifconfig "$tun_me" "$tun_peer"
+        --connect-retry 1 1 --data-ciphers "$ciphers")
+    case "$proto" in
+        udp4 | udp6) ARGS+=(--proto "$proto" --local "$me" --remote "$peer") ;;
+        tcp4)
+            if [ "$side" = a ]; then
+                ARGS+=(--proto tcp4-server --local "$me")
+            else
+                ARGS+=(--proto tcp4-client --remote "$peer")
+            fi
+            ;;
+    esac
+    case "$wrap" in
+        auth) ARGS+=(--tls-auth "$NL_DIR/ta.key" "$([ "$side" = a ] && echo 0 || echo 1)") ;;
+        crypt) ARGS+=(--tls-crypt "$NL_DIR/ta.key") ;;
+        crypt2)
+            if [ "$side" = a ]; then
+                ARGS+=(--tls-crypt-v2 "$NL_DIR/v2s.key")
+            else
+                ARGS+=(--tls-crypt-v2 "$NL_DIR/v2c.key")
+            fi
+            ;;
+    esac
+}
+
+# run_case PAIR PROTO WRAP CIPHERS EXPECT_CIPHER
+run_case()
+{
+    local pair=$1 proto=$2 wrap=$3 ciphers=$4 want=$5 bin_a bin_b name pa pb why=""
+    name="$pair $proto $wrap $want"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    case "$pair" in
+        "ours<->ours") bin_a=$OPENVPN bin_b=$OPENVPN ;;
+        "ours<->ref") bin_a=$OPENVPN bin_b=$REF ;;
+        "ref<->ours") bin_a=$REF bin_b=$OPENVPN ;;
+    esac
+    local la="$NL_DIR/case$n-a.log" lb="$NL_DIR/case$n-b.log"
+    local ncp="P2P mode NCP negotiation result: TLS_export=1, DATA_v2=1, peer-id [0-9]*, cipher=$want"
+
+    side_args a "$proto" "$wrap" "$ciphers"
+    nl_start pa "$NL_NS_A" "$la" "$bin_a" "${ARGS[@]}"
+    side_args b "$proto" "$wrap" "$ciphers"
+    nl_start pb "$NL_NS_B" "$lb" "$bin_b" "${ARGS[@]}"
+
+    if ! nl_wait_init "$la" "$pa" 20; then
+        why="A did not initialize"
+    elif ! nl_wait_init "$lb" "$pb" 20; then
+        why="B did not initialize"
+    elif ! grep -q "$ncp" "$la" || ! grep -q "$ncp" "$lb"; then
+        why="NCP result line missing or different"
+    elif [ "$(grep -o 'peer-id [0-9]*' "$la" | head -1)" != "$(grep -o 'peer-id [0-9]*' "$lb" | head -1)" ]; then
+        why="the two sides derived different peer-ids"
+    elif ! nl_ping "$NL_NS_A" 10.210.0.2; then
+        why="ping A->B failed"
+    elif ! nl_ping "$NL_NS_B" 10.210.0.1; then
+        why="ping B->A failed"
+    elif ! nl_xfer "$NL_NS_A" "$NL_NS_B" 10.210.0.2 "$XFER_MB"; then
+        why="transfer A->B failed"
+    elif ! nl_xfer "$NL_NS_B" "$NL_NS_A" 10.210.0.1 "$XFER_MB"; then
+        why="transfer B->A failed"
+    fi
+    nl_kill "$pa"
+    nl_kill "$pb"
+    if [ -z "$why" ]; then
+        echo "PASS: $name"
+        pass=$((pass + 1))
+    else
+        echo "FAIL: $name ($why)"
+        nl_show_log "$la"
+        nl_show_log "$lb"
+        fail=$((fail + 1))
+    fi
+}
+
+GCM=AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305
+for pair in "ours<->ours" "ours<->ref" "ref<->ours"; do
+    run_case "$pair" udp4 none "$GCM" AES-256-GCM
+    run_case "$pair" udp4 auth "$GCM" AES-256-GCM
+    run_case "$pair" tcp4 crypt "$GCM" AES-256-GCM
+    run_case "$pair" udp6 crypt2 "$GCM" AES-256-GCM
+    run_case "$pair" udp4 crypt AES-128-GCM AES-128-GCM
+    run_case "$pair" udp4 auth CHACHA20-POLY1305 CHACHA20-POLY1305
+    run_case "$pair" udp4 auth AES-256-CBC AES-256-CBC
+done
+
+echo "$pass passed, $fail failed"
+[ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }
+[ "$fail" -eq 0 ]
