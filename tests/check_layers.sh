@@ -14,7 +14,7 @@ tier()
         ssl|ssl_*) echo 3c ;;
         link|sockaddr|event|sig|tun|sitnl|route|dco|dco_linux|ovpn_dco_linux|platform|run_command|env_set) echo 3o ;;
         options|options_*) echo 4 ;;
-        forward|init|push|keepalive|manage|status|occ_string|tools) echo 5 ;;
+        forward|init|push|keepalive|manage|status|occ_string|tools|tunnel_tls) echo 5 ;;
         multi|mroute|pool|mudp|mtcp) echo 6 ;;
         openvpn) echo 7 ;;
         *) echo unknown ;;

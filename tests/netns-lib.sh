@@ -254,9 +254,13 @@ else:
             time.sleep(0.2)
     s.settimeout(30)
     rnd = random.Random(seed)
-    for _ in range(mb):
+    pace = float(sys.argv[6]) / mb if len(sys.argv) > 6 else 0
+    start = time.monotonic()
+    for i in range(mb):
         b = rnd.randbytes(1 << 20)
         s.sendall(b)
+        if pace:
+            time.sleep(max(0.0, start + (i + 1) * pace - time.monotonic()))
         h.update(b)
         n += len(b)
     s.shutdown(socket.SHUT_WR)
@@ -268,17 +272,21 @@ print(n, h.hexdigest())
 # nl_xfer FROM_NS TO_NS TO_ADDR [MB] [PORT]: move MB MiB (default 20) over
 # TCP from FROM_NS to TO_ADDR inside TO_NS; succeed if both ends saw the same
 # byte count and sha256.  Bounded by 60 s.
+# nl_xfer FROM_NS TO_NS ADDR [MB] [PORT] [SECONDS]: send MB MiB over TCP and
+# compare sha256 on both ends; with SECONDS the sender is paced to last that
+# long (for tests that need traffic flowing while something else happens).
 nl_xfer()
 {
-    local from=$1 to=$2 addr=$3 mb=${4:-20} port=${5:-5201} rpid out_s out_r
+    local from=$1 to=$2 addr=$3 mb=${4:-20} port=${5:-5201} secs=${6:-} rpid out_s out_r
+    local limit=$((60 + ${secs:-0}))
     local rlog="$NL_DIR/xfer-recv.out" slog="$NL_DIR/xfer-send.out"
     : >"$rlog"
-    ip netns exec "$to" timeout 60 "$NL_PYTHON" -c "$NL_XFER_PY" recv "$addr" "$port" \
+    ip netns exec "$to" timeout "$limit" "$NL_PYTHON" -c "$NL_XFER_PY" recv "$addr" "$port" \
         >"$rlog" 2>&1 </dev/null &
     rpid=$!
     NL_PIDS+=("$rpid")
-    ip netns exec "$from" timeout 60 "$NL_PYTHON" -c "$NL_XFER_PY" send "$addr" "$port" \
-        "$mb" "$RANDOM" >"$slog" 2>&1 </dev/null
+    ip netns exec "$from" timeout "$limit" "$NL_PYTHON" -c "$NL_XFER_PY" send "$addr" "$port" \
+        "$mb" "$RANDOM" $secs >"$slog" 2>&1 </dev/null
     wait "$rpid" 2>/dev/null
     nl_forget "$rpid"
     out_s=$(tail -n 1 "$slog")

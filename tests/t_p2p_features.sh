@@ -197,6 +197,9 @@ while pkt is None and time.monotonic() < deadline:
         pass
 if pkt is None:
     sys.exit("nothing captured")
+# an outgoing capture may carry a partial (offloaded) UDP checksum: send none
+ihl = (pkt[0] & 15) * 4
+pkt = pkt[:ihl + 6] + b"\0\0" + pkt[ihl + 8:]
 raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 time.sleep(0.2)
 for _ in range(count):
@@ -213,7 +216,7 @@ replay_b_to_a()
 
 tun_rx_packets()
 {
-    ip -n "$NL_NS_A" -s -o link show dev "${1:-tun0}" | awk '{for (i = 1; i <= NF; i++) if ($i == "RX:") { print $(i + 13); exit }}'
+    ip -n "$NL_NS_A" -s -o link show dev "${1:-tun0}" | awk '{for (i = 1; i <= NF; i++) if ($i == "RX:") { print $(i + 9); exit }}'
 }
 
 # ---- 1: logging -------------------------------------------------------------

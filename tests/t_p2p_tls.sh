@@ -133,6 +133,50 @@ for pair in "ours<->ours" "ours<->ref" "ref<->ours"; do
     run_case "$pair" udp4 auth AES-256-CBC AES-256-CBC
 done
 
+# Renegotiation every 10 s during a 60 s paced transfer: a
+# TCP flow inside the tunnel must see no loss, and our side must have done
+# at least four new handshakes on the same session.
+run_reneg()
+{
+    local pair=$1 bin_a bin_b pa pb why="" name="$1 udp4 auth reneg-sec 10"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    case "$pair" in
+        "ours<->ref") bin_a=$OPENVPN bin_b=$REF ;;
+        "ref<->ours") bin_a=$REF bin_b=$OPENVPN ;;
+    esac
+    local la="$NL_DIR/case$n-a.log" lb="$NL_DIR/case$n-b.log" ours
+    # only A (the TLS server) asks, so that ours and the reference each
+    # drive the renegotiations in one of the two cases
+    side_args a udp4 auth "$GCM"
+    nl_start pa "$NL_NS_A" "$la" "$bin_a" "${ARGS[@]}" --reneg-sec 10
+    side_args b udp4 auth "$GCM"
+    nl_start pb "$NL_NS_B" "$lb" "$bin_b" "${ARGS[@]}"
+    if [ "$bin_a" = "$OPENVPN" ]; then ours=$la; else ours=$lb; fi
+    if ! nl_wait_init "$la" "$pa" 20 || ! nl_wait_init "$lb" "$pb" 20; then
+        why="did not initialize"
+    elif ! nl_xfer "$NL_NS_A" "$NL_NS_B" 10.210.0.2 60 5201 60; then
+        why="paced transfer across renegotiations failed"
+    elif [ "$(grep -c 'Control Channel: TLS' "$ours")" -lt 5 ]; then
+        why="fewer than 4 renegotiations in 60 s"
+    elif ! nl_ping "$NL_NS_B" 10.210.0.1; then
+        why="ping after the renegotiations failed"
+    fi
+    nl_kill "$pa"
+    nl_kill "$pb"
+    if [ -z "$why" ]; then
+        echo "PASS: $name"
+        pass=$((pass + 1))
+    else
+        echo "FAIL: $name ($why)"
+        nl_show_log "$la"
+        nl_show_log "$lb"
+        fail=$((fail + 1))
+    fi
+}
+run_reneg "ours<->ref"
+run_reneg "ref<->ours"
+
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }
 [ "$fail" -eq 0 ]

@@ -68,6 +68,10 @@ pid_len(const struct data_crypto *dc)
     {
         return PACKET_ID_SHORT_LEN;
     }
+    if (!dc->replay && !is_stream_iv(dc))
+    {
+        return 0; /* --no-replay: 2.6 sends no packet id at all (CBC and none) */
+    }
     return dc->long_packet_id || is_stream_iv(dc) ? PACKET_ID_LONG_LEN : PACKET_ID_SHORT_LEN;
 }
 
@@ -514,7 +518,7 @@ decrypt_body(struct data_crypto *dc,
             out->len += n;
             break;
     }
-    *id = get_u32(buf_ptr(out));
+    *id = plen ? get_u32(buf_ptr(out)) : 0;
     *time = plen == PACKET_ID_LONG_LEN ? get_u32(buf_ptr(out) + 4) : 0;
     buf_advance(out, plen);
     return CRYPTO_OK;

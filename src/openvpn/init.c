@@ -839,12 +839,28 @@ send_exit_notify(struct context *c)
     }
 }
 
+/* 2.6: --connect-retry seconds for the first five failures per remote,
+ * then doubling, never above --connect-retry-max. */
+static int
+retry_pause(const struct options *o, int failures)
+{
+    int sec = o->connect_retry > 0 ? o->connect_retry : 1;
+    int backoff = failures / (o->n_remotes > 0 ? o->n_remotes : 1) - 4;
+
+    if (backoff > 0)
+    {
+        sec <<= backoff < 15 ? backoff : 15;
+    }
+    return sec > o->connect_retry_max_delay ? o->connect_retry_max_delay : sec;
+}
+
 int
 tunnel_run(struct options *o, int argc, char **argv)
 {
     struct persist_state ps;
     struct context c;
     int pause = 0;
+    int failures = 0;
 
     memset(&ps, 0, sizeof(ps));
     ps.tt.fd = -1;
@@ -876,9 +892,7 @@ tunnel_run(struct options *o, int argc, char **argv)
             }
             log_signal(SIGUSR1, "connection-failed", false);
             ps.restarts++;
-            pause = pause ? (pause * 2 > o->connect_retry_max_delay ? o->connect_retry_max_delay
-                                                                   : pause * 2)
-                          : (o->connect_retry > 0 ? o->connect_retry : 1);
+            pause = retry_pause(o, ++failures);
             msg(D_RESTART, "Restart pause, %d second(s)", pause);
             if (!sig_sleep(pause) && sig_pending() && (sig = sig_take()) != SIGUSR1 && sig != SIGHUP)
             {
@@ -887,7 +901,7 @@ tunnel_run(struct options *o, int argc, char **argv)
             }
             continue;
         }
-        pause = 0;
+        failures = 0;
         if (!c.tls)
         {
             c.init_completed = true;

@@ -79,7 +79,8 @@ occ_link_mtu(const struct options *o)
         return mtu + (tcp ? 2 : 0) + (comp_v1_framing(o) ? 1 : 0);
     }
     /* §6.11: packet id inside the payload (short in TLS mode), opcode byte */
-    mtu += (tls ? PACKET_ID_SHORT_LEN : PACKET_ID_LONG_LEN) + (tls ? 1 : 0);
+    /* --no-replay sends no packet id in static-key mode (2.6 costs it so too) */
+    mtu += tls ? PACKET_ID_SHORT_LEN + 1 : o->replay ? PACKET_ID_LONG_LEN : 0;
     mtu += (comp_v1_framing(o) ? 1 : 0) + (o->fragment ? 4 : 0) + (tcp ? 2 : 0);
     if (occ_cipher(o, &ci) && ci.mode != CIPHER_MODE_NONE)
     {

@@ -74,6 +74,12 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
     struct peer_info_config pi;
 
     memset(t, 0, sizeof(*t));
+    if (o->tls_verify)
+    {
+        /* never run without a check the user asked for */
+        msg(M_WARN, "Options error: --tls-verify is not supported by this build yet");
+        return false;
+    }
     strbcpy(t->occ_local, occ_local, sizeof(t->occ_local));
     strbcpy(t->occ_remote, occ_remote, sizeof(t->occ_remote));
     options_ssl_verify_config(o, &t->verify_cfg);

@@ -14,13 +14,13 @@
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OPENVPN=${1:-${OPENVPN:-}}
-[ -n "$OPENVPN" ] || { echo "usage: $0 OUR_BINARY [--proto P] [--cipher C] [--auth A] [--time S]" >&2; exit 2; }
+[ -n "$OPENVPN" ] || { echo "usage: $0 OUR_BINARY [--proto P] [--cipher C] [--auth A] [--tls] [--time S]" >&2; exit 2; }
 shift
 export OPENVPN
 # shellcheck source=tests/netns-lib.sh
 . "${top_srcdir:-$TOP}/tests/netns-lib.sh"
 
-PROTO=udp4 CIPHER=AES-256-CBC AUTH=SHA256 SECS=10 REVERSE=no
+PROTO=udp4 CIPHER=AES-256-CBC AUTH=SHA256 SECS=10 REVERSE=no TLS=no
 while [ $# -gt 0 ]; do
     case "$1" in
         --proto) PROTO=$2; shift 2 ;;
@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
         --auth) AUTH=$2; shift 2 ;;
         --time) SECS=$2; shift 2 ;;
         --reverse) REVERSE=yes; shift ;;
+        --tls) TLS=yes; shift ;; # TLS p2p; --cipher names the negotiated AEAD cipher
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -36,6 +37,10 @@ nl_require
 nl_setup bench
 KEY="$NL_DIR/static.key"
 nl_keyfile "$KEY"
+if [ "$TLS" = yes ]; then
+    [ "$CIPHER" = AES-256-CBC ] && CIPHER=AES-256-GCM
+    nl_pki "$NL_DIR/pki"
+fi
 
 side_args()
 {
@@ -47,8 +52,15 @@ side_args()
         dir=1 me=$NL_B_V4 peer=$NL_A_V4 tme=10.200.0.2 tpeer=10.200.0.1
         [ "${PROTO%4}" != "$PROTO" ] || { me=$NL_B_V6 peer=$NL_A_V6; }
     fi
-    ARGS=(--verb 1 --dev tun --ifconfig "$tme" "$tpeer" --secret "$KEY" "$dir"
-        --cipher "$CIPHER" --auth "$AUTH" --connect-retry 1 1)
+    ARGS=(--verb 1 --dev tun --ifconfig "$tme" "$tpeer" --connect-retry 1 1)
+    if [ "$TLS" = yes ]; then
+        local role=server
+        [ "$1" = b ] && role=client
+        ARGS+=(--tls-$role --ca "$NL_DIR/pki/ca.crt" --cert "$NL_DIR/pki/$role.crt"
+            --key "$NL_DIR/pki/$role.key" --dh none --data-ciphers "$CIPHER")
+    else
+        ARGS+=(--secret "$KEY" "$dir" --cipher "$CIPHER" --auth "$AUTH")
+    fi
     case "$PROTO" in
         udp4 | udp6) ARGS+=(--proto "$PROTO" --local "$me" --remote "$peer") ;;
         tcp4 | tcp6)
@@ -106,7 +118,11 @@ d = json.load(open(sys.argv[1]))
 print("%.1f" % (d["end"]["sum_received"]["bits_per_second"] / 1e6))' "$json" 2>/dev/null || echo 0
 }
 
-echo "bench: $PROTO, static key, cipher $CIPHER, auth $AUTH, ${SECS}s per run"
+if [ "$TLS" = yes ]; then
+    echo "bench: $PROTO, TLS p2p, data cipher $CIPHER, ${SECS}s per run"
+else
+    echo "bench: $PROTO, static key, cipher $CIPHER, auth $AUTH, ${SECS}s per run"
+fi
 measure "$OPENVPN" ours || exit 1
 OURS=$RESULT
 measure "$REF" ref || exit 1

@@ -137,6 +137,31 @@ occ_string_build__null_cipher_tcp_server__matches_reference(void **state)
 }
 
 static void
+occ_string_build__tls_p2p_with_tls_auth__matches_reference(void **state)
+{
+    struct options o;
+    char s[512];
+    (void)state;
+
+    base_options(&o);
+    o.shared_secret_file = NULL;
+    o.tls_server = true;
+    o.tls_auth.value = "ta.key";
+    o.ciphername = "BF-CBC"; /* 2.6's default, named even without the legacy provider */
+    o.authname = "SHA1";
+    o.ifconfig_local = "10.9.0.1";
+    o.ifconfig_remote_netmask = "10.9.0.2";
+    assert_true(occ_string_build(&o, false, s, sizeof(s)));
+    assert_string_equal(s, "V4,dev-type tun,link-mtu 1541,tun-mtu 1500,proto UDPv4,"
+                           "ifconfig 10.9.0.2 10.9.0.1,keydir 0,cipher BF-CBC,auth SHA1,"
+                           "keysize 128,tls-auth,key-method 2,tls-server");
+    assert_true(occ_string_build(&o, true, s, sizeof(s)));
+    assert_string_equal(s, "V4,dev-type tun,link-mtu 1541,tun-mtu 1500,proto UDPv4,"
+                           "ifconfig 10.9.0.1 10.9.0.2,keydir 1,cipher BF-CBC,auth SHA1,"
+                           "keysize 128,tls-auth,key-method 2,tls-client");
+}
+
+static void
 occ_string_compare__differences__warn_per_item(void **state)
 {
     (void)state;
@@ -162,6 +187,7 @@ main(void)
         cmocka_unit_test(occ_string_build__static_tun_udp__matches_reference),
         cmocka_unit_test(occ_string_build__tap_tcp_comp_lzo__matches_reference),
         cmocka_unit_test(occ_string_build__null_cipher_tcp_server__matches_reference),
+        cmocka_unit_test(occ_string_build__tls_p2p_with_tls_auth__matches_reference),
         cmocka_unit_test(occ_string_compare__differences__warn_per_item),
     };
 

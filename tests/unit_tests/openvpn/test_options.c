@@ -436,14 +436,6 @@ not_yet__recognized_option__clear_message(void **state)
     assert_false(run("--dev", "tun", "--client", NULL));
     assert_non_null(strstr(mock_all_msgs,
                            "Options error: [CMD-LINE]:1: --client: not supported by this build yet"));
-    /* TLS options parse (test_options_tls.c), but the daemon cannot run TLS mode yet */
-    assert_false(run("--dev", "tun", "--tls-client", "--peer-fingerprint",
-                     "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
-                     "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
-                     "--cert", "/dev/null", "--key", "/dev/null", NULL));
-    assert_true(o.tls_client);
-    assert_non_null(
-      strstr(mock_all_msgs, "Options error: TLS mode is not supported by this build yet"));
 }
 
 static void
