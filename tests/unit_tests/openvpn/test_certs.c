@@ -92,6 +92,34 @@ make_entity(struct pki_entity *e,
     e->key_pem = bio_text(b);
 }
 
+char *
+make_crl_pem(const struct pki_entity *issuer, const struct pki_entity *revoked)
+{
+    X509_CRL *crl = X509_CRL_new();
+    X509_REVOKED *r = X509_REVOKED_new();
+    ASN1_TIME *t = ASN1_TIME_new();
+    BIO *b = BIO_new(BIO_s_mem());
+    char *pem;
+
+    X509_CRL_set_version(crl, 1);
+    X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer->cert));
+    X509_gmtime_adj(t, -3600);
+    X509_CRL_set1_lastUpdate(crl, t);
+    X509_gmtime_adj(t, 86400);
+    X509_CRL_set1_nextUpdate(crl, t);
+    X509_gmtime_adj(t, -60);
+    X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(revoked->cert));
+    X509_REVOKED_set_revocationDate(r, t);
+    X509_CRL_add0_revoked(crl, r);
+    X509_CRL_sort(crl);
+    assert_true(X509_CRL_sign(crl, issuer->key, EVP_sha256()) > 0);
+    assert_true(PEM_write_bio_X509_CRL(b, crl));
+    pem = bio_text(b);
+    ASN1_TIME_free(t);
+    X509_CRL_free(crl);
+    return pem;
+}
+
 void
 free_entity(struct pki_entity *e)
 {

@@ -2,7 +2,7 @@
 /*
  * test_certs.h -- a throwaway PKI made at test time with OpenSSL's own
  * APIs (tests only): P-256 keys, a CA and leaf certificates as PEM text,
- * for the TLS tests (test_ssl_openssl.c, test_ssl.c).
+ * for the TLS tests (test_ssl_openssl.c, test_ssl.c, test_ssl_verify.c).
  */
 #ifndef TEST_CERTS_H
 #define TEST_CERTS_H
@@ -30,6 +30,12 @@ void make_entity(struct pki_entity *e,
                  long not_before,
                  long not_after,
                  const char *eku);
+
+/**
+ * A CRL signed by @p issuer (last update an hour ago, next update in a
+ * day) revoking @p revoked's serial, as PEM text the caller frees.
+ */
+char *make_crl_pem(const struct pki_entity *issuer, const struct pki_entity *revoked);
 
 void free_entity(struct pki_entity *e);
 

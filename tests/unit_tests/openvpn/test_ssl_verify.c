@@ -13,132 +13,15 @@
 #include "test_common.h"
 
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <unistd.h>
 
 #include "ssl_backend.h"
 #include "ssl_verify.h"
+#include "test_certs.h"
 
-struct pki
-{
-    EVP_PKEY *key;
-    X509 *cert;
-    char *key_pem;
-    char *cert_pem;
-};
-
-static struct pki ca, other_ca, server, server2, client, expired_server, rogue_server;
+static struct pki_entity ca, other_ca, server, server2, client, expired_server, rogue_server;
 static char *crl_pem; /* CA's CRL revoking server */
-
-static char *
-bio_text(BIO *b)
-{
-    char *data;
-    long n = BIO_get_mem_data(b, &data);
-    char *s = malloc((size_t) n + 1);
-
-    assert_non_null(s);
-    memcpy(s, data, (size_t) n);
-    s[n] = '\0';
-    BIO_free(b);
-    return s;
-}
-
-static void
-add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-    X509V3_CTX v3;
-    X509_EXTENSION *ext;
-
-    X509V3_set_ctx(&v3, issuer, x, NULL, NULL, 0);
-    ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
-    assert_non_null(ext);
-    assert_true(X509_add_ext(x, ext, -1));
-    X509_EXTENSION_free(ext);
-}
-
-static void
-make(struct pki *e,
-     const char *cn,
-     const struct pki *issuer,
-     long serial,
-     long nb,
-     long na,
-     const char *eku)
-{
-    X509_NAME *name;
-    BIO *b;
-
-    e->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    assert_non_null(e->key);
-    e->cert = X509_new();
-    X509_set_version(e->cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(e->cert), serial);
-    X509_gmtime_adj(X509_getm_notBefore(e->cert), nb);
-    X509_gmtime_adj(X509_getm_notAfter(e->cert), na);
-    X509_set_pubkey(e->cert, e->key);
-    name = X509_get_subject_name(e->cert);
-    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *) "KG", -1, -1, 0);
-    X509_NAME_add_entry_by_txt(
-      name, "O", MBSTRING_ASC, (const unsigned char *) "OpenVPN-TEST", -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *) cn, -1, -1, 0);
-    X509_set_issuer_name(e->cert, issuer ? X509_get_subject_name(issuer->cert) : name);
-    if (!issuer)
-    {
-        add_ext(e->cert, e->cert, NID_basic_constraints, "critical,CA:TRUE");
-        add_ext(e->cert, e->cert, NID_key_usage, "critical,keyCertSign,cRLSign");
-    }
-    else
-    {
-        add_ext(e->cert, issuer->cert, NID_basic_constraints, "CA:FALSE");
-        add_ext(e->cert, issuer->cert, NID_key_usage, "digitalSignature,keyAgreement");
-        add_ext(e->cert, issuer->cert, NID_ext_key_usage, eku);
-    }
-    assert_true(X509_sign(e->cert, issuer ? issuer->key : e->key, EVP_sha256()) > 0);
-    b = BIO_new(BIO_s_mem());
-    assert_true(PEM_write_bio_X509(b, e->cert));
-    e->cert_pem = bio_text(b);
-    b = BIO_new(BIO_s_mem());
-    assert_true(PEM_write_bio_PrivateKey(b, e->key, NULL, NULL, 0, NULL, NULL));
-    e->key_pem = bio_text(b);
-}
-
-static void
-make_crl(void)
-{
-    X509_CRL *crl = X509_CRL_new();
-    X509_REVOKED *r = X509_REVOKED_new();
-    ASN1_TIME *t = ASN1_TIME_new();
-    BIO *b = BIO_new(BIO_s_mem());
-
-    X509_CRL_set_version(crl, 1);
-    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca.cert));
-    X509_gmtime_adj(t, -3600);
-    X509_CRL_set1_lastUpdate(crl, t);
-    X509_gmtime_adj(t, 86400);
-    X509_CRL_set1_nextUpdate(crl, t);
-    X509_gmtime_adj(t, -60);
-    X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(server.cert));
-    X509_REVOKED_set_revocationDate(r, t);
-    X509_CRL_add0_revoked(crl, r);
-    X509_CRL_sort(crl);
-    assert_true(X509_CRL_sign(crl, ca.key, EVP_sha256()) > 0);
-    assert_true(PEM_write_bio_X509_CRL(b, crl));
-    crl_pem = bio_text(b);
-    ASN1_TIME_free(t);
-    X509_CRL_free(crl);
-}
-
-static void
-free_pki(struct pki *e)
-{
-    EVP_PKEY_free(e->key);
-    X509_free(e->cert);
-    free(e->key_pem);
-    free(e->cert_pem);
-}
 
 static int
 setup(void **state)
@@ -147,14 +30,14 @@ setup(void **state)
 
     (void) state;
     ssl_library_init();
-    make(&ca, "Test CA", NULL, 1, -day, 30 * day, NULL);
-    make(&other_ca, "Other CA", NULL, 1, -day, 30 * day, NULL);
-    make(&server, "Test-Server", &ca, 0x1234, -day, 30 * day, "serverAuth");
-    make(&server2, "Test-Server2", &ca, 6, -day, 30 * day, "serverAuth");
-    make(&client, "Test-Client", &ca, 3, -day, 30 * day, "clientAuth");
-    make(&expired_server, "Test-Server", &ca, 4, -3 * day, -day, "serverAuth");
-    make(&rogue_server, "Test-Server", &other_ca, 5, -day, 30 * day, "serverAuth");
-    make_crl();
+    make_entity(&ca, "Test CA", NULL, 1, -day, 30 * day, NULL);
+    make_entity(&other_ca, "Other CA", NULL, 1, -day, 30 * day, NULL);
+    make_entity(&server, "Test-Server", &ca, 0x1234, -day, 30 * day, "serverAuth");
+    make_entity(&server2, "Test-Server2", &ca, 6, -day, 30 * day, "serverAuth");
+    make_entity(&client, "Test-Client", &ca, 3, -day, 30 * day, "clientAuth");
+    make_entity(&expired_server, "Test-Server", &ca, 4, -3 * day, -day, "serverAuth");
+    make_entity(&rogue_server, "Test-Server", &other_ca, 5, -day, 30 * day, "serverAuth");
+    crl_pem = make_crl_pem(&ca, &server);
     return 0;
 }
 
@@ -162,13 +45,13 @@ static int
 teardown(void **state)
 {
     (void) state;
-    free_pki(&ca);
-    free_pki(&other_ca);
-    free_pki(&server);
-    free_pki(&server2);
-    free_pki(&client);
-    free_pki(&expired_server);
-    free_pki(&rogue_server);
+    free_entity(&ca);
+    free_entity(&other_ca);
+    free_entity(&server);
+    free_entity(&server2);
+    free_entity(&client);
+    free_entity(&expired_server);
+    free_entity(&rogue_server);
     free(crl_pem);
     return 0;
 }
@@ -202,8 +85,8 @@ static struct ssl_verify_state vstate;
  * when both ends are established.
  */
 static bool
-connect_to(const struct pki *srv,
-           const struct pki *trust,
+connect_to(const struct pki_entity *srv,
+           const struct pki_entity *trust,
            const char *crl,
            const struct ssl_verify_config *vc)
 {
@@ -269,7 +152,7 @@ logged(const char *s)
 #define SERVER_SUBJECT "C=KG, O=OpenVPN-TEST, CN=Test-Server"
 
 static void
-fingerprint_of(const struct pki *e, uint8_t out[32])
+fingerprint_of(const struct pki_entity *e, uint8_t out[32])
 {
     unsigned int n = 32;
 
