@@ -8,6 +8,9 @@
 # B = the reference (A the other one): B must log 2.6's verify error naming
 # the reason, the handshake must fail on both sides (no "Initialization
 # Sequence Completed"), and the TLS client must keep retrying as 2.6 does.
+# --tls-verify: a script that fails rejects the chain the same way; one that
+# succeeds lets the tunnel up, and must see the same arguments and
+# certificate environment from ours as from the reference.
 #
 # By hand:  OPENVPN=/path/to/openvpn tests/t_tls_badcert.sh [FILTER]
 
@@ -114,7 +117,68 @@ run_case()
     fi
 }
 
+# The --tls-verify scripts.  2.6 passes no PATH: absolute paths only.
+printf '#!/bin/sh\nexit 1\n' >"$NL_DIR/reject.sh"
+cat >"$NL_DIR/dump.sh" <<EOF
+#!/bin/sh
+# dump.sh WHO DEPTH SUBJECT: record the arguments and the environment
+{ for a in "\$@"; do echo "ARG=\$a"; done; /usr/bin/env | /usr/bin/sort; } >"$NL_DIR/env-\$1-\$2"
+EOF
+chmod +x "$NL_DIR/reject.sh" "$NL_DIR/dump.sh"
+
+# script_case: B (the reference, then ours) verifies A's good certificate
+# with dump.sh; the tunnel must come up and both must have passed the same
+# arguments and variables for each depth.
+script_case()
+{
+    local name="ours verifies: --tls-verify script accepts" who bin pa pb d why="" vars
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    for who in ref ours; do
+        if [ "$who" = ours ]; then bin=$OPENVPN; else bin=$REF; fi
+        nl_start pa "$NL_NS_A" "$NL_DIR/script-$who-a.log" "$REF" --verb 3 --dev null \
+            --tls-server --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+            --dh none --proto udp4 --local "$NL_A_V4" --remote "$NL_B_V4"
+        nl_start pb "$NL_NS_B" "$NL_DIR/script-$who-b.log" "$bin" --verb 3 --dev null \
+            --tls-client --ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
+            --proto udp4 --local "$NL_B_V4" --remote "$NL_A_V4" --script-security 2 \
+            --tls-verify "$NL_DIR/dump.sh $who"
+        nl_wait_init "$NL_DIR/script-$who-b.log" "$pb" 15 || why=${why:-"$who did not come up"}
+        nl_kill "$pa"
+        nl_kill "$pb"
+    done
+    # Compared: the arguments, the certificate variables and the start-up
+    # ones ours exports (pids differ; dev, proto_1, remote_1, untrusted_ip
+    # ... are not exported by ours yet).
+    vars='^(ARG|script_type|script_context|tls_[a-z0-9_]*|X509_[0-9]+_[A-Za-z0-9_]*'
+    vars="$vars|common_name|verb|daemon|daemon_log_redirect|tun_mtu|local_1|local_port_1)="
+    for d in 0 1; do
+        [ -n "$why" ] && break
+        for who in ref ours; do
+            grep -E "$vars" "$NL_DIR/env-$who-$d" 2>/dev/null |
+                sed -e "s/^ARG=$who\$/ARG=WHO/" \
+                    >"$NL_DIR/cmp-$who-$d"
+        done
+        if [ ! -s "$NL_DIR/cmp-ref-$d" ] ||
+            ! diff -u "$NL_DIR/cmp-ref-$d" "$NL_DIR/cmp-ours-$d"; then
+            why="depth $d: the script saw different arguments or variables"
+        fi
+    done
+    if [ -z "$why" ]; then
+        echo "PASS: $name"
+        pass=$((pass + 1))
+    else
+        echo "FAIL: $name ($why)"
+        nl_show_log "$NL_DIR/script-ours-b.log"
+        fail=$((fail + 1))
+    fi
+}
+script_case
+
 for who in ours ref; do
+    run_case "$who" "--tls-verify script rejects" "$PKI/server.crt" "$PKI/server.key" \
+        "--script-security 2 --tls-verify $NL_DIR/reject.sh" \
+        "VERIFY SCRIPT ERROR: depth=1, CN=Test-CA"
     run_case "$who" "expired" "$PKI/expired.crt" "$PKI/expired.key" "" \
         "VERIFY ERROR: depth=0, error=certificate has expired"
     run_case "$who" "wrong CA" "$OTHER/server.crt" "$OTHER/server.key" "" \

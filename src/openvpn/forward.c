@@ -295,6 +295,12 @@ source_acceptable(struct context *c, const struct link_addr *from, time_t now)
     {
         return true;
     }
+    /* TLS without --remote: like 2.6, the peer's address is only settled
+     * once a handshake has succeeded; until then the TLS layer judges. */
+    if (c->tls && !c->link.remote_known && tls_multi_status(c->tls->multi) != TLS_STATUS_ACTIVE)
+    {
+        return true;
+    }
     c->stats.dropped_source++;
     if (ratelimit_allow(&c->rl_drop, now))
     {
@@ -366,9 +372,10 @@ deliver_control(struct context *c, struct link_pkt *p, time_t now, time_t wall)
         c->stats.dropped_auth++;
         return;
     }
-    if (!c->peer_known || (c->o->floating && !sockaddr_equal(&c->peer, &p->addr)))
+    if (!c->peer_known || (c->o->floating && !sockaddr_equal(&c->peer, &p->addr))
+        || (!c->link.remote_known && tls_multi_status(c->tls->multi) != TLS_STATUS_ACTIVE))
     {
-        c->peer = p->addr;
+        c->peer = p->addr; /* replies go where the session's last packet came from */
         c->peer_known = true;
     }
     if (!c->peer_announced)

@@ -241,6 +241,32 @@ start_session(struct tls_multi *m, int64_t now_ms)
     return ks_init(primary(m), &env, 0, hard_reset_opcode(m), now_ms);
 }
 
+/*
+ * 2.6 takes up to 10% off --reneg-sec, in whole seconds, once per session,
+ * on the server of --mode server only (so that many clients do not
+ * renegotiate together); a p2p --tls-server keeps the configured value.
+ * Logs show the result ("soft reset sec=N/M").
+ */
+static bool
+jitter_reneg_sec(struct tls_config *c)
+{
+    uint8_t r[4];
+    uint32_t v, span;
+
+    if (c->role != SSL_ROLE_SERVER || c->p2p || c->reneg_sec <= 0)
+    {
+        return true;
+    }
+    if (!crypto_rand_bytes(r, sizeof(r)))
+    {
+        return false;
+    }
+    v = (uint32_t) r[0] << 24 | (uint32_t) r[1] << 16 | (uint32_t) r[2] << 8 | r[3];
+    span = c->reneg_sec / 10 > 1 ? (uint32_t) (c->reneg_sec / 10) : 1;
+    c->reneg_sec -= (int) (v % span);
+    return true;
+}
+
 struct tls_multi *
 tls_multi_new(const struct tls_config *cfg, int64_t now_ms)
 {
@@ -272,7 +298,8 @@ tls_multi_new(const struct tls_config *cfg, int64_t now_ms)
     snprintf(m->peer_name, sizeof(m->peer_name), "[undef]");
     ratelimit_init(&m->rl, 10, 5);
 
-    if (!make_wrap(m) || !new_session_id(&m->own_sid) || !start_session(m, now_ms))
+    if (!jitter_reneg_sec(&m->cfg) || !make_wrap(m) || !new_session_id(&m->own_sid) ||
+        !start_session(m, now_ms))
     {
         tls_multi_free(m);
         return NULL;
@@ -611,6 +638,11 @@ route(struct tls_multi *m, const struct ctl_header *h, int64_t now_ms)
     struct key_state *p = primary(m);
     struct key_state *l = lame_duck(m);
 
+    /*
+     * The key_id decides, whatever the opcode: when both peers start a soft
+     * reset for the same key_id at once, the peer's SOFT_RESET is its half of
+     * the reset exchange of the key state we just started (§8.6, as 2.6).
+     */
     if (p->state != KS_UNDEF && p->key_id == h->key_id)
     {
         return p;

@@ -98,7 +98,8 @@ struct tls_config
 
     int tls_timeout_s;    /**< --tls-timeout (0: 2) */
     int hand_window_s;    /**< --hand-window (0: 60) */
-    int reneg_sec;        /**< --reneg-sec (0: off; 2.6 default 3600 is the caller's) */
+    int reneg_sec;        /**< --reneg-sec (0: off; 2.6 default 3600 is the caller's);
+                               without p2p the TLS server takes 0-10% off, per session */
     uint64_t reneg_bytes; /**< --reneg-bytes (0: off) */
     uint64_t reneg_pkts;  /**< --reneg-pkts (0: off) */
     int tran_window_s;    /**< --tran-window (0: 3600) */

@@ -75,14 +75,15 @@ env_setf(struct ssl_verify_env *env, const char *value, const char *prefix, int 
 
 /* "AB:CD:..." upper-case, as 2.6 formats digests. */
 static void
-hex_colons(const uint8_t *d, size_t n, char *out, size_t outlen)
+hex_colons(const uint8_t *d, size_t n, char *out, size_t outlen, bool upper)
 {
     size_t w = 0;
 
     out[0] = '\0';
     for (size_t i = 0; i < n && w + 4 <= outlen; i++)
     {
-        w += (size_t) snprintf(out + w, outlen - w, i ? ":%02X" : "%02X", d[i]);
+        w += (size_t) snprintf(out + w, outlen - w, upper ? (i ? ":%02X" : "%02X")
+                                                       : (i ? ":%02x" : "%02x"), d[i]);
     }
 }
 
@@ -99,7 +100,7 @@ env_digest(struct ssl_verify_env *env,
 
     if (ssl_cert_digest(cert, md, d, sizeof(d), &n))
     {
-        hex_colons(d, n, hex, sizeof(hex));
+        hex_colons(d, n, hex, sizeof(hex), false); /* 2.6 exports lower case */
         env_setf(env, hex, fmt, depth);
     }
 }
@@ -183,7 +184,7 @@ check_fingerprint(const struct ssl_verify_config *cfg, const struct ssl_cert *ce
             return true;
         }
     }
-    hex_colons(d, n, hex, sizeof(hex));
+    hex_colons(d, n, hex, sizeof(hex), true);
     msg(D_TLS_ERRORS,
         "TLS Error: --tls-verify/--peer-fingerprint certificate hash verification failed. "
         "(got certificate fingerprint: %s)",

@@ -2,11 +2,15 @@
 /* tunnel_tls.c -- see tunnel_tls.h. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "env_set.h"
 #include "error.h"
 #include "key_msg.h"
 #include "options_tls.h"
+#include "run_command.h"
 #include "ssl_ncp.h"
 #include "static_key.h"
 #include "strutil.h"
@@ -66,6 +70,49 @@ load_wrap(struct tunnel_tls *t, const struct options *o)
                         : static_key_read_file(f->value, &t->wrap_key);
 }
 
+/*
+ * --tls-verify hook (ssl_verify_script_fn): run "CMD DEPTH SUBJECT" once per
+ * certificate with the verify module's variables plus the start-up ones
+ * 2.6 has in its environment by then.  Runs during the handshake only.
+ */
+static bool
+run_tls_verify(void *arg, int depth, const char *subject, const struct ssl_verify_env *env)
+{
+    const struct options *o = arg;
+    struct env_set *es = env_set_new();
+    char d[16];
+    const char *args[3];
+    bool ok;
+
+    for (int i = 0; i < o->n_setenv; i++)
+    {
+        env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
+    }
+    env_set_add(es, "script_type", "tls-verify");
+    env_set_add(es, "script_context", "init");
+    env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
+    env_set_addf(es, "verb", "%d", o->verb);
+    env_set_add(es, "daemon", o->daemon ? "1" : "0");
+    env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
+    env_set_addf(es, "daemon_pid", "%d", (int)getpid());
+    if (o->local_host)
+    {
+        env_set_add(es, "local_1", o->local_host);
+    }
+    env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
+    for (size_t i = 0; i < env->n; i++)
+    {
+        env_set_add(es, env->e[i].name, env->e[i].value);
+    }
+    snprintf(d, sizeof(d), "%d", depth);
+    args[0] = d;
+    args[1] = subject;
+    args[2] = NULL;
+    ok = run_script(o->tls_verify, args, es, o->script_security, "tls-verify script", NULL);
+    env_set_free(es);
+    return ok;
+}
+
 bool
 tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_local,
                 const char *occ_remote, int64_t now_ms)
@@ -74,15 +121,14 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
     struct peer_info_config pi;
 
     memset(t, 0, sizeof(*t));
-    if (o->tls_verify)
-    {
-        /* never run without a check the user asked for */
-        msg(M_WARN, "Options error: --tls-verify is not supported by this build yet");
-        return false;
-    }
     strbcpy(t->occ_local, occ_local, sizeof(t->occ_local));
     strbcpy(t->occ_remote, occ_remote, sizeof(t->occ_remote));
     options_ssl_verify_config(o, &t->verify_cfg);
+    if (o->tls_verify)
+    {
+        t->verify_cfg.script = run_tls_verify;
+        t->verify_cfg.script_arg = (void *)o; /* the options outlive the tunnel */
+    }
     ssl_verify_state_init(&t->verify_state, &t->verify_cfg);
     if (!options_ssl_config(o, &sc))
     {

@@ -5,6 +5,8 @@
  * reorder packets (seeded).  Checks: the handshake completes, both sides
  * derive the same data keys (encrypt with one, decrypt with the other),
  * wrapping with tls-auth and tls-crypt, renegotiation keeps the lame duck,
+ * soft resets started by both sides at once (with and without loss) meet
+ * on one key state, --reneg-sec jitter only on a non-p2p server,
  * hand-window expiry is an error, garbage and replays are dropped and
  * counted without disturbing a handshake.
  */
@@ -143,8 +145,8 @@ install_events(struct side *s)
                                         .replay_window = 64,
                                         .replay_time = 15 };
 
-            assert_true(ev.key.data_v2);
-            assert_true(ev.key.ekm);
+            assert_true(ev.key.data_v2 == s->cfg.p2p);
+            assert_true(ev.key.ekm == s->cfg.p2p);
             assert_false(s->have[id]);
             tls_data_key_select(&ev.key, &snd, &rcv);
             assert_true(data_crypto_init(&s->dc[id], &cc, snd, rcv, "Data Channel"));
@@ -369,6 +371,155 @@ renegotiate__either_side_key_ids_wrap_lame_duck_kept(void **state)
     side_free(&s);
 }
 
+/* Both sides start a soft reset for the same key_id at the same moment (§8.6). */
+static void
+collide_case(struct net *n, enum tls_wrap_kind wrap, int64_t *worst)
+{
+    struct side c, s;
+    int64_t now = 1000, start;
+
+    side_init(&s, SSL_ROLE_SERVER, wrap, now);
+    side_init(&c, SSL_ROLE_CLIENT, wrap, now);
+    now = run(n, &c, &s, now, 50000, both_active);
+    assert_true(both_active(&c, &s));
+    for (uint8_t expect = 1; expect <= 3; expect++)
+    {
+        uint8_t id_c = 0, id_s = 0;
+
+        assert_true(tls_multi_renegotiate(c.m, now));
+        assert_true(tls_multi_renegotiate(s.m, now));
+        reneg_expect = expect;
+        start = now;
+        now = run(n, &c, &s, now, 30000, reneg_done);
+        /*
+         * lossless: within one 100 ms step; lossy: a few retransmissions
+         * (timeouts 2 s, 4 s, 8 s) - far below the 60 s hand-window in
+         * which a stuck collision would end
+         */
+        assert_true(now - start <= (n ? 20000 : 100));
+        assert_true(tls_multi_tx_key(c.m, &id_c));
+        assert_true(tls_multi_tx_key(s.m, &id_s));
+        assert_int_equal(id_c, expect);
+        assert_int_equal(id_s, expect);
+        assert_data_flows(&c, &s);
+        assert_data_flows(&s, &c);
+        assert_true(tls_multi_rx_key_ok(c.m, expect - 1));
+        assert_true(tls_multi_rx_key_ok(s.m, expect - 1));
+        *worst = now - start > *worst ? now - start : *worst;
+        now += 100;
+    }
+    assert_int_equal(tls_multi_get_stats(c.m)->renegotiations, 3);
+    assert_int_equal(tls_multi_get_stats(s.m)->renegotiations, 3);
+    side_free(&c);
+    side_free(&s);
+}
+
+static void
+renegotiate__both_sides_same_time__new_key_at_once(void **state)
+{
+    int64_t worst = 0;
+    (void) state;
+    collide_case(NULL, TLS_WRAP_NONE, &worst);
+    collide_case(NULL, TLS_WRAP_KIND_AUTH, &worst);
+}
+
+static void
+renegotiate__both_sides_with_loss_seeded__new_key_within_20s(void **state)
+{
+    int64_t worst = 0;
+    (void) state;
+    for (unsigned int seed = 1; seed <= 12; seed++)
+    {
+        struct net n = { .seed = seed, .loss_pct = 10, .dup_pct = 10, .reorder = true };
+
+        collide_case(&n, seed % 2 ? TLS_WRAP_KIND_CRYPT : TLS_WRAP_KIND_AUTH, &worst);
+    }
+    assert_true(worst > 100); /* the loss did delay some handshakes */
+}
+
+static bool
+server_reneg_started(struct side *c, struct side *s)
+{
+    (void) c;
+    return tls_multi_get_stats(s->m)->renegotiations > 0;
+}
+
+static bool
+client_reneg_started(struct side *c, struct side *s)
+{
+    (void) s;
+    return tls_multi_get_stats(c->m)->renegotiations > 0;
+}
+
+/* A fresh pair where @p who (s or c) has --reneg-sec @p sec; @p p2p for both. */
+static int64_t
+reneg_pair(struct side *c, struct side *s, struct side *who, int sec, bool p2p)
+{
+    int64_t now = 1000;
+
+    side_init(s, SSL_ROLE_SERVER, TLS_WRAP_NONE, now);
+    side_init(c, SSL_ROLE_CLIENT, TLS_WRAP_NONE, now);
+    for (struct side *x = c; x; x = x == c ? s : NULL)
+    {
+        tls_multi_free(x->m);
+        x->cfg.p2p = p2p;
+        x->cfg.cipher_fallback = p2p ? NULL : "AES-256-GCM";
+        x->cfg.reneg_sec = x == who ? sec : 0;
+        x->m = tls_multi_new(&x->cfg, now);
+        assert_non_null(x->m);
+    }
+    now = run(NULL, c, s, now, 20000, both_active);
+    assert_true(both_active(c, s));
+    return now;
+}
+
+/* Time from activation (within the last 100 ms step) to the first soft reset. */
+static int64_t
+reneg_delay(struct side *c, struct side *s, struct side *who, int64_t t0, int64_t max_ms)
+{
+    int64_t now =
+      run(NULL, c, s, t0, max_ms, who == s ? server_reneg_started : client_reneg_started);
+
+    assert_int_equal(tls_multi_get_stats(who->m)->renegotiations, 1);
+    return now - t0;
+}
+
+/*
+ * As 2.6: only the server of a non-p2p (--mode server) session takes
+ * 0-10% off --reneg-sec, in whole seconds, drawn once per session; a p2p
+ * --tls-server and any client use the configured value.
+ */
+static void
+reneg_sec__jitter_only_for_non_p2p_server(void **state)
+{
+    int64_t lo = INT64_MAX, hi = 0;
+    (void) state;
+
+    for (int i = 0; i < 6; i++)
+    {
+        struct side c, s;
+        int64_t t0 = reneg_pair(&c, &s, &s, 100, false), d = reneg_delay(&c, &s, &s, t0, 102000);
+
+        assert_true(d >= 90900 && d <= 100100);
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+        side_free(&c);
+        side_free(&s);
+    }
+    assert_true(hi - lo >= 1000); /* six draws from ten values are not all alike */
+    /* p2p server, p2p client, non-p2p client */
+    for (int i = 0; i < 3; i++)
+    {
+        struct side c, s;
+        struct side *who = i == 0 ? &s : &c;
+        int64_t t0 = reneg_pair(&c, &s, who, 100, i < 2), d = reneg_delay(&c, &s, who, t0, 102000);
+
+        assert_true(d >= 99900 && d <= 100100);
+        side_free(&c);
+        side_free(&s);
+    }
+}
+
 static void
 lame_duck__expires_after_tran_window(void **state)
 {
@@ -499,6 +650,9 @@ main(void)
         cmocka_unit_test(handshake__tls_crypt__keys_agree),
         cmocka_unit_test(handshake__loss_dup_reorder_seeded__keys_agree),
         cmocka_unit_test(renegotiate__either_side_key_ids_wrap_lame_duck_kept),
+        cmocka_unit_test(renegotiate__both_sides_same_time__new_key_at_once),
+        cmocka_unit_test(renegotiate__both_sides_with_loss_seeded__new_key_within_20s),
+        cmocka_unit_test(reneg_sec__jitter_only_for_non_p2p_server),
         cmocka_unit_test(lame_duck__expires_after_tran_window),
         cmocka_unit_test(hand_window__no_peer__error_logged),
         cmocka_unit_test(garbage_and_replays__dropped_counted_handshake_completes),

@@ -368,7 +368,7 @@ tls_verify__hook_and_env__2_6_names(void **state)
     fingerprint_of(&server, fp);
     for (int i = 0; i < 32; i++)
     {
-        snprintf(hex + 3 * i, sizeof(hex) - 3 * (size_t) i, i < 31 ? "%02X:" : "%02X", fp[i]);
+        snprintf(hex + 3 * i, sizeof(hex) - 3 * (size_t) i, i < 31 ? "%02x:" : "%02x", fp[i]); /* 2.6: lower case */
     }
     v = ssl_verify_env_get(&vstate.env, "tls_digest_sha256_0");
     assert_non_null(v);
