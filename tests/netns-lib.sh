@@ -347,3 +347,21 @@ nl_pki()
             nl_die "openssl: cannot make the $n certificate"
     done
 }
+
+# nl_result NAME WHY [LOG...]: report one case; an empty WHY is a pass.  A
+# failure shows the tails of the given logs.  Counts into $pass and $fail.
+nl_result()
+{
+    local name=$1 why=$2 log
+    shift 2
+    if [ -z "$why" ]; then
+        echo "PASS: $name"
+        pass=$((pass + 1))
+        return 0
+    fi
+    echo "FAIL: $name ($why)"
+    for log in "$@"; do
+        nl_show_log "$log"
+    done
+    fail=$((fail + 1))
+}

@@ -44,15 +44,7 @@ run_case()
     fi
     nl_kill "$ps"
     nl_kill "$pc"
-    if [ -z "$why" ]; then
-        echo "PASS: $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $name ($why)"
-        nl_show_log "$ls"
-        nl_show_log "$lc"
-        fail=$((fail + 1))
-    fi
+    nl_result "$name" "$why" "$ls" "$lc"
 }
 
 run_case "ours server, ours client" "$OPENVPN" "$OPENVPN"

@@ -100,15 +100,7 @@ run_case()
     fi
     nl_kill "$pa"
     nl_kill "$pb"
-    if [ -z "$why" ]; then
-        echo "PASS: $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $name ($why)"
-        nl_show_log "$la"
-        nl_show_log "$lb"
-        fail=$((fail + 1))
-    fi
+    nl_result "$name" "$why" "$la" "$lb"
 }
 
 for pair in "ours<->ours" "ours<->ref" "ref<->ours"; do

@@ -111,15 +111,7 @@ run_case()
     fi
     nl_kill "$pa"
     nl_kill "$pb"
-    if [ -z "$why" ]; then
-        echo "PASS: $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $name ($why)"
-        nl_show_log "$la"
-        nl_show_log "$lb"
-        fail=$((fail + 1))
-    fi
+    nl_result "$name" "$why" "$la" "$lb"
 }
 
 GCM=AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305
@@ -164,15 +156,7 @@ run_reneg()
     fi
     nl_kill "$pa"
     nl_kill "$pb"
-    if [ -z "$why" ]; then
-        echo "PASS: $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $name ($why)"
-        nl_show_log "$la"
-        nl_show_log "$lb"
-        fail=$((fail + 1))
-    fi
+    nl_result "$name" "$why" "$la" "$lb"
 }
 run_reneg "ours<->ref"
 run_reneg "ref<->ours"

@@ -106,15 +106,7 @@ run_case()
     fi
     nl_kill "$pa"
     nl_kill "$pb"
-    if [ -z "$why" ]; then
-        echo "PASS: $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $name ($why)"
-        nl_show_log "$la"
-        nl_show_log "$lb"
-        fail=$((fail + 1))
-    fi
+    nl_result "$name" "$why" "$la" "$lb"
 }
 
 # The --tls-verify scripts.  2.6 passes no PATH: absolute paths only.
@@ -164,14 +156,7 @@ script_case()
             why="depth $d: the script saw different arguments or variables"
         fi
     done
-    if [ -z "$why" ]; then
-        echo "PASS: $name"
-        pass=$((pass + 1))
-    else
-        echo "FAIL: $name ($why)"
-        nl_show_log "$NL_DIR/script-ours-b.log"
-        fail=$((fail + 1))
-    fi
+    nl_result "$name" "$why" "$NL_DIR/script-ours-b.log"
 }
 script_case
 
