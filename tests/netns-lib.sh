@@ -365,3 +365,40 @@ nl_result()
     done
     fail=$((fail + 1))
 }
+
+# nl_pki_client DIR NAME: one more client certificate (CN=NAME) from the CA
+# nl_pki DIR made.
+nl_pki_client()
+{
+    local d=$1 n=$2
+    printf 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n' >"$d/$n.ext"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$d/$n.key" -out "$d/$n.csr" -subj "/CN=$n" >/dev/null 2>&1 &&
+        openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+            -CAcreateserial -out "$d/$n.crt" -days 2 -extfile "$d/$n.ext" >/dev/null 2>&1 ||
+        nl_die "openssl: cannot make the $n certificate"
+}
+
+# nl_hub_client VAR NAME ADDR: a further namespace (name stored in VAR) with
+# ADDR/24 on a veth whose peer is a port of bridge hub0 in side A; hub0 has
+# 203.0.113.1/24 (and 2001:db8:203::1/64), so many clients reach one server.
+nl_hub_client()
+{
+    local var=$1 name=$2 addr=$3 ns
+    ns="ovpn-${NL_NAME}-$$-$name"
+    if ! ip -n "$NL_NS_A" link show hub0 >/dev/null 2>&1; then
+        ip -n "$NL_NS_A" link add hub0 type bridge || nl_die "cannot create hub0"
+        ip -n "$NL_NS_A" addr add 203.0.113.1/24 dev hub0 || nl_die "hub0 address"
+        ip -n "$NL_NS_A" -6 addr add 2001:db8:203::1/64 dev hub0 nodad || nl_die "hub0 v6"
+        ip -n "$NL_NS_A" link set hub0 up || nl_die "hub0 up"
+    fi
+    ip netns add "$ns" || nl_die "cannot create namespace $ns"
+    NL_NS+=("$ns")
+    ip link add name "h-$name" netns "$NL_NS_A" type veth peer name veth0 netns "$ns" ||
+        nl_die "cannot create the veth for $name"
+    ip -n "$NL_NS_A" link set "h-$name" master hub0 up || nl_die "hub port $name"
+    ip -n "$ns" link set lo up || nl_die "lo up in $ns"
+    ip -n "$ns" link set veth0 up || nl_die "veth0 up in $ns"
+    ip -n "$ns" addr add "$addr/24" dev veth0 || nl_die "address $addr in $ns"
+    printf -v "$var" '%s' "$ns"
+}

@@ -52,5 +52,12 @@
 #define D_LINK_RW_VERBOSE LOGLEV(9, 90, 0)
 #define D_PACKET_CONTENT LOGLEV(9, 91, 0)
 #define D_EVENT_ERRORS   LOGLEV(1, 11, M_NONFATAL)
+#define D_MULTI_ERRORS   LOGLEV(1, 12, M_NONFATAL)
+#define D_MULTI_LOW      LOGLEV(3, 37, 0)
+#define D_PUSH           LOGLEV(3, 38, 0)
+#define D_IFCONFIG_POOL  LOGLEV(3, 39, 0)
+#define D_MULTI_DROPPED  LOGLEV(4, 47, 0)
+#define D_MULTI_DEBUG    LOGLEV(7, 74, 0)
+#define D_PUSH_DEBUG     LOGLEV(7, 75, 0)
 
 #endif /* OVPN_ERRLEVEL_H */

@@ -26,6 +26,9 @@ static void (*fatal_hook)(void);
 static int mute_category = -1;
 static int mute_count;
 static int mute_suppressed;
+static void (*log_hook)(void *arg, unsigned int flags, const char *text);
+static void *log_hook_arg;
+static bool in_log_hook;
 
 void
 error_set_verb(int verb)
@@ -90,6 +93,13 @@ error_close_log(void)
         closelog();
         use_syslog = false;
     }
+}
+
+void
+error_set_log_hook(void (*hook)(void *arg, unsigned int flags, const char *text), void *arg)
+{
+    log_hook = hook;
+    log_hook_arg = arg;
 }
 
 void
@@ -187,6 +197,12 @@ x_msg(msglvl_t flags, const char *fmt, ...)
                  saved_errno);
     }
     emit(flags, text);
+    if (log_hook && !in_log_hook)
+    {
+        in_log_hook = true; /* a message logged by the hook goes to the log only */
+        log_hook(log_hook_arg, flags, text);
+        in_log_hook = false;
+    }
 
     if (flags & M_FATAL)
     {

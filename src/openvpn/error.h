@@ -90,6 +90,14 @@ void error_redirect_to_syslog(const char *ident);
 bool error_is_redirected(void);
 void error_close_log(void);
 
+/**
+ * Called for every message that is logged (after --verb and --mute
+ * filtering) with its flags and its text, without timestamp or line end;
+ * the management interface keeps its log history through this.  Not
+ * re-entered when the hook itself logs.  NULL removes it.
+ */
+void error_set_log_hook(void (*hook)(void *arg, unsigned int flags, const char *text), void *arg);
+
 /** Called (once) before exit on M_FATAL, e.g. to remove a tun device. */
 void error_set_fatal_hook(void (*hook)(void));
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "error.h"
 #include "forward.h"
 #include "mss.h"
@@ -394,11 +395,21 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
     struct tunnel_tls *t = c->tls;
 
     tls_multi_tick(t->multi, otime_mono_ms());
-    if (tunnel_tls_drain_events(t) > 0 && !c->init_completed)
+    tunnel_tls_drain_events(t);
+    if (t->pull)
+    {
+        client_service(c, otime_mono_ms()); /* PUSH_REQUEST goes out with this flush */
+    }
+    /* a pull client is complete only once the pushed options brought the tun up */
+    if (t->n_keys > 0 && !c->init_completed && (!t->pull || c->pulled))
     {
         c->init_completed = true;
         occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
         msg(M_INFO, "Initialization Sequence Completed");
+        if (t->pull)
+        {
+            client_log_summary(c);
+        }
     }
     if (tls_multi_status(t->multi) == TLS_STATUS_ERROR)
     {

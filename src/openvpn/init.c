@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "env_set.h"
 #include "error.h"
 #include "forward.h"
@@ -94,10 +95,18 @@ init_crypto(struct context *c)
         .mute_replay_warnings = o->mute_replay_warnings,
     };
 
+    if (o->mode == MODE_SERVER)
+    {
+        return true; /* server mode: one control channel per client (multi.c) */
+    }
     if (o->tls_client || o->tls_server)
     {
         c->tls = xcalloc(1, sizeof(*c->tls));
-        return tunnel_tls_open(c->tls, o, c->occ_local, c->occ_remote, otime_mono_ms());
+        if (!tunnel_tls_open(c->tls, o, c->occ_local, c->occ_remote, otime_mono_ms()))
+        {
+            return false;
+        }
+        return !c->tls->pull || client_start(c);
     }
     if (!o->shared_secret_file)
     {
@@ -286,6 +295,93 @@ script_env_down(struct context *c, struct env_set *es)
     }
 }
 
+/* 2.6's route and DHCP variables: route_network_N ..., route_vpn_gateway,
+ * route_net_gateway, route_ipv6_network_N ..., foreign_option_N. */
+static void
+script_env_routes(struct context *c, struct env_set *es)
+{
+    const struct route_env *re = &c->route_env;
+    const struct options *o = c->o;
+    char a[INET6_ADDRSTRLEN], name[40];
+    /* 2.6 has a route list (and so these variables) only with routes
+     * configured, a route-gateway or redirect, or in pull mode */
+    bool listed = o->pull || o->n_routes > 0 || o->route_default_gateway
+                  || ((o->redirect_gateway | o->redirect_private) & RG_ENABLE);
+
+    for (int i = 0; c->route_env_valid && i < c->n_env_routes && i < c->routes.n4; i++)
+    {
+        const struct route4 *r = &c->routes.r4[i];
+        struct in_addr mask = route_prefix_to_netmask(r->prefixlen);
+
+        snprintf(name, sizeof(name), "route_network_%d", i + 1);
+        env_set_add(es, name, inet_ntop(AF_INET, &r->net, a, sizeof(a)));
+        snprintf(name, sizeof(name), "route_netmask_%d", i + 1);
+        env_set_add(es, name, inet_ntop(AF_INET, &mask, a, sizeof(a)));
+        snprintf(name, sizeof(name), "route_gateway_%d", i + 1);
+        env_set_add(es, name, inet_ntop(AF_INET, &r->gw, a, sizeof(a)));
+        if (r->metric >= 0)
+        {
+            snprintf(name, sizeof(name), "route_metric_%d", i + 1);
+            env_set_addf(es, name, "%d", r->metric);
+        }
+    }
+    for (int i = 0; c->route_env_valid && i < c->n_env_routes6 && i < c->routes.n6; i++)
+    {
+        const struct route6 *r = &c->routes.r6[i];
+
+        snprintf(name, sizeof(name), "route_ipv6_network_%d", i + 1);
+        env_set_addf(es, name, "%s/%d", inet_ntop(AF_INET6, &r->net, a, sizeof(a)), r->prefixlen);
+        if (r->have_gw)
+        {
+            snprintf(name, sizeof(name), "route_ipv6_gateway_%d", i + 1);
+            env_set_add(es, name, inet_ntop(AF_INET6, &r->gw, a, sizeof(a)));
+        }
+    }
+    if (c->route_env_valid && listed && re->have_vpn_gateway)
+    {
+        env_set_add(es, "route_vpn_gateway", inet_ntop(AF_INET, &re->vpn_gateway, a, sizeof(a)));
+    }
+    if (c->route_env_valid && listed)
+    {
+        /* 2.6 reports 0.0.0.0 when the system has no default route */
+        env_set_add(es, "route_net_gateway",
+                    re->have_net_gateway ? inet_ntop(AF_INET, &re->net_gateway, a, sizeof(a))
+                                         : "0.0.0.0");
+    }
+    for (int i = 0; i < o->n_dhcp_options; i++)
+    {
+        snprintf(name, sizeof(name), "foreign_option_%d", i + 1);
+        env_set_addf(es, name, "dhcp-option %s", o->dhcp_options[i]);
+    }
+}
+
+/* TLS mode: the peer certificate's variables and where it talks from. */
+static void
+script_env_tls(struct context *c, struct env_set *es)
+{
+    const struct ssl_verify_state *vs = &c->tls->verify_state;
+    char buf[SOCKADDR_PRINT_MAX];
+
+    for (size_t i = 0; i < vs->env.n; i++)
+    {
+        env_set_add(es, vs->env.e[i].name, vs->env.e[i].value);
+    }
+    if (vs->common_name[0])
+    {
+        env_set_add(es, "common_name", vs->common_name);
+    }
+    if (c->peer_known)
+    {
+        bool v6 = c->peer.ss.ss_family == AF_INET6;
+
+        sockaddr_print_addr(&c->peer, buf, sizeof(buf));
+        env_set_add(es, v6 ? "trusted_ip6" : "trusted_ip", buf);
+        env_set_addf(es, "trusted_port", "%u", sockaddr_port(&c->peer));
+        env_set_add(es, v6 ? "untrusted_ip6" : "untrusted_ip", buf);
+        env_set_addf(es, "untrusted_port", "%u", sockaddr_port(&c->peer));
+    }
+}
+
 static void
 script_env(struct context *c, struct env_set *es, const char *type, bool restart)
 {
@@ -335,12 +431,20 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
             env_set_add(es, "ifconfig_ipv6_remote", o->ifconfig_ipv6_remote);
         }
     }
+    script_env_routes(c, es);
     env_set_add(es, "proto_1", script_proto_name(o));
     if (o->local_host)
     {
         env_set_add(es, "local_1", o->local_host);
     }
-    env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
+    if (o->bind_local)
+    {
+        env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
+    }
+    if (c->tls)
+    {
+        script_env_tls(c, es);
+    }
     if (o->n_remotes > 0)
     {
         env_set_add(es, "remote_1", o->remotes[c->remote_index].host);
@@ -443,6 +547,21 @@ build_routes(struct context *c)
         }
         route_list_add(&c->routes, NULL, &r6);
     }
+    c->n_env_routes = c->routes.n4;
+    c->n_env_routes6 = c->routes.n6;
+    if ((o->redirect_gateway | o->redirect_private) & RG_ENABLE)
+    {
+        unsigned int f = o->redirect_gateway | o->redirect_private;
+        struct route_redirect rr = {
+            .ipv4 = (o->redirect_gateway & RG_ENABLE) && !(f & RG_NOT_IPV4),
+            .ipv6 = (f & RG_IPV6) != 0,
+            .local = (f & RG_LOCAL) != 0,
+        };
+
+        route_add_redirect(&c->routes, &env, &rr);
+    }
+    c->route_env = env;
+    c->route_env_valid = true;
     return true;
 }
 
@@ -467,6 +586,7 @@ open_link(struct context *c, bool *fatal)
         .rcvbuf = o->rcvbuf,
         .mark = o->mark,
         .max_packet = (size_t)(o->tun_mtu + 32) + 512,
+        .tcp_listen_only = o->mode == MODE_SERVER, /* mtcp.c accepts the clients */
     };
 
     *fatal = false;
@@ -598,45 +718,21 @@ open_instance(struct context *c, bool *fatal)
     {
         return false;
     }
-    c->mss_max = compute_mss(c);
-    bool was_open = c->ps->tun_open;
-
-    tun_opened_here = !was_open;
-    if (!open_tun(c))
+    /* a pull client learns its addresses and routes from the server first */
+    if (!(c->tls && c->tls->pull) && !init_tun_up(c))
     {
         return false;
-    }
-    if (!was_open || o->up_restart)
-    {
-        /* "restart" only when the device was kept (--persist-tun) */
-        run_hook(c, o->up_script, "up", was_open);
-    }
-    if (!o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL)
-    {
-        if (!build_routes(c) || !route_add_all(&c->routes, c->ps->tt.name))
-        {
-            return false;
-        }
     }
     if (!open_link(c, fatal))
     {
         return false;
     }
-    if (!drop_privileges_once(c))
+    if (!(c->tls && c->tls->pull) && !drop_privileges_once(c))
     {
         *fatal = true;
         return false;
     }
-    struct keepalive_config kc = {
-        .ping = o->ping_send_timeout,
-        .ping_rec_timeout = o->ping_rec_timeout,
-        .ping_rec_exit = o->ping_rec_timeout_action == PING_ACTION_EXIT,
-        .timer_remote = o->ping_timer_remote,
-        .inactive = o->inactivity_timeout,
-        .inactive_bytes = o->inactivity_minimum_bytes,
-        .session_timeout = o->session_timeout,
-    };
-    keepalive_init(&c->ka, &kc, now);
+    init_keepalive(c);
     msg(D_SHOW_OCC, "Local Options String (VER=V4): '%s'", c->occ_local);
     msg(D_SHOW_OCC, "Expected Remote Options String (VER=V4): '%s'", c->occ_remote);
     c->occ_tries = 0;
@@ -646,6 +742,59 @@ open_instance(struct context *c, bool *fatal)
     c->next_status = now + (o->status_file_update_freq > 0 ? o->status_file_update_freq : 60);
     c->peer_announced = false;
     return true;
+}
+
+bool
+init_tun_up(struct context *c)
+{
+    const struct options *o = c->o;
+    bool was_open = c->ps->tun_open;
+    bool routes = !o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL;
+
+    c->mss_max = compute_mss(c);
+    tun_opened_here = !was_open;
+    if (!open_tun(c))
+    {
+        return false;
+    }
+    routes = routes && c->ps->tt.type != DEV_TYPE_NULL;
+    /* routes are resolved first so that --up sees them in its environment */
+    if (routes && !build_routes(c))
+    {
+        return false;
+    }
+    if (!was_open || o->up_restart)
+    {
+        /* "restart" only when the device was kept (--persist-tun) */
+        run_hook(c, o->up_script, "up", was_open);
+    }
+    if (routes && !route_add_all(&c->routes, c->ps->tt.name))
+    {
+        return false;
+    }
+    return !(c->tls && c->tls->pull) || drop_privileges_once(c);
+}
+
+void
+init_keepalive(struct context *c)
+{
+    const struct options *o = c->o;
+    struct keepalive_config kc = {
+        .ping = o->ping_send_timeout,
+        .ping_rec_timeout = o->ping_rec_timeout,
+        .ping_rec_exit = o->ping_rec_timeout_action == PING_ACTION_EXIT,
+        .timer_remote = o->ping_timer_remote,
+        .inactive = o->inactivity_timeout,
+        .inactive_bytes = o->inactivity_minimum_bytes,
+        .session_timeout = o->session_timeout,
+    };
+    bool known = c->ka.remote_known;
+
+    keepalive_init(&c->ka, &kc, otime_mono());
+    if (known)
+    {
+        keepalive_on_remote_known(&c->ka, otime_mono());
+    }
 }
 
 /* ---- the event loop -------------------------------------------------- */
@@ -726,8 +875,14 @@ next_timeout_ms(const struct context *c, time_t now)
     }
     if (c->tls)
     {
-        int64_t t = tls_multi_next_due_ms(c->tls->multi, otime_mono_ms());
+        int64_t ms = otime_mono_ms();
+        int64_t t = tls_multi_next_due_ms(c->tls->multi, ms);
+        int64_t p = c->tls->pull ? push_client_next_due_ms(&c->push, ms) : -1;
 
+        if (p >= 0 && (t < 0 || p < t))
+        {
+            t = p;
+        }
         if (t >= 0 && t < (int64_t)s * 1000)
         {
             return (int)t + 1;
@@ -855,7 +1010,7 @@ retry_pause(const struct options *o, int failures)
 }
 
 int
-tunnel_run(struct options *o, int argc, char **argv)
+tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop)
 {
     struct persist_state ps;
     struct context c;
@@ -864,6 +1019,7 @@ tunnel_run(struct options *o, int argc, char **argv)
 
     memset(&ps, 0, sizeof(ps));
     ps.tt.fd = -1;
+    client_init_persist(o, &ps);
     for (;;)
     {
         bool fatal = false;
@@ -873,6 +1029,7 @@ tunnel_run(struct options *o, int argc, char **argv)
         c.o = o;
         c.ps = &ps;
         c.remote_index = o->n_remotes ? ps.restarts % o->n_remotes : 0;
+        client_prepare_instance(&c);
         if (!open_instance(&c, &fatal))
         {
             close_instance(&c, fatal);
@@ -892,7 +1049,11 @@ tunnel_run(struct options *o, int argc, char **argv)
             }
             log_signal(SIGUSR1, "connection-failed", false);
             ps.restarts++;
-            pause = retry_pause(o, ++failures);
+            if (client_retries_exhausted(o, ++failures))
+            {
+                return 1;
+            }
+            pause = retry_pause(o, failures);
             msg(D_RESTART, "Restart pause, %d second(s)", pause);
             if (!sig_sleep(pause) && sig_pending() && (sig = sig_take()) != SIGUSR1 && sig != SIGHUP)
             {
@@ -901,13 +1062,13 @@ tunnel_run(struct options *o, int argc, char **argv)
             }
             continue;
         }
-        failures = 0;
         if (!c.tls)
         {
             c.init_completed = true;
             msg(M_INFO, "Initialization Sequence Completed");
         }
-        sig = event_loop(&c);
+        /* --mode server: the tun and socket are ours, the clients are the server loop's */
+        sig = o->mode == MODE_SERVER && server_loop ? server_loop(&c) : event_loop(&c);
         if (sig == SIGTERM || sig == SIGINT)
         {
             send_exit_notify(&c);
@@ -921,6 +1082,12 @@ tunnel_run(struct options *o, int argc, char **argv)
             return 0;
         }
         ps.restarts++;
+        /* an attempt that never completed start-up counts for --connect-retry-max */
+        failures = c.init_completed ? 0 : failures + 1;
+        if (!c.init_completed && client_retries_exhausted(o, failures))
+        {
+            return 1;
+        }
         if (sig == SIGHUP)
         {
             options_free(o);
@@ -931,6 +1098,7 @@ tunnel_run(struct options *o, int argc, char **argv)
             error_set_verb(o->verb);
             error_set_mute(o->mute);
             options_show(o); /* 2.6 dumps the re-read settings at --verb 4 */
+            client_init_persist(o, &ps);
         }
         else
         {

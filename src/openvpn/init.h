@@ -19,6 +19,8 @@
 #include "keepalive.h"
 #include "link.h"
 #include "options.h"
+#include "options_push.h"
+#include "push.h"
 #include "route.h"
 #include "static_key.h"
 #include "tun.h"
@@ -61,6 +63,13 @@ struct persist_state
     bool key_loaded;
     bool privileges_dropped;
     int restarts;
+
+    /* pull client (client.c): what survives a reconnect */
+    struct push_saved push_saved; /* the config's values of pushable options */
+    struct user_pass up;          /* --auth-user-pass, cached unless --auth-nocache */
+    char auth_token[1024];        /* pushed auth-token: the password of the next handshake */
+    char auth_token_user[256];    /* pushed auth-token-user, "" = the --auth-user-pass name */
+    bool next_remote;             /* RESTART,[N]: advance to the next --remote */
 };
 
 struct context
@@ -104,9 +113,39 @@ struct context
     struct ratelimit rl_drop;
     time_t next_reap;
     time_t next_status;
+
+    /* pull client (client.c) */
+    struct push_client push;
+    unsigned int pushed_kinds; /* option categories in this session's PUSH_REPLY */
+    bool pulled;               /* the pushed options are applied and the tun is up */
+    int64_t poll_deadline_ms;  /* --server-poll-timeout: control channel up by then */
+    int n_env_routes;          /* IPv4 routes in c->routes that the script env lists */
+    int n_env_routes6;
+    struct route_env route_env; /* what build_routes() resolved keywords with */
+    bool route_env_valid;
 };
 
-/** Run tunnel instances until the process should exit; returns the exit status. */
-int tunnel_run(struct options *o, int argc, char **argv);
+/**
+ * Open the tun (unless --persist-tun kept it), configure it, run --up,
+ * add the routes and drop privileges: the part of the bring-up that a pull
+ * client runs only once the PUSH_REPLY is in.  False (logged) on failure.
+ */
+bool init_tun_up(struct context *c);
+
+/** (Re)start --ping/--ping-restart/... from the options (pushed values, too). */
+void init_keepalive(struct context *c);
+
+/**
+ * The event loop of a --mode server (multi.c, a higher tier): runs on the
+ * context's tun and socket until a signal ends it, and returns the signal.
+ */
+typedef int tunnel_loop_fn(struct context *c);
+
+/**
+ * Run tunnel instances until the process should exit; returns the exit
+ * status.  With --mode server, @p server_loop replaces the point-to-point
+ * event loop (the bring-up and restart handling stay the same).
+ */
+int tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop);
 
 #endif /* OVPN_INIT_H */

@@ -354,6 +354,7 @@ tcp_accept_one(struct link *l, const struct link_config *cfg)
 static bool
 open_socket(struct link *l, const struct link_config *cfg)
 {
+    char a[SOCKADDR_PRINT_MAX];
     sa_family_t af;
     bool bound = cfg->bind_local || cfg->proto == LINK_TCP_SERVER;
 
@@ -370,7 +371,23 @@ open_socket(struct link *l, const struct link_config *cfg)
     if (cfg->proto == LINK_TCP_SERVER)
     {
         l->listen_fd = make_socket(cfg, af);
-        if (l->listen_fd < 0 || !bind_local(l, l->listen_fd) || !tcp_accept_one(l, cfg))
+        if (l->listen_fd < 0 || !bind_local(l, l->listen_fd))
+        {
+            return false;
+        }
+        if (cfg->tcp_listen_only)
+        {
+            if (listen(l->listen_fd, 32) < 0)
+            {
+                msg(D_LINK_ERRORS, "TCP: listen() failed: %s (errno=%d)", strerror(errno), errno);
+                return false;
+            }
+            log_endpoints(l, bound);
+            msg(M_INFO, "Listening for incoming TCP connection on %s",
+                sockaddr_print(&l->local, a, sizeof(a)));
+            return true;
+        }
+        if (!tcp_accept_one(l, cfg))
         {
             return false;
         }
@@ -412,6 +429,32 @@ link_open(struct link *l, const struct link_config *cfg)
     }
     alloc_storage(l);
     l->fail = LINK_FAIL_NONE;
+    return true;
+}
+
+bool
+link_accept(struct link *l, struct link *out)
+{
+    struct link_addr peer = { .len = sizeof(peer.ss) };
+    char a[SOCKADDR_PRINT_MAX];
+    int fd;
+
+    fd = accept4(l->listen_fd, (struct sockaddr *) &peer.ss, &peer.len,
+                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0)
+    {
+        return false; /* EAGAIN, ECONNABORTED: nothing to do */
+    }
+    memset(out, 0, sizeof(*out));
+    out->fd = fd;
+    out->listen_fd = -1;
+    out->proto = LINK_TCP_SERVER;
+    out->local = l->local;
+    out->remote = peer;
+    out->remote_known = true;
+    out->max_packet = l->max_packet;
+    alloc_storage(out);
+    msg(M_INFO, "TCP connection established with %s", sockaddr_print(&peer, a, sizeof(a)));
     return true;
 }
 

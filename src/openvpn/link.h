@@ -57,6 +57,7 @@ struct link_config
     int connect_timeout;      /**< TCP client, seconds; 0 = 120 */
     int sndbuf, rcvbuf, mark; /**< 0 = leave as the kernel sets it */
     size_t max_packet;        /**< largest packet (TCP framing and buffers) */
+    bool tcp_listen_only;     /**< TCP server of --mode server: listen, accept with link_accept() */
 };
 
 /** One packet in a batch.  The caller owns buf's storage. */
@@ -106,6 +107,13 @@ struct link
  * returned; "Exiting due to fatal error" or the restart is the caller's.
  */
 bool link_open(struct link *l, const struct link_config *cfg);
+
+/**
+ * TCP server with tcp_listen_only: accept one pending connection from the
+ * listening @p l into @p out (a link of its own, framing and queues
+ * included).  False if none is pending (or it failed: logged).
+ */
+bool link_accept(struct link *l, struct link *out);
 
 /** Close sockets and free storage; safe on a zeroed or closed link. */
 void link_close(struct link *l);

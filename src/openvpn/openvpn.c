@@ -13,6 +13,7 @@
 #include "crypto_backend.h"
 #include "error.h"
 #include "init.h"
+#include "multi.h"
 #include "options.h"
 #include "platform.h"
 #include "sig.h"
@@ -111,7 +112,7 @@ main(int argc, char **argv)
     }
     print_banner();
     options_show(&o);
-    status = tunnel_run(&o, argc, argv);
+    status = tunnel_run(&o, argc, argv, multi_server_loop);
     options_free(&o);
     error_close_log();
     return status;

@@ -52,6 +52,16 @@ options_init_defaults(struct options *o)
     o->reneg_bytes = -1;
     o->tran_window = 3600;
     o->tls_mtu = 1250;
+    o->mode = MODE_POINT_TO_POINT;
+    o->max_clients = 1024;
+    o->max_routes_per_client = 256;
+    o->ifconfig_pool_persist_refresh = 600;
+    o->tcp_queue_limit = 64;
+    o->hash_size_real = 256;
+    o->hash_size_virtual = 256;
+    o->auth_retry = AR_NONE;
+    o->peer_id = -1;
+    o->management_log_history = 250;
 }
 
 /* Free @p s, wiping it first: some strings hold inline key material. */
@@ -103,6 +113,55 @@ free_lists(struct options *o)
     for (int i = 0; i < o->n_config_names; i++)
     {
         free_str(&o->config_names[i]);
+    }
+    for (int i = 0; i < o->n_remotes; i++)
+    {
+        free_str(&o->remotes[i].local_host);
+        free_str(&o->remotes[i].local_port);
+    }
+}
+
+/* Lists and strings of the client/server directives (issue 4). */
+static void
+free_client_server(struct options *o)
+{
+    char **strs[] = {
+        &o->ifconfig_pool_persist_file,
+        &o->client_config_dir,
+        &o->auth_user_pass_verify,
+        &o->client_connect,
+        &o->client_disconnect,
+        &o->learn_address,
+        &o->auth_gen_token_secret.value,
+        &o->auth_user_pass.value,
+        &o->auth_token_user,
+        &o->auth_token,
+        &o->management_addr,
+        &o->management_port,
+        &o->management_pw_file,
+        &o->management_client_user,
+        &o->management_client_group,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+    {
+        free_str(strs[i]);
+    }
+    for (int i = 0; i < o->n_push; i++)
+    {
+        free_str(&o->push[i]);
+    }
+    for (int i = 0; i < o->n_push_remove; i++)
+    {
+        free_str(&o->push_remove[i]);
+    }
+    for (int i = 0; i < o->n_pull_filters; i++)
+    {
+        free_str(&o->pull_filters[i].text);
+    }
+    for (int i = 0; i < o->n_dhcp_options; i++)
+    {
+        free_str(&o->dhcp_options[i]);
     }
 }
 
@@ -169,6 +228,7 @@ options_free(struct options *o)
     }
     free_lists(o);
     free_tls(o);
+    free_client_server(o);
     options_init_defaults(o);
 }
 

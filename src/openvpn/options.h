@@ -15,10 +15,60 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+struct client_config;
+
 #define MAX_REMOTES     64
 #define MAX_ROUTES      256
 #define MAX_PROVIDERS   8
 #define MAX_CONFIG_DEPTH 10
+#define MAX_PUSH        256
+#define MAX_PULL_FILTER 64
+#define MAX_CCD_IROUTES 64
+#define MAX_DHCP_OPTIONS 64
+
+enum opt_mode
+{
+    MODE_POINT_TO_POINT = 0,
+    MODE_SERVER = 1,
+};
+
+enum auth_retry
+{
+    AR_NONE = 0,
+    AR_NOINTERACT,
+    AR_INTERACT,
+};
+
+enum pull_filter_action
+{
+    PF_ACCEPT,
+    PF_IGNORE,
+    PF_REJECT,
+};
+
+enum verify_method
+{
+    VERIFY_VIA_ENV,
+    VERIFY_VIA_FILE,
+};
+
+/* --redirect-gateway / --redirect-private flags */
+#define RG_ENABLE      (1u << 0)
+#define RG_LOCAL       (1u << 1)
+#define RG_DEF1        (1u << 2)
+#define RG_BYPASS_DHCP (1u << 3)
+#define RG_BYPASS_DNS  (1u << 4)
+#define RG_BLOCK_LOCAL (1u << 5)
+#define RG_AUTO_LOCAL  (1u << 6)
+#define RG_IPV6        (1u << 7)
+#define RG_NOT_IPV4    (1u << 8) /* !ipv4 */
+
+/** One --pull-filter rule: pushed options starting with @c text get @c action. */
+struct pull_filter
+{
+    int action; /**< enum pull_filter_action */
+    char *text;
+};
 
 enum proto_kind
 {
@@ -112,6 +162,20 @@ struct remote_entry
     char *port;          /**< NULL: use --rport/--port */
     int proto;           /**< enum proto_kind, or -1: use --proto */
     sa_family_t af;      /**< AF_UNSPEC unless proto said udp4/udp6/tcp4/tcp6 */
+    /* Per-connection settings from a <connection> block (0 / NULL: use the global value). */
+    bool from_connection;     /**< entry came from a <connection> block */
+    char *local_host;         /**< --local inside the block */
+    char *local_port;         /**< --lport (or --port) inside the block */
+    int bind_local;           /**< -1 global, 0 nobind, 1 bind */
+    int connect_retry;        /**< 0: global */
+    int connect_retry_max_delay;
+    int connect_timeout;      /**< 0: global */
+    int floating;             /**< -1 global, 1 --float */
+    int explicit_exit_notify; /**< -1 global */
+    int mssfix;               /**< -1 global */
+    int tun_mtu;              /**< 0 global */
+    int link_mtu;             /**< 0 global */
+    int fragment;             /**< -1 global */
 };
 
 struct route_opt
@@ -340,6 +404,91 @@ struct options
     int tls_mtu;                     /**< default 1250 */
     int verify_client_cert;          /**< 0 require (default), 1 optional, 2 none */
     bool enable_ncp_fallback;        /**< P2P TLS: --cipher/--data-ciphers-fallback is fallback */
+
+    /* ---- client/server (issue 4; options_server.c, options_client.c) ---- */
+    int mode;                        /**< enum opt_mode */
+    bool pull;                       /**< --pull or --client */
+    bool client;                     /**< --client given */
+    /* server */
+    char *push[MAX_PUSH];            /**< option text, e.g. "route 10.1.0.0 255.255.255.0" */
+    int n_push;
+    char *push_remove[MAX_PUSH];
+    int n_push_remove;
+    bool server_defined;
+    uint32_t server_network, server_netmask; /**< host byte order */
+    bool server_ipv6_defined;
+    uint8_t server_ipv6_net[16];
+    int server_ipv6_bits;
+    bool server_bridge_defined;
+    bool server_bridge_proxy_dhcp;   /**< bare --server-bridge, or nogw */
+    bool server_bridge_nogw;         /**< --server-bridge nogw */
+    uint32_t server_bridge_ip, server_bridge_netmask, server_bridge_pool_start,
+      server_bridge_pool_end;
+    bool ifconfig_pool_defined;
+    uint32_t ifconfig_pool_start, ifconfig_pool_end, ifconfig_pool_netmask; /**< netmask 0 = none */
+    bool ifconfig_ipv6_pool_defined;
+    uint8_t ifconfig_ipv6_pool_base[16];
+    int ifconfig_ipv6_pool_bits;
+    char *ifconfig_pool_persist_file;
+    int ifconfig_pool_persist_refresh; /**< default 600 */
+    bool push_ifconfig_constraint_defined;
+    uint32_t push_ifconfig_constraint_network, push_ifconfig_constraint_netmask;
+    char *client_config_dir;
+    bool ccd_exclusive;
+    bool client_to_client;
+    bool duplicate_cn;
+    int max_clients;                  /**< default 1024 */
+    int max_routes_per_client;        /**< default 256 */
+    bool username_as_common_name;
+    char *auth_user_pass_verify;
+    int auth_user_pass_verify_method; /**< enum verify_method */
+    char *client_connect;
+    char *client_disconnect;
+    char *learn_address;
+    bool auth_gen_token;
+    int auth_gen_token_lifetime;
+    bool auth_gen_token_external;
+    struct opt_file auth_gen_token_secret;
+    int cf_max, cf_per;               /**< --connect-freq n sec; 0 = off */
+    int tcp_queue_limit;              /**< default 64 */
+    int hash_size_real, hash_size_virtual; /**< --hash-size, default 256 256 */
+    bool ifconfig_ipv6_pool_from_server;   /**< internal, set by expansion */
+    bool server_nopool;               /**< --server ... nopool */
+    /* client */
+    struct opt_file auth_user_pass;   /**< value NULL: not given; "" (not inline): prompt on
+                                           the terminal; else file path or inline "user\npass\n" */
+    int auth_retry;                   /**< enum auth_retry, default AR_NONE */
+    char *auth_token_user;            /**< pushed auth-token-user (already base64-decoded) */
+    char *auth_token;                 /**< pushed auth-token */
+    struct pull_filter pull_filters[MAX_PULL_FILTER];
+    int n_pull_filters;
+    bool route_nopull;
+    unsigned int redirect_gateway;    /**< RG_* */
+    unsigned int redirect_private;    /**< RG_* from --redirect-private */
+    int server_poll_timeout;          /**< 0 = unset */
+    int push_peer_info;               /**< bool */
+    /* pushed values (set by options_push_apply; also legal in config where 2.6 allows) */
+    int peer_id;                      /**< -1 = none */
+    bool protocol_flags_defined;
+    bool pf_tls_ekm, pf_cc_exit, pf_dyn_tls_crypt;
+    bool key_derivation_ekm;          /**< key-derivation tls-ekm */
+    char *dhcp_options[MAX_DHCP_OPTIONS]; /**< "DNS 10.8.0.1" (words after dhcp-option) */
+    int n_dhcp_options;
+    bool route_gateway_dhcp;          /**< route-gateway dhcp */
+    bool block_ipv6;
+    /* management (manage.c reads these) */
+    char *management_addr;
+    char *management_port;            /**< NULL with management_unix: addr is a path */
+    bool management_unix;
+    char *management_pw_file;         /**< "stdin" allowed */
+    bool management_hold, management_query_passwords, management_client_auth,
+      management_forget_disconnect, management_signal, management_up_down;
+    int management_log_history;       /**< --management-log-cache, default 250 */
+    char *management_client_user, *management_client_group;
+    /* parse time only */
+    struct client_config *ccd_target; /**< reading a ccd file: ccd-only directives land here */
+    bool parse_keep_going;            /**< log a bad directive and continue (ccd files) */
+    struct remote_entry *conn_target; /**< inside a <connection> block: its remote */
 };
 
 /**

@@ -81,6 +81,12 @@ OPT_HANDLER(opt_h_proto)
                   args[0]);
         return false;
     }
+    if (o->conn_target)
+    {
+        o->conn_target->proto = pn->kind;
+        o->conn_target->af = pn->af;
+        return true;
+    }
     o->proto = pn->kind;
     o->proto_af = pn->af;
     return true;
@@ -91,7 +97,7 @@ OPT_HANDLER(opt_h_remote)
     struct remote_entry *r;
     const struct proto_name *pn = NULL;
 
-    if (o->n_remotes == MAX_REMOTES)
+    if (!o->conn_target && o->n_remotes == MAX_REMOTES)
     {
         opt_error(loc, kw, "at most %d --remote entries", MAX_REMOTES);
         return false;
@@ -105,11 +111,33 @@ OPT_HANDLER(opt_h_remote)
         opt_error(loc, kw, "remote: bad protocol associated with host %s: '%s'", args[0], args[2]);
         return false;
     }
+    if (o->conn_target)
+    {
+        /* inside <connection>: the block's one remote (a later line replaces it) */
+        r = o->conn_target;
+        opt_set_str(&r->host, args[0]);
+        if (nargs > 1)
+        {
+            opt_set_str(&r->port, args[1]);
+        }
+        if (pn)
+        {
+            r->proto = pn->kind;
+            r->af = pn->af;
+        }
+        return true;
+    }
     r = &o->remotes[o->n_remotes++];
+    memset(r, 0, sizeof(*r));
     r->host = xstrdup(args[0]);
     r->port = nargs > 1 ? xstrdup(args[1]) : NULL;
     r->proto = pn ? pn->kind : -1;
     r->af = pn ? pn->af : AF_UNSPEC;
+    r->bind_local = -1;
+    r->floating = -1;
+    r->explicit_exit_notify = -1;
+    r->mssfix = -1;
+    r->fragment = -1;
     return true;
 }
 
@@ -121,6 +149,11 @@ OPT_HANDLER(opt_h_remote_random)
 
 OPT_HANDLER(opt_h_local)
 {
+    if (o->conn_target)
+    {
+        opt_set_str(&o->conn_target->local_host, args[0]);
+        return true;
+    }
     opt_set_str(&o->local_host, args[0]);
     o->local_defined = true;
     return true;
@@ -131,6 +164,12 @@ OPT_HANDLER(opt_h_port)
     if (!port_ok(loc, kw, args[0], 1))
     {
         return false;
+    }
+    if (o->conn_target)
+    {
+        opt_set_str(&o->conn_target->local_port, args[0]);
+        opt_set_str(&o->conn_target->port, args[0]);
+        return true;
     }
     opt_set_str(&o->local_port, args[0]);
     opt_set_str(&o->remote_port, args[0]);
@@ -144,6 +183,11 @@ OPT_HANDLER(opt_h_lport)
     {
         return false;
     }
+    if (o->conn_target)
+    {
+        opt_set_str(&o->conn_target->local_port, args[0]);
+        return true;
+    }
     opt_set_str(&o->local_port, args[0]);
     o->local_port_defined = true;
     return true;
@@ -155,12 +199,22 @@ OPT_HANDLER(opt_h_rport)
     {
         return false;
     }
+    if (o->conn_target)
+    {
+        opt_set_str(&o->conn_target->port, args[0]);
+        return true;
+    }
     opt_set_str(&o->remote_port, args[0]);
     return true;
 }
 
 OPT_HANDLER(opt_h_nobind)
 {
+    if (o->conn_target)
+    {
+        o->conn_target->bind_local = 0;
+        return true;
+    }
     o->bind_local = false;
     return true;
 }
@@ -172,6 +226,11 @@ OPT_HANDLER(opt_h_bind)
         opt_error(loc, kw, "unknown parameter '%s' (only 'ipv6only')", args[0]);
         return false;
     }
+    if (o->conn_target)
+    {
+        o->conn_target->bind_local = 1;
+        return true;
+    }
     o->bind_local = true;
     o->bind_defined = true;
     o->bind_ipv6_only = nargs > 0;
@@ -180,12 +239,25 @@ OPT_HANDLER(opt_h_bind)
 
 OPT_HANDLER(opt_h_float)
 {
+    if (o->conn_target)
+    {
+        o->conn_target->floating = 1;
+        return true;
+    }
     o->floating = true;
     return true;
 }
 
 OPT_HANDLER(opt_h_connect_retry)
 {
+    if (o->conn_target)
+    {
+        struct remote_entry *c = o->conn_target;
+
+        return opt_int(loc, kw, args[0], 0, MAX_SECONDS, &c->connect_retry) &&
+               (nargs < 2 ||
+                opt_int(loc, kw, args[1], 0, MAX_SECONDS, &c->connect_retry_max_delay));
+    }
     if (!opt_int(loc, kw, args[0], 0, MAX_SECONDS, &o->connect_retry))
     {
         return false;
@@ -200,6 +272,10 @@ OPT_HANDLER(opt_h_connect_retry_max)
 
 OPT_HANDLER(opt_h_connect_timeout)
 {
+    if (o->conn_target)
+    {
+        return seconds(loc, kw, args[0], &o->conn_target->connect_timeout);
+    }
     return seconds(loc, kw, args[0], &o->connect_timeout);
 }
 
@@ -238,6 +314,12 @@ OPT_HANDLER(opt_h_mark)
 
 OPT_HANDLER(opt_h_explicit_exit_notify)
 {
+    if (o->conn_target)
+    {
+        o->conn_target->explicit_exit_notify = 1;
+        return nargs == 0 ||
+               opt_int(loc, kw, args[0], 0, 100, &o->conn_target->explicit_exit_notify);
+    }
     if (nargs == 0)
     {
         o->explicit_exit_notify = 1;

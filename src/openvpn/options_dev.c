@@ -90,6 +90,10 @@ OPT_HANDLER(opt_h_dev_node)
 
 OPT_HANDLER(opt_h_tun_mtu)
 {
+    if (o->conn_target)
+    {
+        return opt_int(loc, kw, args[0], 48, 65535, &o->conn_target->tun_mtu);
+    }
     /* an optional second value (the MTU announced in OCC) is accepted and ignored */
     o->tun_mtu_defined = true;
     return opt_int(loc, kw, args[0], 48, 65535, &o->tun_mtu);
@@ -102,6 +106,10 @@ OPT_HANDLER(opt_h_tun_mtu_extra)
 
 OPT_HANDLER(opt_h_link_mtu)
 {
+    if (o->conn_target)
+    {
+        return opt_int(loc, kw, args[0], 64, 65535, &o->conn_target->link_mtu);
+    }
     return opt_int(loc, kw, args[0], 64, 65535, &o->link_mtu);
 }
 
@@ -237,11 +245,18 @@ OPT_HANDLER(opt_h_route_ipv6)
 
 OPT_HANDLER(opt_h_route_gateway)
 {
-    if (!streq(args[0], "dhcp") && !is_ipv4(args[0]))
+    if (streq(args[0], "dhcp"))
     {
-        opt_error(loc, kw, "'%s' is not an IPv4 address", args[0]);
+        o->route_gateway_dhcp = true;
+        opt_set_str(&o->route_default_gateway, NULL);
+        return true;
+    }
+    if (!is_ipv4(args[0]))
+    {
+        opt_error(loc, kw, "route-gateway parm '%s' must be a valid address", args[0]);
         return false;
     }
+    o->route_gateway_dhcp = false;
     opt_set_str(&o->route_default_gateway, args[0]);
     return true;
 }
@@ -310,6 +325,12 @@ OPT_HANDLER(opt_h_persist_remote_ip)
 
 OPT_HANDLER(opt_h_mssfix)
 {
+    if (o->conn_target)
+    {
+        /* per-connection value only; the mtu/fixed words stay global */
+        o->conn_target->mssfix = 1492;
+        return nargs == 0 || opt_int(loc, kw, args[0], 0, 65535, &o->conn_target->mssfix);
+    }
     o->mssfix_defined = true;
     o->mssfix_mtu = false;
     o->mssfix_fixed = false;
@@ -338,6 +359,10 @@ OPT_HANDLER(opt_h_mssfix)
 
 OPT_HANDLER(opt_h_fragment)
 {
+    if (o->conn_target)
+    {
+        return opt_int(loc, kw, args[0], 0, 65535, &o->conn_target->fragment);
+    }
     if (nargs > 1 && !streq(args[1], "mtu"))
     {
         opt_error(loc, kw, "Unknown parameter to --fragment: %s", args[1]);

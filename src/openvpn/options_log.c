@@ -171,12 +171,14 @@ OPT_HANDLER(opt_h_mode)
 {
     if (streq(args[0], "p2p"))
     {
+        o->mode = MODE_POINT_TO_POINT;
         return true;
     }
     if (streq(args[0], "server"))
     {
-        return opt_not_yet(loc, "mode server");
+        o->mode = MODE_SERVER;
+        return true;
     }
-    opt_error(loc, kw, "bad --mode parameter: %s", args[0]);
+    opt_error(loc, kw, "Bad --mode parameter: %s", args[0]);
     return false;
 }

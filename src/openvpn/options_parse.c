@@ -237,7 +237,22 @@ opt_apply(struct options *o, const struct opt_loc *loc, unsigned int where, char
     }
     if (!(def->where & where))
     {
-        opt_error(loc, def->name, "option cannot be used in this context");
+        /* 2.6's wording; names like "[PUSH-OPTIONS]" carry no useful line number */
+        if (loc->file[0] == '[')
+        {
+            msg(M_USAGE,
+                "Options error: option '%s' cannot be used in this context (%s)",
+                def->name,
+                loc->file);
+        }
+        else
+        {
+            msg(M_USAGE,
+                "Options error: option '%s' cannot be used in this context (%s:%d)",
+                def->name,
+                loc->file,
+                loc->line);
+        }
         return false;
     }
     return def->handler(o, loc, def->name, p + 1, nargs);
@@ -388,7 +403,7 @@ opt_parse_text(struct options *o,
         pos = 3; /* UTF-8 byte order mark, written by some Windows editors */
     }
     o->config_depth = depth;
-    while (ok && next_line(text, len, &pos, &line, &llen))
+    while ((ok || o->parse_keep_going) && next_line(text, len, &pos, &line, &llen))
     {
         char tag[64];
 
@@ -407,7 +422,7 @@ opt_parse_text(struct options *o,
         }
     }
     o->config_depth = saved_depth;
-    return ok;
+    return ok || o->parse_keep_going;
 }
 
 /* Read all of @p fp; NULL (errno set) on failure or if absurdly large. */
@@ -486,7 +501,8 @@ opt_parse_file(struct options *o, const char *path, const struct opt_loc *from, 
     }
     /* The loc strings must outlive parsing (struct opt_loc copies are kept
      * in routes etc.), so the name is owned by o via a small intern list. */
-    ok = opt_parse_text(o, options_intern(o, path), text, len, OPT_W_CONFIG, depth);
+    ok = opt_parse_text(
+      o, options_intern(o, path), text, len, o->ccd_target ? OPT_W_CCD : OPT_W_CONFIG, depth);
     free(text);
     return ok;
 }

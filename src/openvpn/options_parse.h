@@ -26,6 +26,7 @@
 #define OPT_W_CONFIG (1u << 0) /* config file or command line */
 #define OPT_W_CONN   (1u << 1) /* inside <connection> */
 #define OPT_W_PUSH   (1u << 2) /* pushed by the server */
+#define OPT_W_CCD    (1u << 3) /* --client-config-dir file or client-connect output */
 
 /* 2.6 limits: a config line holds at most 256 bytes, a directive 16 words. */
 #define OPT_LINE_SIZE 256

@@ -84,10 +84,24 @@ expand_keepalive(struct options *o)
             o->keepalive_ping);
         return false;
     }
-    /* point-to-point: both ends run the same --keepalive, so no doubling as in server mode */
     o->ping_send_timeout = o->keepalive_ping;
     o->ping_rec_timeout = o->keepalive_timeout;
     o->ping_rec_timeout_action = PING_ACTION_RESTART;
+    if (o->mode == MODE_SERVER)
+    {
+        char item[64];
+
+        /* the client gets A/B; the server waits twice as long so the client
+         * notices a dead link (and reconnects) before the server drops it */
+        o->ping_rec_timeout = 2 * o->keepalive_timeout;
+        snprintf(item, sizeof(item), "ping %d", o->keepalive_ping);
+        if (o->n_push + 2 <= MAX_PUSH)
+        {
+            o->push[o->n_push++] = xstrdup(item);
+            snprintf(item, sizeof(item), "ping-restart %d", o->keepalive_timeout);
+            o->push[o->n_push++] = xstrdup(item);
+        }
+    }
     return true;
 }
 
@@ -180,7 +194,9 @@ options_postprocess(struct options *o)
     {
         msg(M_WARN, "DEPRECATED OPTION: The option --secret is deprecated.");
     }
-    if (!check_modes(o) || !expand_keepalive(o) || !resolve_tcp(o, &o->proto))
+    /* helpers first (2.6 order: --server & co., then --keepalive), then checks */
+    if (!options_server_expand(o) || !check_modes(o) || !expand_keepalive(o) ||
+        !resolve_tcp(o, &o->proto) || !options_server_verify(o) || !options_client_verify(o))
     {
         return false;
     }

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -223,6 +224,78 @@ show_crypto(const struct options *o)
     show_int("script_security", o->script_security);
 }
 
+static void
+show_ip4(const char *key, uint32_t a)
+{
+    char s[INET_ADDRSTRLEN];
+
+    opt_format_ip4(a, s, sizeof(s));
+    msg(D_SHOW_PARMS, "  %s = %s", key, s);
+}
+
+static void
+show_ip6(const char *key, const uint8_t a[16])
+{
+    char s[INET6_ADDRSTRLEN];
+
+    opt_format_ip6(a, s, sizeof(s));
+    msg(D_SHOW_PARMS, "  %s = %s", key, s);
+}
+
+/* Client/server settings, in 2.6's names (after the helpers ran). */
+static void
+show_client_server(const struct options *o)
+{
+    show_bool("route_nopull", o->route_nopull);
+    show_bool("route_gateway_via_dhcp", o->route_gateway_dhcp);
+    show_int("management_log_history_cache", o->management_log_history);
+    show_bool("push_peer_info", o->push_peer_info != 0);
+    show_bool("pull", o->pull);
+    show_str("auth_user_pass_file",
+             o->auth_user_pass.is_inline ? "[INLINE]" : o->auth_user_pass.value);
+    show_ip4("server_network", o->server_network);
+    show_ip4("server_netmask", o->server_netmask);
+    show_ip6("server_network_ipv6", o->server_ipv6_net);
+    show_int("server_netbits_ipv6", o->server_ipv6_bits);
+    show_ip4("server_bridge_ip", o->server_bridge_ip);
+    show_ip4("server_bridge_netmask", o->server_bridge_netmask);
+    show_ip4("server_bridge_pool_start", o->server_bridge_pool_start);
+    show_ip4("server_bridge_pool_end", o->server_bridge_pool_end);
+    for (int i = 0; i < o->n_push; i++)
+    {
+        msg(D_SHOW_PARMS, "  push_entry = '%s'", o->push[i]);
+    }
+    show_bool("ifconfig_pool_defined", o->ifconfig_pool_defined);
+    show_ip4("ifconfig_pool_start", o->ifconfig_pool_start);
+    show_ip4("ifconfig_pool_end", o->ifconfig_pool_end);
+    show_ip4("ifconfig_pool_netmask", o->ifconfig_pool_netmask);
+    show_str("ifconfig_pool_persist_filename", o->ifconfig_pool_persist_file);
+    show_int("ifconfig_pool_persist_refresh_freq", o->ifconfig_pool_persist_refresh);
+    show_bool("ifconfig_ipv6_pool_defined", o->ifconfig_ipv6_pool_defined);
+    show_ip6("ifconfig_ipv6_pool_base", o->ifconfig_ipv6_pool_base);
+    show_int("ifconfig_ipv6_pool_netbits", o->ifconfig_ipv6_pool_bits);
+    show_int("n_bcast_buf", 256);
+    show_int("tcp_queue_limit", o->tcp_queue_limit);
+    show_int("real_hash_size", o->hash_size_real);
+    show_int("virtual_hash_size", o->hash_size_virtual);
+    show_str("client_connect_script", o->client_connect);
+    show_str("learn_address_script", o->learn_address);
+    show_str("client_disconnect_script", o->client_disconnect);
+    show_str("client_config_dir", o->client_config_dir);
+    show_bool("ccd_exclusive", o->ccd_exclusive);
+    show_bool("enable_c2c", o->client_to_client);
+    show_bool("duplicate_cn", o->duplicate_cn);
+    show_int("cf_max", o->cf_max);
+    show_int("cf_per", o->cf_per);
+    show_int("max_clients", o->max_clients);
+    show_int("max_routes_per_client", o->max_routes_per_client);
+    show_str("auth_user_pass_verify_script", o->auth_user_pass_verify);
+    show_bool("auth_user_pass_verify_script_via_file",
+              o->auth_user_pass_verify_method == VERIFY_VIA_FILE);
+    show_bool("auth_token_generate", o->auth_gen_token);
+    show_int("auth_token_lifetime", o->auth_gen_token_lifetime);
+}
+
 void
 options_show(const struct options *o)
 {
@@ -240,9 +313,11 @@ options_show(const struct options *o)
     show_bool("show_tls_ciphers", o->show_tls);
     show_int("connect_retry_max", o->connect_retry_max);
     show_connection(o);
+    show_int("mode", o->mode);
     show_device(o);
     show_process(o);
     show_crypto(o);
+    show_client_server(o);
 }
 
 /* ---------------------------------------------------------------- --help */

@@ -10,6 +10,8 @@
 #define OVPN_OPTIONS_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "options.h"
 #include "options_parse.h"
@@ -88,8 +90,8 @@ opt_handler opt_h_up, opt_h_down, opt_h_up_restart, opt_h_down_pre, opt_h_up_del
   opt_h_setenv_safe;
 
 /* options_tls.c */
-opt_handler opt_h_ca, opt_h_capath, opt_h_cert, opt_h_key, opt_h_pkcs12, opt_h_extra_certs, opt_h_dh,
-  opt_h_ecdh_curve, opt_h_tls_groups, opt_h_tls_cipher, opt_h_tls_ciphersuites,
+opt_handler opt_h_ca, opt_h_capath, opt_h_cert, opt_h_key, opt_h_pkcs12, opt_h_extra_certs,
+  opt_h_dh, opt_h_ecdh_curve, opt_h_tls_groups, opt_h_tls_cipher, opt_h_tls_ciphersuites,
   opt_h_tls_cert_profile, opt_h_tls_version_min, opt_h_tls_version_max, opt_h_verify_client_cert,
   opt_h_remote_cert_tls, opt_h_remote_cert_ku, opt_h_remote_cert_eku, opt_h_verify_x509_name,
   opt_h_crl_verify, opt_h_peer_fingerprint, opt_h_tls_verify, opt_h_tls_auth, opt_h_tls_crypt,
@@ -97,6 +99,42 @@ opt_handler opt_h_ca, opt_h_capath, opt_h_cert, opt_h_key, opt_h_pkcs12, opt_h_e
   opt_h_reneg_bytes, opt_h_reneg_pkts, opt_h_tls_exit, opt_h_single_session, opt_h_auth_nocache;
 /** TLS-mode checks (or "only in TLS-mode" errors), defaults; called by options_postprocess. */
 bool options_tls_postprocess(struct options *o);
+
+/* options_server.c */
+opt_handler opt_h_server, opt_h_server_ipv6, opt_h_server_bridge, opt_h_ifconfig_pool,
+  opt_h_ifconfig_ipv6_pool, opt_h_ifconfig_pool_persist, opt_h_client_config_dir,
+  opt_h_ccd_exclusive, opt_h_client_to_client, opt_h_duplicate_cn, opt_h_max_clients,
+  opt_h_max_routes_per_client, opt_h_push, opt_h_push_remove, opt_h_username_as_common_name,
+  opt_h_auth_user_pass_verify, opt_h_client_connect, opt_h_client_disconnect, opt_h_learn_address,
+  opt_h_auth_gen_token, opt_h_auth_gen_token_secret, opt_h_connect_freq, opt_h_tcp_queue_limit,
+  opt_h_hash_size;
+/** IPv4 text to host order. */
+bool opt_parse_ip4(const char *s, uint32_t *out);
+void opt_format_ip4(uint32_t a, char *out, size_t outlen);
+/** "addr/bits" (or "addr": 128, unless @p bits_required) into network order bytes. */
+bool opt_parse_ip6_prefix(const char *s, uint8_t out[16], int *bits, bool bits_required);
+void opt_format_ip6(const uint8_t a[16], char *out, size_t outlen);
+/** "tun", "tap", "null" or "" from --dev-type or the --dev name. */
+const char *options_dev_kind(const struct options *o);
+/** --client, --server, --server-ipv6, --server-bridge expansion (PROTOCOL 9.2). */
+bool options_server_expand(struct options *o);
+/** Client/server consistency checks with 2.6's texts. */
+bool options_server_verify(struct options *o);
+
+/* options_ccd.c */
+opt_handler opt_h_push_reset, opt_h_disable, opt_h_iroute, opt_h_iroute_ipv6, opt_h_ifconfig_push,
+  opt_h_ifconfig_ipv6_push;
+
+/* options_client.c */
+opt_handler opt_h_client, opt_h_pull, opt_h_auth_user_pass, opt_h_auth_retry, opt_h_pull_filter,
+  opt_h_route_nopull, opt_h_redirect_gateway, opt_h_redirect_private, opt_h_server_poll_timeout,
+  opt_h_push_peer_info, opt_h_dhcp_option, opt_h_peer_id, opt_h_protocol_flags,
+  opt_h_key_derivation, opt_h_auth_token, opt_h_auth_token_user, opt_h_push_continuation,
+  opt_h_echo, opt_h_block_ipv6, opt_h_ignore_quietly, opt_h_connection, opt_h_management,
+  opt_h_management_flag, opt_h_management_log_cache, opt_h_management_client_user,
+  opt_h_management_client_group;
+/** --management family and --auth-user-pass file checks. */
+bool options_client_verify(const struct options *o);
 
 /* options_post.c */
 /** Fill unset values, expand helpers (--keepalive), run cross-option checks. */

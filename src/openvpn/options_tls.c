@@ -620,7 +620,7 @@ check_tls_mode(const struct options *o)
         return usage_error("--tls-crypt-v2, --tls-auth and --tls-crypt are mutually "
                            "exclusive in client mode");
     }
-    if (o->verify_client_cert != 0)
+    if (o->verify_client_cert != 0 && o->mode != MODE_SERVER)
     {
         return usage_error("--verify-client-cert requires --mode server");
     }

@@ -431,6 +431,69 @@ route_list_add(struct route_list *rl, const struct route4 *r4, const struct rout
     return true;
 }
 
+static void
+add_v4(struct route_list *rl, const char *net, int bits, struct in_addr gw, int metric)
+{
+    struct route4 r;
+
+    memset(&r, 0, sizeof(r));
+    inet_pton(AF_INET, net, &r.net);
+    r.prefixlen = bits;
+    r.gw = gw;
+    r.metric = metric;
+    route_list_add(rl, &r, NULL);
+}
+
+void
+route_add_redirect(struct route_list *rl, const struct route_env *env,
+                   const struct route_redirect *rr)
+{
+    static const char *const v6_nets[] = { "::", "2000::", "3000::", "fc00::" };
+    static const int v6_bits[] = { 3, 4, 4, 7 };
+
+    if (rr->ipv4)
+    {
+        if (!env->have_vpn_gateway)
+        {
+            msg(M_WARN, "NOTE: unable to redirect IPv4 default gateway -- VPN gateway parameter "
+                        "(--route-gateway or --ifconfig) is missing");
+        }
+        else if (!env->have_net_gateway)
+        {
+            msg(M_WARN, "NOTE: unable to redirect IPv4 default gateway -- Cannot read current "
+                        "default gateway from system");
+        }
+        else
+        {
+            /* the tunnel's own packets must keep using the old way out */
+            if (!rr->local && env->have_remote_host)
+            {
+                struct route4 host = { .net = env->remote_host, .prefixlen = 32,
+                                       .gw = env->net_gateway, .metric = -1 };
+
+                route_list_add(rl, &host, NULL);
+            }
+            add_v4(rl, "0.0.0.0", 1, env->vpn_gateway, env->default_metric);
+            add_v4(rl, "128.0.0.0", 1, env->vpn_gateway, env->default_metric);
+        }
+    }
+    if (rr->ipv6)
+    {
+        for (size_t i = 0; i < sizeof(v6_bits) / sizeof(v6_bits[0]); i++)
+        {
+            struct route6 r;
+
+            memset(&r, 0, sizeof(r));
+            inet_pton(AF_INET6, v6_nets[i], &r.net);
+            r.prefixlen = v6_bits[i];
+            r.have_gw = env->have_vpn_gateway6;
+            r.gw = env->vpn_gateway6;
+            r.metric = env->default_metric;
+            route_list_add(rl, NULL, &r);
+        }
+    }
+}
+
 void
 route_list_free(struct route_list *rl)
 {

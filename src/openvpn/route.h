@@ -92,6 +92,26 @@ bool route_parse_v6(const char *prefix,
  */
 void route_log_parse_error(const char *network, const char *err);
 
+/** What --redirect-gateway asks for (init.c maps the option flags). */
+struct route_redirect
+{
+    bool ipv4;  /**< redirect IPv4 (not "!ipv4") */
+    bool ipv6;  /**< "ipv6" */
+    bool local; /**< "local": the server is on the local net, no host route to it */
+};
+
+/**
+ * --redirect-gateway as 2.6 does it on Linux: a host route to the server
+ * (env->remote_host) via the old default gateway unless @p rr->local, then
+ * 0.0.0.0/1 and 128.0.0.0/1 via the VPN gateway (the "def1" split, which
+ * overrides the default route without deleting it; used with and without
+ * def1); with ipv6 ::/3, 2000::/4, 3000::/4 and fc00::/7 into the tunnel.
+ * Missing gateways are logged with 2.6's "NOTE: unable to redirect ..."
+ * lines and that family is skipped.  Appends to @p rl.
+ */
+void route_add_redirect(struct route_list *rl, const struct route_env *env,
+                        const struct route_redirect *rr);
+
 /** Append a copy of exactly one of @p r4 / @p r6 (the other NULL). */
 bool route_list_add(struct route_list *rl, const struct route4 *r4, const struct route6 *r6);
 

@@ -45,6 +45,9 @@ struct tls_multi
     int pri; /* index of the primary key state; the other is the lame duck */
     bool failed;
 
+    struct tls_data_params params; /* pull/server modes */
+    bool params_set;
+
     struct tls_event ev[N_EVENTS];
     size_t ev_head, ev_count;
 
@@ -169,6 +172,7 @@ make_env(struct tls_multi *m, struct ks_env *env)
     env->own_iv_proto = m->own_iv_proto;
     env->rl = &m->rl;
     env->payload_max = mtu > over + 64 ? mtu - over : 64;
+    env->params = m->params_set ? &m->params : NULL;
 }
 
 /* Build the wrap context of the session (not for a v2 server: see v2_server_wrap()). */
@@ -307,6 +311,35 @@ tls_multi_new(const struct tls_config *cfg, int64_t now_ms)
     return m;
 }
 
+struct tls_multi *
+tls_multi_new_after_cookie(const struct tls_config *cfg, const struct session_id *cookie,
+                           const struct session_id *client_sid, int64_t now_ms)
+{
+    struct tls_multi *m;
+    struct ks_env env;
+
+    ASSERT(cfg->role == SSL_ROLE_SERVER && cfg->wrap != TLS_WRAP_KIND_CRYPT_V2S);
+    m = tls_multi_new(cfg, now_ms);
+    if (m == NULL)
+    {
+        return NULL;
+    }
+    ks_free(&m->ks[0]);
+    m->own_sid = *cookie;
+    m->peer_sid = *client_sid;
+    if (m->wrap)
+    {
+        tls_wrap_set_last_send_id(m->wrap, 1); /* the stateless reset used replay id 1 */
+    }
+    make_env(m, &env);
+    if (!ks_init_after_cookie(&m->ks[0], &env, now_ms))
+    {
+        tls_multi_free(m);
+        return NULL;
+    }
+    return m;
+}
+
 void
 tls_multi_free(struct tls_multi *m)
 {
@@ -356,6 +389,21 @@ process_all(struct tls_multi *m, int64_t now_ms)
             multi_fail(m);
             return;
         }
+        if (ks->keys_pending && m->cfg.server_mode && !ks->auth_asked)
+        {
+            ks->auth_asked = true;
+            event_push(m, TLS_EVENT_AUTH)->key.key_id = ks->key_id;
+        }
+        if (ks->keys_pending && m->params_set && (!m->cfg.server_mode || ks->authorized))
+        {
+            if (!ks_derive_pending(ks, &env))
+            {
+                ks_fail(ks, now_ms, "no data key");
+                multi_fail(m);
+                return;
+            }
+            key_new = true;
+        }
         if (key_new)
         {
             struct tls_event *ev = event_push(m, TLS_EVENT_KEY_NEW);
@@ -364,6 +412,81 @@ process_all(struct tls_multi *m, int64_t now_ms)
             secure_memzero(&ks->data_key.key2, sizeof(ks->data_key.key2));
         }
     }
+}
+
+bool
+tls_multi_control_ready(const struct tls_multi *m)
+{
+    const struct key_state *ks = &m->ks[m->pri];
+
+    return !m->failed && ks->own_km_sent && ks->peer_km_read;
+}
+
+bool
+tls_multi_set_data_params(struct tls_multi *m, const struct tls_data_params *p)
+{
+    struct cipher_info ci;
+
+    if (!crypto_cipher_info(p->cipher, &ci))
+    {
+        msg(D_TLS_ERRORS, "TLS Error: data channel cipher '%s' is not usable", p->cipher);
+        return false;
+    }
+    m->params = *p;
+    m->params_set = true;
+    return true;
+}
+
+static struct key_state *
+find_key(struct tls_multi *m, uint8_t key_id)
+{
+    for (int i = 0; i < 2; i++)
+    {
+        struct key_state *ks = &m->ks[i];
+
+        if (ks->state != KS_UNDEF && ks->state != KS_ERROR && ks->key_id == key_id)
+        {
+            return ks;
+        }
+    }
+    return NULL;
+}
+
+bool
+tls_multi_peer_credentials(const struct tls_multi *m, uint8_t key_id, const char **username,
+                           const char **password)
+{
+    const struct key_state *ks = find_key((struct tls_multi *) m, key_id);
+
+    if (ks == NULL || !ks->peer_km_read)
+    {
+        return false;
+    }
+    *username = ks->peer_km.username;
+    *password = ks->peer_km.password;
+    return true;
+}
+
+void
+tls_multi_key_authorize(struct tls_multi *m, uint8_t key_id, bool ok)
+{
+    struct key_state *ks = find_key(m, key_id);
+
+    if (ks != NULL && ks->keys_pending)
+    {
+        ks->authorized = ok;
+        if (!ok)
+        {
+            ks->keys_pending = false; /* refused: never gets data keys */
+        }
+    }
+}
+
+void
+tls_multi_session_ids(const struct tls_multi *m, struct session_id *own, struct session_id *peer)
+{
+    *own = m->own_sid;
+    *peer = m->peer_sid;
 }
 
 static void

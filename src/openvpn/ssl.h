@@ -51,6 +51,7 @@
 
 #include "buffer.h"
 #include "key_msg.h"
+#include "session_id.h"
 #include "ssl_backend.h"
 #include "static_key.h"
 #include "tls_crypt_v2.h"
@@ -114,6 +115,14 @@ struct tls_config
     const char *peer_info;       /**< peer-info text to send ("" or NULL: none) */
     const char *local_options;   /**< our OCC string (§4.5), sent in key-method 2 */
 
+    /* client/server modes (PROTOCOL §8): not p2p */
+    bool pull;                 /**< pull client: keys wait for tls_multi_set_data_params() */
+    bool server_mode;          /**< --mode server: every key state waits for
+                                    tls_multi_key_authorize() (and the params) */
+    const char *auth_username; /**< pull client: sent in key-method 2; NULL = none */
+    const char *auth_password;
+    void *verify_arg;          /**< per-peer ssl_verify_state for ssl_session_new() (NULL: ctx's) */
+
     bool single_session; /**< --single-session: no renegotiation after key_id 0 */
     bool tls_exit;       /**< --tls-exit: a TLS error is final (the caller exits) */
 };
@@ -166,6 +175,18 @@ enum tls_event_type
     TLS_EVENT_KEY_RETIRED, /**< ev.key.key_id is gone: free its data_crypto */
     TLS_EVENT_TEXT,        /**< ev.text: a control message from the peer (§8.1) */
     TLS_EVENT_EXIT,        /**< the peer sent EXIT (only with cfg.cc_exit) */
+    TLS_EVENT_AUTH,        /**< server_mode: key ev.key.key_id finished key-method 2; the
+                                caller checks tls_multi_peer_credentials() and answers with
+                                tls_multi_key_authorize() */
+};
+
+/** The data channel a pull client was told, or a server chose for a client (§7, §8.2). */
+struct tls_data_params
+{
+    char cipher[64];  /**< OpenVPN spelling */
+    bool ekm;         /**< keys from the TLS exporter (protocol-flags / key-derivation tls-ekm) */
+    bool data_v2;     /**< P_DATA_V2 with @c peer_id */
+    uint32_t peer_id;
 };
 
 struct tls_event
@@ -184,6 +205,16 @@ struct tls_multi; /* opaque */
  * @return NULL (logged) if the wrap context cannot be built or the RNG fails.
  */
 struct tls_multi *tls_multi_new(const struct tls_config *cfg, int64_t now_ms);
+
+/**
+ * A server channel for a client that proved its address with the stateless
+ * cookie (§2.7, ssl_stateless.h): our session id is @p cookie, the peer's
+ * @p client_sid, both resets are done.  Not for tls-crypt-v2 servers.
+ */
+struct tls_multi *tls_multi_new_after_cookie(const struct tls_config *cfg,
+                                             const struct session_id *cookie,
+                                             const struct session_id *client_sid,
+                                             int64_t now_ms);
 
 /** Free and wipe everything; NULL is fine. */
 void tls_multi_free(struct tls_multi *m);
@@ -263,6 +294,27 @@ const struct tls_multi_stats *tls_multi_get_stats(const struct tls_multi *m);
 void tls_data_key_select(const struct tls_data_key *k,
                          const struct key **send,
                          const struct key **recv);
+
+/** True once the primary key state finished the key-method-2 exchange. */
+bool tls_multi_control_ready(const struct tls_multi *m);
+
+/**
+ * Pull client / server: the data channel parameters.  Keys waiting for them
+ * are derived at the next tick (TLS_EVENT_KEY_NEW follows; on a server only
+ * for authorized key states); renegotiated keys reuse them.
+ */
+bool tls_multi_set_data_params(struct tls_multi *m, const struct tls_data_params *p);
+
+/** Server: the username and password key state @p key_id received ("" if none). */
+bool tls_multi_peer_credentials(const struct tls_multi *m, uint8_t key_id,
+                                const char **username, const char **password);
+
+/** Server: the answer to TLS_EVENT_AUTH; a refused key state never gets data keys. */
+void tls_multi_key_authorize(struct tls_multi *m, uint8_t key_id, bool ok);
+
+/** Server: our session id and the client's (for the stateless cookie start, §2.7). */
+void tls_multi_session_ids(const struct tls_multi *m, struct session_id *own,
+                           struct session_id *peer);
 
 /** IV_PROTO this implementation announces as a p2p peer with @p cc_exit. */
 unsigned int tls_p2p_iv_proto(bool cc_exit);

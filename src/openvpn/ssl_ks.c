@@ -128,7 +128,7 @@ ks_init(struct key_state *ks,
     ks->start_ms = now_ms;
     ks->must_negotiate_ms = now_ms + 1000 * (int64_t) cfg->hand_window_s;
     reliable_init(&ks->rel, cfg->tls_timeout_s);
-    ks->ssl = ssl_session_new(cfg->ssl_ctx, NULL);
+    ks->ssl = ssl_session_new(cfg->ssl_ctx, cfg->verify_arg);
     if (ks->ssl == NULL)
     {
         return false;
@@ -137,6 +137,31 @@ ks_init(struct key_state *ks,
     /* message 0 is the reset, with an empty payload (§2.7, §8.6) */
     ASSERT(reliable_queue(&ks->rel, reset_opcode, NULL, 0, &msg_id) && msg_id == 0);
     ks_set_state(ks, KS_PRE_START, now_ms, "reset queued");
+    return true;
+}
+
+bool
+ks_init_after_cookie(struct key_state *ks, const struct ks_env *env, int64_t now_ms)
+{
+    const struct tls_config *cfg = env->cfg;
+
+    ASSERT(ks->state == KS_UNDEF);
+    memset(ks, 0, sizeof(*ks));
+    ks->key_id = 0;
+    ks->tls_server = true;
+    ks->start_ms = now_ms;
+    ks->must_negotiate_ms = now_ms + 1000 * (int64_t) cfg->hand_window_s;
+    reliable_init(&ks->rel, cfg->tls_timeout_s);
+    /* §2.7 step 3: both resets (message 0) are behind us */
+    reliable_set_next_ids(&ks->rel, 1, 1);
+    ks->ssl = ssl_session_new(cfg->ssl_ctx, cfg->verify_arg);
+    if (ks->ssl == NULL)
+    {
+        return false;
+    }
+    ks_set_state(ks, KS_INITIAL, now_ms, "new key state (cookie)");
+    ks_set_state(ks, KS_PRE_START, now_ms, "reset sent statelessly");
+    ks_set_state(ks, KS_START, now_ms, "cookie verified");
     return true;
 }
 
@@ -170,6 +195,12 @@ write_own_key(struct key_state *ks, const struct ks_env *env)
     }
     snprintf(km->options, sizeof(km->options), "%s", cfg->local_options ? cfg->local_options : "");
     snprintf(km->peer_info, sizeof(km->peer_info), "%s", cfg->peer_info ? cfg->peer_info : "");
+    if (km->from_client && cfg->auth_username)
+    {
+        snprintf(km->username, sizeof(km->username), "%s", cfg->auth_username);
+        snprintf(km->password, sizeof(km->password), "%s",
+                 cfg->auth_password ? cfg->auth_password : "");
+    }
     if (!key_msg_write(&b, km))
     {
         msg(D_TLS_ERRORS, "TLS Error: cannot build the key-method 2 message");
@@ -230,9 +261,14 @@ derive_data_key(struct key_state *ks, const struct ks_env *env)
     }
     else
     {
-        /* pull/server modes take these from the push; until then --cipher */
-        ok = cfg->cipher_fallback != NULL;
-        snprintf(r.cipher, sizeof(r.cipher), "%s", ok ? cfg->cipher_fallback : "");
+        /* pull/server modes: what the push said / the server chose */
+        ok = env->params != NULL;
+        if (ok)
+        {
+            snprintf(r.cipher, sizeof(r.cipher), "%s", env->params->cipher);
+            r.ekm = env->params->ekm;
+            r.data_v2 = env->params->data_v2;
+        }
     }
     if (!ok || !crypto_cipher_info(r.cipher, &ci))
     {
@@ -263,7 +299,11 @@ derive_data_key(struct key_state *ks, const struct ks_env *env)
 
         ok = ssl_keys_derive_prf(c, s, csid->id, ssid->id, &dk->key2);
     }
-    if (ok && r.data_v2)
+    if (ok && r.data_v2 && !cfg->p2p)
+    {
+        dk->peer_id = env->params->peer_id;
+    }
+    else if (ok && r.data_v2)
     {
         dk->peer_id = NCP_P2P_PEER_ID_NO_EKM;
         ok = !r.ekm || ssl_keys_p2p_peer_id(ks->ssl, &dk->peer_id);
@@ -446,18 +486,35 @@ advance_tls(struct key_state *ks,
     }
     if (ks->tls_server && ks->peer_km_read && !ks->own_km_sent)
     {
-        /* §7.5: the TLS server negotiates while writing its key message */
-        if (!derive_data_key(ks, env) || !write_own_key(ks, env))
+        if (!env->cfg->p2p)
         {
-            return false;
+            /* server mode: keys after the client is authorized (ks_derive_pending) */
+            if (!write_own_key(ks, env))
+            {
+                return false;
+            }
+            ks->keys_pending = true;
+        }
+        else
+        {
+            /* §7.5: the p2p TLS server negotiates while writing its key message */
+            if (!derive_data_key(ks, env) || !write_own_key(ks, env))
+            {
+                return false;
+            }
+            ks->keys_ready = true;
+            *key_new = true;
         }
         ks->own_km_sent = true;
-        ks->keys_ready = true;
-        *key_new = true;
         ks_set_state(ks, KS_SENT_KEY, now_ms, "key message sent");
     }
     else if (!ks->tls_server && ks->peer_km_read && !had_peer_km)
     {
+        if (!env->cfg->p2p)
+        {
+            ks->keys_pending = true; /* pull: keys from the PUSH_REPLY */
+            return true;
+        }
         if (!derive_data_key(ks, env))
         {
             return false;
@@ -465,6 +522,19 @@ advance_tls(struct key_state *ks,
         ks->keys_ready = true;
         *key_new = true;
     }
+    return true;
+}
+
+bool
+ks_derive_pending(struct key_state *ks, const struct ks_env *env)
+{
+    ASSERT(ks->keys_pending && env->params);
+    ks->keys_pending = false;
+    if (!derive_data_key(ks, env))
+    {
+        return false;
+    }
+    ks->keys_ready = true;
     return true;
 }
 

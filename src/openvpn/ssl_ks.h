@@ -50,6 +50,7 @@ struct ks_env
     unsigned int own_iv_proto;
     struct ratelimit *rl;
     size_t payload_max; /* TLS bytes per CONTROL_V1 message (§3.5) */
+    const struct tls_data_params *params; /* pull/server: NULL until known */
 };
 
 struct key_state
@@ -72,7 +73,10 @@ struct key_state
     struct key_msg peer_km;
     bool own_km_sent, peer_km_read;
 
-    bool keys_ready; /* data key derived and announced */
+    bool keys_ready;   /* data key derived and announced */
+    bool keys_pending; /* pull/server: key messages exchanged, waiting for params/auth */
+    bool auth_asked;   /* server: TLS_EVENT_AUTH sent */
+    bool authorized;   /* server: the caller accepted this key state */
     struct tls_data_key data_key;
 
     uint64_t n_bytes, n_pkts; /* data traffic on this key (--reneg-bytes/-pkts) */
@@ -89,6 +93,12 @@ bool ks_init(struct key_state *ks,
              uint8_t key_id,
              uint8_t reset_opcode,
              int64_t now_ms);
+
+/**
+ * Server key state 0 of a session that began statelessly (§2.7): both
+ * resets are done, the next message ids are 1 in both directions.
+ */
+bool ks_init_after_cookie(struct key_state *ks, const struct ks_env *env, int64_t now_ms);
 
 /** Free the TLS session and wipe everything; the slot is UNDEF afterwards. */
 void ks_free(struct key_state *ks);
@@ -109,6 +119,9 @@ bool ks_process(struct key_state *ks,
                 bool *key_new,
                 void (*on_text)(void *arg, const char *text),
                 void *arg);
+
+/** Pull/server: derive the data key from env->params; false (logged) on failure. */
+bool ks_derive_pending(struct key_state *ks, const struct ks_env *env);
 
 /** Put a text control message into TLS (after our key message); false if it cannot. */
 bool ks_write_text(struct key_state *ks, const char *text);

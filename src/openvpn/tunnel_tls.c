@@ -113,12 +113,72 @@ run_tls_verify(void *arg, int depth, const char *subject, const struct ssl_verif
     return ok;
 }
 
+unsigned int
+tunnel_tls_pull_iv_proto(void)
+{
+    /* PROTOCOL §7.2; AUTH_PENDING_KW: AUTH_PENDING extends the push deadline */
+    return IV_PROTO_DATA_V2 | IV_PROTO_REQUEST_PUSH | IV_PROTO_TLS_KEY_EXPORT
+           | IV_PROTO_AUTH_PENDING_KW;
+}
+
+/* §7.1: a p2p peer sends the NCP minimum, a pull client 2.6's full set. */
+static bool
+build_peer_info(struct tunnel_tls *t, const struct options *o)
+{
+    static const char *const stubs[] = { "IV_LZO_STUB=1", "IV_COMP_STUB=1", "IV_COMP_STUBv2=1",
+                                         NULL };
+    const char *extra[65];
+    char lines[64][256];
+    struct peer_info_config pi;
+    int n = 0;
+
+    memset(&pi, 0, sizeof(pi));
+    pi.version = PACKAGE_VERSION;
+    pi.ciphers = t->data_ciphers;
+    pi.iv_proto = tls_p2p_iv_proto(false);
+    if (t->pull)
+    {
+        pi.pull = true;
+        pi.push_peer_info = o->push_peer_info != 0;
+        pi.iv_proto = tunnel_tls_pull_iv_proto();
+        pi.tun_max_mtu = (unsigned int)(o->tun_mtu > 0 ? o->tun_mtu : 1500) + 100;
+        pi.comp_lines = stubs;
+        for (int i = 0; i < o->n_setenv && n < 64 && o->push_peer_info; i++)
+        {
+            /* only user variables travel, "UV_X=value" as set */
+            if (strncmp(o->setenv_names[i], "UV_", 3) == 0)
+            {
+                snprintf(lines[n], sizeof(lines[n]), "%s=%s", o->setenv_names[i],
+                         o->setenv_values[i]);
+                extra[n] = lines[n];
+                n++;
+            }
+        }
+        extra[n] = NULL;
+        pi.extra_lines = extra;
+    }
+    return key_msg_peer_info_build(&pi, t->peer_info, sizeof(t->peer_info));
+}
+
+void
+tunnel_tls_set_credentials(struct tunnel_tls *t, const char *username, const char *password)
+{
+    /* either may already be our own buffer (a token replaces only the password) */
+    if (username != t->auth_username)
+    {
+        strbcpy(t->auth_username, username ? username : "", sizeof(t->auth_username));
+    }
+    if (password != t->auth_password)
+    {
+        strbcpy(t->auth_password, password ? password : "", sizeof(t->auth_password));
+    }
+}
+
 bool
 tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_local,
                 const char *occ_remote, int64_t now_ms)
 {
     struct ssl_config sc;
-    struct peer_info_config pi;
 
     memset(t, 0, sizeof(*t));
     strbcpy(t->occ_local, occ_local, sizeof(t->occ_local));
@@ -147,12 +207,8 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
     {
         return false;
     }
-    memset(&pi, 0, sizeof(pi));
-    pi.pull = false;
-    pi.version = PACKAGE_VERSION;
-    pi.ciphers = t->data_ciphers;
-    pi.iv_proto = tls_p2p_iv_proto(false);
-    if (!key_msg_peer_info_build(&pi, t->peer_info, sizeof(t->peer_info)))
+    t->pull = o->pull && o->mode != MODE_SERVER;
+    if (!build_peer_info(t, o))
     {
         return false;
     }
@@ -178,7 +234,10 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
         .data_ciphers = t->data_ciphers,
         .cipher_fallback = o->ciphername_defined ? o->ciphername : NULL,
         .auth = o->authname,
-        .p2p = true,
+        .p2p = !t->pull,
+        .pull = t->pull,
+        .auth_username = t->pull && o->auth_user_pass.value ? t->auth_username : NULL,
+        .auth_password = t->pull && o->auth_user_pass.value ? t->auth_password : NULL,
         .peer_info = t->peer_info,
         .local_options = t->occ_local,
         .single_session = o->single_session,
@@ -207,6 +266,7 @@ tunnel_tls_close(struct tunnel_tls *t)
     t->v2_server = NULL;
     secure_memzero(&t->wrap_key, sizeof(t->wrap_key));
     secure_memzero(&t->v2_client, sizeof(t->v2_client));
+    secure_memzero(t->auth_password, sizeof(t->auth_password));
 }
 
 bool
@@ -315,6 +375,10 @@ install_key(struct tunnel_tls *t, const struct tls_data_key *k)
     t->live[id] = true;
     t->data_v2[id] = k->data_v2;
     t->peer_id[id] = k->peer_id;
+    if (t->pull)
+    {
+        return true; /* client.c logs 2.6's summary once the tunnel is up */
+    }
     msg(M_INFO, "Data Channel: cipher '%s'%s%s", k->cipher,
         strstr(k->cipher, "GCM") || strstr(k->cipher, "POLY1305") ? "" : ", auth '",
         strstr(k->cipher, "GCM") || strstr(k->cipher, "POLY1305") ? "" : k->auth);
@@ -349,11 +413,25 @@ tunnel_tls_drain_events(struct tunnel_tls *t)
                 break;
 
             case TLS_EVENT_TEXT:
-                msg(D_HANDSHAKE, "Control message from peer: %s", ev.text);
+                if (t->on_text)
+                {
+                    t->on_text(t->on_text_arg, ev.text);
+                }
+                else
+                {
+                    msg(D_HANDSHAKE, "Control message from peer: %s", ev.text);
+                }
                 break;
 
             case TLS_EVENT_EXIT:
-                break; /* cc-exit is not announced */
+                if (t->on_text)
+                {
+                    t->on_text(t->on_text_arg, "EXIT");
+                }
+                break;
+
+            default:
+                break;
         }
     }
     return installed;

@@ -22,6 +22,10 @@
 #include "tls_crypt_v2.h"
 
 #define TLS_KEY_IDS 8
+#define TUNNEL_TLS_CRED_LEN 4096
+
+/** A control message from the peer (TLS_EVENT_TEXT; "EXIT" for TLS_EVENT_EXIT). */
+typedef void tunnel_tls_text_fn(void *arg, const char *text);
 
 struct tunnel_tls
 {
@@ -45,12 +49,31 @@ struct tunnel_tls
     uint32_t peer_id[TLS_KEY_IDS];
     bool occ_checked;
     int n_keys; /* keys installed so far (the first one completes start-up) */
+
+    /* pull client (--pull / --client, PROTOCOL §8): keys wait for the push */
+    bool pull;
+    char auth_username[TUNNEL_TLS_CRED_LEN]; /* what cfg.auth_username points to */
+    char auth_password[TUNNEL_TLS_CRED_LEN]; /* password, or the pushed auth-token */
+    tunnel_tls_text_fn *on_text;             /* NULL: text messages are only logged */
+    void *on_text_arg;
 };
 
 /** Build everything from @p o; false (logged) on a configuration problem. */
 bool tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_local,
                      const char *occ_remote, int64_t now_ms);
 void tunnel_tls_close(struct tunnel_tls *t);
+
+/**
+ * Pull client: the credentials the key-method-2 message carries (every
+ * handshake, renegotiations included, reads them again).  Call right
+ * after tunnel_tls_open(); again when an auth-token replaces the
+ * password.  Only meaningful when --auth-user-pass is configured.
+ */
+void tunnel_tls_set_credentials(struct tunnel_tls *t, const char *username,
+                                const char *password);
+
+/** IV_PROTO a pull client of ours announces (only what is implemented). */
+unsigned int tunnel_tls_pull_iv_proto(void);
 
 /** The first byte says data channel (P_DATA_V1/V2). */
 bool tunnel_tls_is_data(const struct buffer *pkt);
@@ -67,8 +90,9 @@ bool tunnel_tls_encrypt(struct tunnel_tls *t, const struct buffer *plain, struct
                         time_t wall);
 
 /**
- * Handle what the control channel produced: install/retire keys, log text
- * messages.  @return the number of keys installed by this call.
+ * Handle what the control channel produced: install/retire keys, hand text
+ * messages to t->on_text (else log them).  @return the number of keys
+ * installed by this call.
  */
 int tunnel_tls_drain_events(struct tunnel_tls *t);
 

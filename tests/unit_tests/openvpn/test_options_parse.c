@@ -251,9 +251,9 @@ text__inline_block_for_unbuilt_option__not_supported_message(void **state)
 {
     struct options o;
 
-    assert_false(parse(&o, "<connection>\nremote x\n</connection>\n"));
-    assert_string_equal(mock_last_msg,
-                        "Options error: t.conf:1: --connection: not supported by this build yet");
+    assert_false(parse(&o, "<http-proxy-user-pass>\nu\np\n</http-proxy-user-pass>\n"));
+    assert_string_equal(
+      mock_last_msg, "Options error: t.conf:1: --http-proxy-user-pass: not supported by this build yet");
     options_free(&o);
 }
 

@@ -19,7 +19,11 @@
 #include "key_msg.h"
 #include "ssl.h"
 #include "ssl_backend.h"
+#include "ssl_stateless.h"
 #include "test_certs.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 static struct pki_entity ca, srv_ent, cli_ent;
 static struct key2 shared_key;
@@ -42,6 +46,9 @@ struct side
     bool have[8];
     struct pkt q[QMAX]; /* packets on their way TO this side */
     size_t nq;
+    bool want_v2, want_ekm; /* what KEY_NEW must say (p2p: both) */
+    int auth_events;        /* TLS_EVENT_AUTH seen */
+    uint8_t auth_key_id;
 };
 
 struct net
@@ -109,6 +116,7 @@ side_init(struct side *s, enum ssl_role role, enum tls_wrap_kind wrap, int64_t n
         .local_options =
           role == SSL_ROLE_SERVER ? "V4,dev-type tun,tls-server" : "V4,dev-type tun,tls-client",
     };
+    s->want_v2 = s->want_ekm = true;
     s->m = tls_multi_new(&s->cfg, now);
     assert_non_null(s->m);
 }
@@ -145,12 +153,17 @@ install_events(struct side *s)
                                         .replay_window = 64,
                                         .replay_time = 15 };
 
-            assert_true(ev.key.data_v2 == s->cfg.p2p);
-            assert_true(ev.key.ekm == s->cfg.p2p);
+            assert_true(ev.key.data_v2 == s->want_v2);
+            assert_true(ev.key.ekm == s->want_ekm);
             assert_false(s->have[id]);
             tls_data_key_select(&ev.key, &snd, &rcv);
             assert_true(data_crypto_init(&s->dc[id], &cc, snd, rcv, "Data Channel"));
             s->have[id] = true;
+        }
+        else if (ev.type == TLS_EVENT_AUTH)
+        {
+            s->auth_events++;
+            s->auth_key_id = id;
         }
         else if (ev.type == TLS_EVENT_KEY_RETIRED)
         {
@@ -463,10 +476,17 @@ reneg_pair(struct side *c, struct side *s, struct side *who, int sec, bool p2p)
     {
         tls_multi_free(x->m);
         x->cfg.p2p = p2p;
-        x->cfg.cipher_fallback = p2p ? NULL : "AES-256-GCM";
         x->cfg.reneg_sec = x == who ? sec : 0;
         x->m = tls_multi_new(&x->cfg, now);
         assert_non_null(x->m);
+        x->want_v2 = x->want_ekm = p2p;
+        if (!p2p)
+        {
+            /* pull client / server: the data channel comes from the push */
+            struct tls_data_params dp = { .cipher = "AES-256-GCM" };
+
+            assert_true(tls_multi_set_data_params(x->m, &dp));
+        }
     }
     now = run(NULL, c, s, now, 20000, both_active);
     assert_true(both_active(c, s));
@@ -518,6 +538,193 @@ reneg_sec__jitter_only_for_non_p2p_server(void **state)
         side_free(&c);
         side_free(&s);
     }
+}
+
+/* A pull client with credentials and a --mode server; params as a push would carry. */
+static int64_t
+server_pair(struct side *c, struct side *s, const char *user, const char *pass)
+{
+    int64_t now = 1000;
+
+    side_init(s, SSL_ROLE_SERVER, TLS_WRAP_NONE, now);
+    side_init(c, SSL_ROLE_CLIENT, TLS_WRAP_NONE, now);
+    tls_multi_free(s->m);
+    tls_multi_free(c->m);
+    s->cfg.p2p = c->cfg.p2p = false;
+    s->cfg.server_mode = true;
+    s->cfg.peer_info = "";
+    c->cfg.pull = true;
+    c->cfg.auth_username = user;
+    c->cfg.auth_password = pass;
+    s->m = tls_multi_new(&s->cfg, now);
+    c->m = tls_multi_new(&c->cfg, now);
+    assert_non_null(s->m);
+    assert_non_null(c->m);
+    s->want_v2 = c->want_v2 = s->want_ekm = c->want_ekm = true;
+    return now;
+}
+
+static bool
+server_asked(struct side *c, struct side *s)
+{
+    return tls_multi_control_ready(c->m) && s->auth_events > 0;
+}
+
+/*
+ * Server mode: the server hears TLS_EVENT_AUTH with the client's
+ * credentials and neither side has a data key until the server authorized
+ * it and both know the pushed parameters; then data flows with the pushed
+ * peer-id (P_DATA_V2) and EKM keys.
+ */
+static void
+server_mode__keys_only_after_authorize_and_params(void **state)
+{
+    struct side c, s;
+    const char *u = NULL, *p = NULL;
+    struct tls_data_params dp = { .cipher = "AES-128-GCM", .ekm = true, .data_v2 = true,
+                                  .peer_id = 5 };
+    int64_t now = server_pair(&c, &s, "alice", "secret1");
+    (void) state;
+
+    now = run(NULL, &c, &s, now, 20000, server_asked);
+    assert_int_equal(s.auth_events, 1);
+    assert_true(tls_multi_peer_credentials(s.m, s.auth_key_id, &u, &p));
+    assert_string_equal(u, "alice");
+    assert_string_equal(p, "secret1");
+    now = run(NULL, &c, &s, now, 3000, NULL);
+    assert_false(c.have[0] || s.have[0]);
+    assert_int_equal(tls_multi_status(c.m), TLS_STATUS_CONNECTING);
+
+    assert_true(tls_multi_set_data_params(s.m, &dp));
+    now = run(NULL, &c, &s, now, 1000, NULL);
+    assert_false(s.have[0]); /* params alone are not enough on a server */
+    tls_multi_key_authorize(s.m, 0, true);
+    now = run(NULL, &c, &s, now, 1000, NULL);
+    assert_true(s.have[0]);
+    assert_false(c.have[0]); /* the client waits for its PUSH_REPLY */
+    assert_true(tls_multi_set_data_params(c.m, &dp));
+    now = run(NULL, &c, &s, now, 1000, both_active);
+    assert_true(both_active(&c, &s));
+    assert_data_flows(&c, &s);
+    assert_data_flows(&s, &c);
+    side_free(&c);
+    side_free(&s);
+}
+
+/* A refused key state never yields keys; a bad cipher name is refused. */
+static void
+server_mode__refused_client_gets_no_keys(void **state)
+{
+    struct side c, s;
+    struct tls_data_params dp = { .cipher = "AES-256-GCM" };
+    struct tls_data_params bad = { .cipher = "NO-SUCH-CIPHER" };
+    int64_t now = server_pair(&c, &s, "mallory", "guess");
+    (void) state;
+
+    s.want_v2 = c.want_v2 = s.want_ekm = c.want_ekm = false;
+    assert_false(tls_multi_set_data_params(s.m, &bad));
+    assert_true(tls_multi_set_data_params(s.m, &dp));
+    assert_true(tls_multi_set_data_params(c.m, &dp));
+    now = run(NULL, &c, &s, now, 20000, server_asked);
+    tls_multi_key_authorize(s.m, s.auth_key_id, false);
+    now = run(NULL, &c, &s, now, 5000, NULL);
+    assert_false(s.have[0]);
+    assert_int_equal(tls_multi_status(s.m), TLS_STATUS_CONNECTING);
+    side_free(&c);
+    side_free(&s);
+}
+
+static struct sockaddr_in
+test_addr(const char *ip, uint16_t port)
+{
+    struct sockaddr_in a;
+
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    assert_int_equal(inet_pton(AF_INET, ip, &a.sin_addr), 1);
+    return a;
+}
+
+/*
+ * §2.7: the server answers a reset without keeping state; only a packet
+ * from the same address that ACKs the reply with the cookie makes it
+ * create the channel, which then completes the handshake as if it had
+ * sent the reset itself (next message id 1, wrap replay id 2).  A reset
+ * replayed from another address gets a reply, but that address cannot
+ * use the cookie; forged cookies and garbage are dropped.
+ */
+static void
+stateless_cookie__only_a_returning_client_gets_state(void **state)
+{
+    struct side c, s;
+    struct tls_stateless *st;
+    struct sockaddr_in a = test_addr("203.0.113.11", 40000), b = test_addr("203.0.113.66", 40000);
+    uint8_t raw[TLS_PACKET_MAX], reset[TLS_PACKET_MAX], reply[TLS_PACKET_MAX];
+    struct buffer out = buf_storage(raw, sizeof(raw), 0);
+    struct buffer rep = buf_storage(reply, sizeof(reply), 0);
+    struct session_id cookie, csid, c2, s2;
+    size_t reset_len;
+    int64_t now = 1000;
+    (void) state;
+
+    side_init(&s, SSL_ROLE_SERVER, TLS_WRAP_KIND_AUTH, now);
+    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_AUTH, now);
+    tls_multi_free(s.m);
+    s.m = NULL;
+    st = tls_stateless_new(&s.cfg);
+    assert_non_null(st);
+
+    /* the client's reset: a reply, no state */
+    assert_true(tls_multi_outgoing(c.m, now, &out));
+    reset_len = buf_len(&out);
+    memcpy(reset, buf_ptr(&out), reset_len);
+    assert_int_equal(tls_stateless_process(st, reset, reset_len, &a, sizeof(a), 1700000000, &rep,
+                                           &cookie, &csid),
+                     TLS_SL_REPLY);
+    /* the same reset replayed from elsewhere: answered too, still nothing kept */
+    {
+        uint8_t r2[TLS_PACKET_MAX];
+        struct buffer rb = buf_storage(r2, sizeof(r2), 0);
+
+        assert_int_equal(tls_stateless_process(st, reset, reset_len, &b, sizeof(b), 1700000000,
+                                               &rb, &c2, &s2),
+                         TLS_SL_REPLY);
+    }
+    assert_int_equal(tls_multi_incoming(c.m, buf_ptr(&rep), buf_len(&rep), now), TLS_IN_CONSUMED);
+
+    /* the client's next packet ACKs the reply: valid from a, not from b */
+    buf_reset(&out, 0);
+    assert_true(tls_multi_outgoing(c.m, now, &out));
+    assert_int_equal(tls_stateless_process(st, buf_ptr(&out), buf_len(&out), &b, sizeof(b),
+                                           1700000000, &rep, &c2, &s2),
+                     TLS_SL_DROP);
+    assert_int_equal(tls_stateless_process(st, buf_ptr(&out), buf_len(&out), &a, sizeof(a),
+                                           1700000000 + 200, &rep, &c2, &s2),
+                     TLS_SL_DROP); /* the cookie has expired by then */
+    assert_int_equal(tls_stateless_process(st, buf_ptr(&out), buf_len(&out), &a, sizeof(a),
+                                           1700000000 + 20, &rep, &cookie, &csid),
+                     TLS_SL_ACCEPT);
+    s.m = tls_multi_new_after_cookie(&s.cfg, &cookie, &csid, now);
+    assert_non_null(s.m);
+    assert_int_equal(tls_multi_incoming(s.m, buf_ptr(&out), buf_len(&out), now), TLS_IN_CONSUMED);
+
+    /* garbage and a bit-flipped packet are dropped */
+    memset(raw, 0x41, 64);
+    assert_int_equal(tls_stateless_process(st, raw, 64, &a, sizeof(a), 1700000000, &rep, &c2, &s2),
+                     TLS_SL_DROP);
+    reset[reset_len - 1] ^= 1;
+    assert_int_equal(tls_stateless_process(st, reset, reset_len, &a, sizeof(a), 1700000000, &rep,
+                                           &c2, &s2),
+                     TLS_SL_DROP);
+
+    now = run(NULL, &c, &s, now, 20000, both_active);
+    assert_true(both_active(&c, &s));
+    assert_data_flows(&c, &s);
+    assert_data_flows(&s, &c);
+    tls_stateless_free(st);
+    side_free(&c);
+    side_free(&s);
 }
 
 static void
@@ -653,6 +860,9 @@ main(void)
         cmocka_unit_test(renegotiate__both_sides_same_time__new_key_at_once),
         cmocka_unit_test(renegotiate__both_sides_with_loss_seeded__new_key_within_20s),
         cmocka_unit_test(reneg_sec__jitter_only_for_non_p2p_server),
+        cmocka_unit_test(server_mode__keys_only_after_authorize_and_params),
+        cmocka_unit_test(server_mode__refused_client_gets_no_keys),
+        cmocka_unit_test(stateless_cookie__only_a_returning_client_gets_state),
         cmocka_unit_test(lame_duck__expires_after_tran_window),
         cmocka_unit_test(hand_window__no_peer__error_logged),
         cmocka_unit_test(garbage_and_replays__dropped_counted_handshake_completes),

@@ -1,0 +1,594 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mudp.c -- the server loop (multi_server_loop, see multi.h), and its UDP side:
+ *   socket -> P_DATA_V2 by peer-id (float on an authenticated packet from a
+ *             new address), everything else by real address; a hard reset
+ *             from an unknown address starts a client
+ *          -> decrypt -> source check -> client-to-client or the tun
+ *   tun    -> destination lookup (mroute) -> that client's keys -> socket
+ * Datagrams are read and sent in batches (recvmmsg/sendmmsg in link.c).
+ * Tier 6.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "comp.h"
+#include "error.h"
+#include "event.h"
+#include "link.h"
+#include "mss.h"
+#include "multi.h"
+#include "occ.h"
+#include "otime.h"
+#include "sig.h"
+#include "status.h"
+#include "tun.h"
+#include "wire.h"
+
+#define PLAIN_HEADROOM 16
+#define SLOT_SLACK     512
+
+static void
+drop(struct multi_context *m, uint64_t *counter, time_t now, const char *why,
+     const struct multi_instance *mi)
+{
+    (*counter)++;
+    if (ratelimit_allow(&m->rl_drop, now))
+    {
+        msg(D_MULTI_DROPPED, "%s%s%s", mi ? mi->prefix : "", mi ? " " : "", why);
+    }
+}
+
+static void
+to_tun(struct multi_context *m, struct buffer *b)
+{
+    struct context *c = m->c;
+
+    if (tun_write(&c->ps->tt, buf_ptr(b), buf_len(b)) < 0)
+    {
+        c->stats.dropped_tun_write++;
+        return;
+    }
+    c->stats.tun_write_bytes += buf_len(b);
+}
+
+/* Broadcast/multicast from a client (--client-to-client) or the tun: every other client. */
+static void
+replicate(struct multi_context *m, struct multi_instance *except, struct buffer *plain,
+          time_t wall)
+{
+    for (int i = 0; i < m->o->max_clients; i++)
+    {
+        struct multi_instance *mi = m->by_peer_id[i];
+
+        if (mi && mi != except && mi->state == MI_CONNECTED)
+        {
+            struct buffer copy = *plain;
+
+            multi_seal(m, mi, &copy, wall);
+        }
+    }
+}
+
+/* The owner of a destination in a tun packet or tap frame; NULL if none. */
+static struct multi_instance *
+route_dest(struct multi_context *m, const struct buffer *b, bool *bcast, time_t now)
+{
+    *bcast = false;
+    if (m->tap)
+    {
+        struct mroute_eth e;
+
+        if (!mroute_parse_eth(buf_ptr(b), buf_len(b), &e))
+        {
+            return NULL;
+        }
+        *bcast = e.dst_bcast;
+        return e.dst_bcast ? NULL : mroute_lookup_mac(m->routes, e.dst, now);
+    }
+    struct mroute_pkt ip;
+
+    if (!mroute_parse_ip(buf_ptr(b), buf_len(b), &ip))
+    {
+        return NULL;
+    }
+    *bcast = ip.dst_bcast;
+    if (ip.dst_bcast)
+    {
+        return NULL;
+    }
+    return ip.family == AF_INET ? mroute_lookup_v4(m->routes, ip.dst4, now)
+                                : mroute_lookup_v6(m->routes, ip.dst6, now);
+}
+
+/* §9.6: a client may only send from its own addresses (IPv6 link-local tolerated). */
+static bool
+source_ok(struct multi_context *m, struct multi_instance *mi, const struct buffer *b, time_t now)
+{
+    if (m->tap)
+    {
+        struct mroute_eth e;
+
+        if (!mroute_parse_eth(buf_ptr(b), buf_len(b), &e))
+        {
+            return false;
+        }
+        if (!e.src[0] && !e.src[1] && !e.src[2] && !e.src[3] && !e.src[4] && !e.src[5])
+        {
+            return false;
+        }
+        if (!(e.src[0] & 1) && mroute_lookup_mac(m->routes, e.src, 0) != mi)
+        {
+            mroute_add_mac(m->routes, e.src, mi, now); /* learn (or move) the MAC */
+        }
+        return true;
+    }
+    struct mroute_pkt ip;
+
+    if (!mroute_parse_ip(buf_ptr(b), buf_len(b), &ip))
+    {
+        return false;
+    }
+    if (ip.family == AF_INET)
+    {
+        return mroute_lookup_v4(m->routes, ip.src4, now) == mi;
+    }
+    if (ip.src6[0] == 0xfe && (ip.src6[1] & 0xc0) == 0x80)
+    {
+        return true;
+    }
+    return mroute_lookup_v6(m->routes, ip.src6, now) == mi;
+}
+
+/* A decrypted payload from @p mi: ping, or a packet for the tun or another client. */
+static void
+deliver(struct multi_context *m, struct multi_instance *mi, struct buffer *plain, time_t now,
+        time_t wall)
+{
+    struct multi_instance *to;
+    bool bcast;
+
+    if (comp_decompress(&m->c->comp, plain) != COMP_OK)
+    {
+        drop(m, &m->c->stats.dropped_comp, now, "decompression failed", mi);
+        return;
+    }
+    if (buf_len(plain) == 0 || occ_is_ping(plain))
+    {
+        return;
+    }
+    if (mi->state != MI_CONNECTED)
+    {
+        return;
+    }
+    if (!source_ok(m, mi, plain, now))
+    {
+        drop(m, &m->dropped_bad_source, now,
+             "MULTI: bad source address from client, packet dropped", mi);
+        return;
+    }
+    keepalive_on_tunnel_bytes(&mi->ka, (int64_t) buf_len(plain), now);
+    if (m->o->client_to_client)
+    {
+        to = route_dest(m, plain, &bcast, now);
+        if (bcast)
+        {
+            replicate(m, mi, plain, wall);
+        }
+        else if (to && to != mi)
+        {
+            multi_seal(m, to, plain, wall);
+            return;
+        }
+    }
+    to_tun(m, plain);
+}
+
+static bool
+is_client_reset(uint8_t b0)
+{
+    uint8_t op = b0 >> P_OPCODE_SHIFT;
+
+    return (op == P_CONTROL_HARD_RESET_CLIENT_V2 || op == P_CONTROL_HARD_RESET_CLIENT_V3) &&
+           (b0 & P_KEY_ID_MASK) == 0;
+}
+
+/* --connect-freq n sec: at most n new clients per sec seconds. */
+static bool
+connect_freq_ok(struct multi_context *m, time_t now)
+{
+    const struct options *o = m->o;
+
+    if (o->cf_max <= 0 || o->cf_per <= 0)
+    {
+        return true;
+    }
+    if (now >= m->cf_window_start + o->cf_per)
+    {
+        m->cf_window_start = now;
+        m->cf_count = 0;
+    }
+    return ++m->cf_count <= o->cf_max;
+}
+
+/* A control packet from an address with no client: §2.7 stateless start. */
+static struct multi_instance *
+new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t wall,
+           int64_t now_ms)
+{
+    uint8_t raw[TLS_PACKET_MAX];
+    struct buffer out = buf_storage(raw, sizeof(raw), 0);
+    struct session_id cookie, csid;
+    enum tls_sl_result r = TLS_SL_STATEFUL;
+
+    if (m->stateless)
+    {
+        r = tls_stateless_process(m->stateless, buf_ptr(&p->buf), buf_len(&p->buf), &p->addr.ss,
+                                  p->addr.len, wall, &out, &cookie, &csid);
+    }
+    switch (r)
+    {
+        case TLS_SL_DROP:
+            drop(m, &m->dropped_no_instance, now, "packet from an unknown client dropped", NULL);
+            return NULL;
+
+        case TLS_SL_REPLY:
+            m->stateless_replies++;
+            multi_send_raw(m, &p->addr, &out);
+            return NULL;
+
+        case TLS_SL_ACCEPT:
+        case TLS_SL_STATEFUL:
+            if (r == TLS_SL_STATEFUL && !is_client_reset(buf_ptr(&p->buf)[0]))
+            {
+                return NULL;
+            }
+            if (!connect_freq_ok(m, now))
+            {
+                drop(m, &m->dropped_max_clients, now,
+                     "MULTI: connection rejected, --connect-freq exceeded", NULL);
+                return NULL;
+            }
+            return multi_create(m, &p->addr, now_ms, r == TLS_SL_ACCEPT ? &cookie : NULL,
+                                r == TLS_SL_ACCEPT ? &csid : NULL);
+    }
+    return NULL;
+}
+
+static void
+control_packet(struct multi_context *m, struct multi_instance *mi, const struct link_pkt *p,
+               time_t now, time_t wall, int64_t now_ms)
+{
+    bool created = false;
+    enum tls_in_result r;
+
+    if (!mi)
+    {
+        mi = new_client(m, p, now, wall, now_ms);
+        if (!mi)
+        {
+            return;
+        }
+        created = true;
+    }
+    r = tls_multi_incoming(mi->tls, buf_ptr(&p->buf), buf_len(&p->buf), now_ms);
+    if (r != TLS_IN_CONSUMED)
+    {
+        if (created)
+        {
+            multi_close(m, mi, NULL); /* a forged packet leaves nothing behind */
+        }
+        return;
+    }
+    if (created)
+    {
+        msg(D_MULTI_LOW, "%s Initial packet accepted", mi->prefix);
+    }
+    keepalive_on_received(&mi->ka, now);
+    multi_service(m, mi, now_ms);
+}
+
+void
+multi_process_packet(struct multi_context *m, struct multi_instance *tcp_mi, struct link_pkt *p,
+                     time_t now, time_t wall, int64_t now_ms)
+{
+    struct context *c = m->c;
+    const uint8_t *d = buf_ptr(&p->buf);
+    struct multi_instance *mi;
+    uint8_t op;
+
+    if (buf_len(&p->buf) < 1)
+    {
+        return;
+    }
+    c->stats.link_read_bytes += buf_len(&p->buf);
+    op = d[0] >> P_OPCODE_SHIFT;
+    if (tcp_mi)
+    {
+        mi = tcp_mi; /* TCP: the connection says who it is */
+    }
+    else if (op == P_DATA_V2)
+    {
+        uint32_t id = buf_len(&p->buf) >= 4 ? ((uint32_t) d[1] << 16) | ((uint32_t) d[2] << 8) | d[3]
+                                            : UINT32_MAX;
+
+        mi = id < (uint32_t) m->o->max_clients ? m->by_peer_id[id] : NULL;
+    }
+    else
+    {
+        mi = multi_find_addr(m, &p->addr);
+    }
+    if (mi && (tcp_mi || sockaddr_equal(&mi->real, &p->addr)))
+    {
+        mi->bytes_in += buf_len(&p->buf); /* link bytes, control included, as 2.6 */
+    }
+    if (op == P_DATA_V1 || op == P_DATA_V2)
+    {
+        struct buffer plain = c->scratch;
+
+        buf_reset(&plain, 0);
+        if (!mi || !multi_open_data(m, mi, &p->buf, &plain, now, wall))
+        {
+            drop(m, mi ? &c->stats.dropped_auth : &m->dropped_no_instance, now,
+                 "data packet dropped (no client or failed authentication)", mi);
+            return;
+        }
+        if (!tcp_mi && !sockaddr_equal(&mi->real, &p->addr))
+        {
+            struct multi_instance *other = multi_find_addr(m, &p->addr);
+
+            if (other && other != mi)
+            {
+                drop(m, &m->dropped_bad_source, now, "float to an address in use refused", mi);
+                return;
+            }
+            multi_float(m, mi, &p->addr); /* §9.7: authenticated, so the client moved */
+        }
+        deliver(m, mi, &plain, now, wall);
+        return;
+    }
+    control_packet(m, mi, p, now, wall, now_ms);
+}
+
+static void
+read_link(struct multi_context *m)
+{
+    struct context *c = m->c;
+    time_t now = otime_mono(), wall = otime_wall();
+    int64_t now_ms = otime_mono_ms();
+
+    for (int round = 0; round < 4; round++)
+    {
+        int n;
+
+        for (int i = 0; i < BATCH_MAX; i++)
+        {
+            buf_reset(&c->from_link.pkts[i].buf, 0);
+        }
+        n = link_recv(&c->link, c->from_link.pkts, BATCH_MAX);
+        for (int i = 0; i < n; i++)
+        {
+            multi_process_packet(m, NULL, &c->from_link.pkts[i], now, wall, now_ms);
+        }
+        multi_flush(m);
+        if (n < BATCH_MAX)
+        {
+            break;
+        }
+    }
+}
+
+static void
+read_tun(struct multi_context *m)
+{
+    struct context *c = m->c;
+    time_t now = otime_mono(), wall = otime_wall();
+    int n = 0;
+
+    while (n < BATCH_MAX)
+    {
+        struct buffer *b = &c->from_tun.pkts[n].buf;
+        ssize_t r;
+
+        buf_reset(b, PLAIN_HEADROOM);
+        r = tun_read(&c->ps->tt, buf_ptr(b), buf_tailroom(b) - SLOT_SLACK);
+        if (r <= 0)
+        {
+            break;
+        }
+        b->len = (size_t) r;
+        n++;
+    }
+    for (int i = 0; i < n; i++)
+    {
+        struct buffer *b = &c->from_tun.pkts[i].buf;
+        struct multi_instance *to;
+        bool bcast;
+
+        c->stats.tun_read_bytes += buf_len(b);
+        to = route_dest(m, b, &bcast, now);
+        if (!to && !bcast)
+        {
+            drop(m, &m->dropped_no_route, now, "no client for the destination of a tun packet",
+                 NULL);
+            continue;
+        }
+        if (c->mss_max)
+        {
+            mss_clamp(b, c->mss_max, m->tap);
+        }
+        if (!comp_compress(&c->comp, b))
+        {
+            continue;
+        }
+        if (bcast)
+        {
+            replicate(m, NULL, b, wall);
+        }
+        else
+        {
+            keepalive_on_tunnel_bytes(&to->ka, (int64_t) buf_len(b), now);
+            multi_seal(m, to, b, wall);
+        }
+    }
+    multi_flush(m);
+}
+
+static void
+periodic(struct multi_context *m, time_t now)
+{
+    const struct options *o = m->o;
+
+    if (m->mgmt && now != m->mgmt_tick)
+    {
+        m->mgmt_tick = now;
+        manage_tick(m->mgmt, otime_wall());
+    }
+    if (o->status_file && now >= m->next_status)
+    {
+        multi_write_status(m);
+        m->next_status = now + (o->status_file_update_freq > 0 ? o->status_file_update_freq : 60);
+    }
+    if (m->pool && o->ifconfig_pool_persist_file && o->ifconfig_pool_persist_refresh > 0 &&
+        now >= m->next_persist)
+    {
+        pool_persist_save(m->pool, o->ifconfig_pool_persist_file);
+        m->next_persist = now + o->ifconfig_pool_persist_refresh;
+    }
+}
+
+/* SIGTERM with --explicit-exit-notify: tell clients, give the messages a moment. */
+static void
+exit_notify(struct multi_context *m)
+{
+    struct context *c = m->c;
+
+    if (m->o->explicit_exit_notify <= 0 || c->link.proto != LINK_UDP)
+    {
+        return;
+    }
+    msg(M_INFO, "SIGTERM received, sending exit notification to peer");
+    multi_notify_exit(m);
+    for (int i = 0; i < 10; i++)
+    {
+        struct event_ready ready[2];
+        int n = event_wait(&c->es, ready, 2, 100);
+
+        for (int k = 0; k < n; k++)
+        {
+            if (ready[k].arg == &c->link && c->link.proto == LINK_UDP)
+            {
+                read_link(m);
+            }
+        }
+        multi_service_due(m, otime_mono_ms());
+    }
+}
+
+/* Who an epoll event is for: the socket/listener, the tun, or a TCP client. */
+static void
+dispatch(struct multi_context *m, const struct event_ready *ev)
+{
+    struct context *c = m->c;
+
+    if (ev->arg == &c->link)
+    {
+        if (c->link.proto == LINK_UDP)
+        {
+            read_link(m);
+        }
+        else
+        {
+            mtcp_accept(m);
+        }
+    }
+    else if (ev->arg == &c->ps->tt)
+    {
+        read_tun(m);
+    }
+    else if (ev->arg == &m->mgmt)
+    {
+        manage_io(m->mgmt, otime_mono());
+    }
+    else
+    {
+        /* &m->by_peer_id[i]: NULL now if that client went away this round */
+        struct multi_instance *mi = *(struct multi_instance **) ev->arg;
+
+        if (!mi || !mi->tcp)
+        {
+            return;
+        }
+        if ((ev->events & EVENT_WRITE) && !mtcp_write(m, mi))
+        {
+            return;
+        }
+        if (ev->events & EVENT_READ)
+        {
+            mtcp_read(m, mi);
+        }
+    }
+}
+
+int
+multi_server_loop(struct context *c)
+{
+    struct multi_context m;
+    int sig = 0;
+    bool tcp = c->link.proto != LINK_UDP;
+
+    if (!multi_init(&m, c))
+    {
+        multi_uninit(&m);
+        return SIGTERM;
+    }
+    if (m.mgmt && manage_hold_is_set(m.mgmt) && !manage_hold_wait(m.mgmt, 5))
+    {
+        multi_uninit(&m);
+        return sig_pending() ? sig_take() : SIGTERM;
+    }
+    event_ctl(&c->es, tcp ? c->link.listen_fd : c->link.fd, EVENT_READ, &c->link);
+    if (c->ps->tt.fd >= 0)
+    {
+        event_ctl(&c->es, c->ps->tt.fd, EVENT_READ, &c->ps->tt);
+    }
+    for (;;)
+    {
+        struct event_ready ready[16];
+        int timeout = multi_service_due(&m, otime_mono_ms());
+        int n;
+
+        if (tcp)
+        {
+            mtcp_update_interest(&m);
+        }
+        multi_manage_interest(&m);
+        n = event_wait(&c->es, ready, 16, timeout);
+        for (int i = 0; i < n; i++)
+        {
+            dispatch(&m, &ready[i]);
+        }
+        periodic(&m, otime_mono());
+        while ((sig = sig_take()) == SIGUSR2)
+        {
+            multi_log_status(&m);
+        }
+        if (sig)
+        {
+            break;
+        }
+    }
+    if (sig == SIGTERM || sig == SIGINT)
+    {
+        exit_notify(&m);
+    }
+    if (m.o->status_file)
+    {
+        multi_write_status(&m);
+    }
+    multi_uninit(&m);
+    return sig;
+}

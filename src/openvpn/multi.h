@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * multi.h -- the multi-client server (--mode server): one tun and one
+ * socket shared by many clients, each a struct multi_instance with its own
+ * control channel (ssl.h), data-channel keys, keepalive and virtual
+ * addresses (PROTOCOL §8, §9).
+ *
+ *   multi.c          instances: create, find (by address, by peer-id),
+ *                    per-key data channel, TLS servicing, timers, removal
+ *   multi_connect.c  what happens when a client authenticates: scripts,
+ *                    ccd, address, cipher, the PUSH_REPLY
+ *   mudp.c           the UDP server loop: demultiplex datagrams, route
+ *                    tun packets to clients, client-to-client
+ *
+ * The server's own tun, socket and routes are brought up by init.c like a
+ * point-to-point instance; multi_server_loop() replaces its event loop.
+ *
+ * Tier 6: may include tiers 0-5.
+ */
+#ifndef OVPN_MULTI_H
+#define OVPN_MULTI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "crypto.h"
+#include "init.h"
+#include "env_set.h"
+#include "keepalive.h"
+#include "manage.h"
+#include "mroute.h"
+#include "options_ccd.h"
+#include "pool.h"
+#include "sockaddr.h"
+#include "ssl.h"
+#include "ssl_auth_token.h"
+#include "ssl_stateless.h"
+#include "ssl_verify.h"
+#include "tunnel_tls.h"
+
+#define MULTI_KEY_IDS     8
+#define MULTI_CN_MAX      128
+#define MULTI_ADDR_HASH   1024 /* buckets of the real-address hash (power of two) */
+#define MULTI_AUTH_FAIL_HOLD 5 /* seconds an AUTH_FAILED client lingers for its ACKs */
+
+enum mi_state
+{
+    MI_HANDSHAKE,  /**< TLS under way */
+    MI_CONNECTED,  /**< authenticated, address assigned, routes learned */
+    MI_HALTING,    /**< AUTH_FAILED/RESTART sent: removed at halt_at */
+};
+
+struct multi_instance
+{
+    struct multi_instance *hash_next; /* real-address hash chain */
+    unsigned long cid;                /* management client id */
+    uint32_t peer_id;                 /* index in m->by_peer_id */
+    struct link_addr real;
+    char real_str[SOCKADDR_PRINT_MAX]; /* "198.51.100.2:1194" */
+    char prefix[MULTI_CN_MAX + SOCKADDR_PRINT_MAX]; /* "client1/198.51.100.2:1194" */
+    char common_name[MULTI_CN_MAX];
+    char username[MULTI_CN_MAX];
+    time_t created_wall;
+    enum mi_state state;
+    time_t halt_at;
+
+    struct tls_multi *tls;
+    struct ssl_verify_state verify;
+    unsigned int iv_proto;
+
+    struct data_crypto dc[MULTI_KEY_IDS];
+    bool live[MULTI_KEY_IDS];
+    bool data_v2[MULTI_KEY_IDS];
+    char cipher[64];
+
+    /* addressing (§9) */
+    int pool_slot; /* -1: none */
+    bool has_v4, has_v6;
+    uint32_t vaddr4;      /* client address, host order */
+    uint32_t vaddr4_peer; /* net30: the /30's .1; subnet: the netmask */
+    uint8_t vaddr6[16];
+    struct client_config cc;
+    bool cc_loaded;
+
+    /* push */
+    bool push_requested;
+    bool push_sent;
+    time_t push_sent_at;
+
+    struct link *tcp; /* TCP server: this client's connection (NULL for UDP) */
+    bool tcp_write_armed; /* EVENT_WRITE registered */
+
+    uint8_t at_session[AUTH_TOKEN_SESSION_ID_LEN]; /* --auth-gen-token session */
+    uint64_t at_initial;   /* when the session's first token was made */
+    bool at_have;          /* a token was generated for this client */
+    bool at_refresh;       /* push a fresh token once the new key is up */
+    bool mgmt_pending;     /* --management-client-auth: waiting for client-auth/deny */
+    unsigned int mgmt_kid; /* the key id the management was asked about */
+
+    struct keepalive ka;
+    int64_t next_due_ms;
+    uint64_t bytes_in, bytes_out;
+};
+
+struct multi_context
+{
+    struct context *c; /* the server's tun, socket, batches, options */
+    const struct options *o;
+
+    struct tunnel_tls tmpl; /* shared TLS context, wrap keys, verify config */
+    struct tls_config tls_cfg;
+    struct tls_stateless *stateless; /* UDP: the HMAC cookie start (§2.7) */
+    struct auth_token_key at_key;    /* --auth-gen-token */
+
+    struct multi_instance *by_addr[MULTI_ADDR_HASH];
+    struct multi_instance **by_peer_id; /* o->max_clients entries */
+    int n_instances;
+    unsigned long next_cid;
+
+    struct pool *pool;
+    struct mroute_table *routes;
+    bool tap;
+
+    /* --connect-freq */
+    time_t cf_window_start;
+    int cf_count;
+
+    time_t next_status;
+    time_t next_persist;
+    struct ratelimit rl_drop;
+    struct ratelimit rl_new;
+    uint64_t dropped_no_route, dropped_bad_source, dropped_no_instance, dropped_max_clients;
+    uint64_t stateless_replies;
+    struct manage *mgmt;  /* --management, or NULL */
+    int mgmt_fd[2];       /* what is registered with the event set */
+    bool mgmt_write[2];
+    time_t mgmt_tick;
+    uint8_t *tcp_out; /* one encrypted packet on its way into a TCP queue */
+    size_t tcp_out_size;
+};
+
+/* ---- mudp.c ---- */
+/** One packet from the socket (UDP: @p tcp_mi NULL) or from a client's TCP connection. */
+void multi_process_packet(struct multi_context *m, struct multi_instance *tcp_mi,
+                          struct link_pkt *p, time_t now, time_t wall, int64_t now_ms);
+
+/* ---- mtcp.c ---- */
+/** Accept every pending TCP connection as a new client. */
+void mtcp_accept(struct multi_context *m);
+/** Read what a client's connection has; false if the client was closed. */
+bool mtcp_read(struct multi_context *m, struct multi_instance *mi);
+/** Write its queued bytes; false if the client was closed. */
+bool mtcp_write(struct multi_context *m, struct multi_instance *mi);
+/** Ask for EVENT_WRITE on connections with queued bytes. */
+void mtcp_update_interest(struct multi_context *m);
+
+/** init.c's server hook (tunnel_loop_fn): run the server until a signal; returns it. */
+int multi_server_loop(struct context *c);
+
+/* ---- multi.c ---- */
+bool multi_init(struct multi_context *m, struct context *c);
+void multi_uninit(struct multi_context *m);
+struct multi_instance *multi_find_addr(struct multi_context *m, const struct link_addr *a);
+/** A new client at @p a; with @p cookie (and @p client_sid) it began statelessly (§2.7). */
+struct multi_instance *multi_create(struct multi_context *m, const struct link_addr *a,
+                                    int64_t now_ms, const struct session_id *cookie,
+                                    const struct session_id *client_sid);
+void multi_close(struct multi_context *m, struct multi_instance *mi, const char *why);
+/** Let one instance's control channel run; sends what it queued. */
+void multi_service(struct multi_context *m, struct multi_instance *mi, int64_t now_ms);
+/** Every instance whose timer is due; returns ms until the next one (<= 1000). */
+int multi_service_due(struct multi_context *m, int64_t now_ms);
+/** Move an instance to a new real address (float). */
+void multi_float(struct multi_context *m, struct multi_instance *mi, const struct link_addr *a);
+/** Send one raw packet to @p to right now (UDP: the stateless reset reply). */
+void multi_send_raw(struct multi_context *m, const struct link_addr *to, const struct buffer *b);
+/** Send one control packet to @p mi (its TCP connection or its address). */
+void multi_send_ctl(struct multi_context *m, struct multi_instance *mi, const struct buffer *b);
+/** Encrypt @p plain for @p mi into the server's outgoing batch. */
+void multi_seal(struct multi_context *m, struct multi_instance *mi, struct buffer *plain,
+                time_t wall);
+void multi_flush(struct multi_context *m);
+/** Decrypt a data packet of @p mi into @p out; false if dropped. */
+bool multi_open_data(struct multi_context *m, struct multi_instance *mi,
+                     const struct buffer *pkt, struct buffer *out, time_t now, time_t wall);
+/** Queue a control text message (PUSH_REPLY, AUTH_FAILED ...) and log it like 2.6. */
+bool multi_send_text(struct multi_context *m, struct multi_instance *mi, const char *text);
+/** Tell every client the server is going away (--explicit-exit-notify). */
+void multi_notify_exit(struct multi_context *m);
+/** Rewrite --status FILE (if configured). */
+void multi_write_status(struct multi_context *m);
+/** SIGUSR2: the client list in the log (version 1 format). */
+void multi_log_status(struct multi_context *m);
+/** The status text (version 1-3) line by line, for the file, the log and `status`. */
+void multi_status_lines(struct multi_context *m, int version,
+                        void (*emit)(void *, const char *), void *arg);
+
+/* ---- multi_connect.c ---- */
+/** TLS_EVENT_AUTH for @p key_id: authenticate, configure, authorize. */
+void multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t key_id);
+/** A client asked for its options (or announced it will): send the PUSH_REPLY when ready. */
+void multi_connect_push(struct multi_context *m, struct multi_instance *mi, time_t now);
+/** Undo what connect did (routes, pool address, scripts). */
+void multi_connect_teardown(struct multi_context *m, struct multi_instance *mi);
+/** After a renegotiation authenticated by token: push a renewed auth-token. */
+void multi_connect_token_refresh(struct multi_context *m, struct multi_instance *mi);
+/** The management's client-auth / client-deny for a client waiting on it. */
+void multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bool allow,
+                               const char *reason, const char *client_reason,
+                               const char *config_text);
+
+/* ---- multi_manage.c ---- */
+/** Open --management if configured; false (logged) if it cannot listen. */
+bool multi_manage_open(struct multi_context *m);
+/** Keep the management sockets registered with the event set. */
+void multi_manage_interest(struct multi_context *m);
+/** >CLIENT:CONNECT|REAUTH|ESTABLISHED|DISCONNECT with the client's environment. */
+void multi_manage_client_event(struct multi_context *m, struct multi_instance *mi,
+                               const char *what, const struct env_set *es);
+
+#endif /* OVPN_MULTI_H */

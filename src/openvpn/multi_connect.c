@@ -1,0 +1,855 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * multi_connect.c -- a client's authentication and configuration on the
+ * server (PROTOCOL §7.3, §7.4, §8.2, §9): --auth-user-pass-verify,
+ * --client-config-dir, --duplicate-cn, the cipher choice, the virtual
+ * address (ccd or pool), --client-connect / --learn-address /
+ * --client-disconnect, and the PUSH_REPLY.  See multi.h.
+ *
+ * A client that fails any check is told AUTH_FAILED and removed a few
+ * seconds later (so that the message is delivered and ACKed).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env_set.h"
+#include "error.h"
+#include "key_msg.h"
+#include "multi.h"
+#include "otime.h"
+#include "push_msg.h"
+#include "run_command.h"
+#include "ssl_auth_token.h"
+#include "ssl_ncp.h"
+#include "strutil.h"
+
+#define PUSH_ITEMS_MAX (2 * MAX_PUSH + 16)
+
+static void
+ip4_str(uint32_t a, char *out, size_t n)
+{
+    struct in_addr ia = { .s_addr = htonl(a) };
+
+    inet_ntop(AF_INET, &ia, out, (socklen_t) n);
+}
+
+static void
+ip6_str(const uint8_t a[16], char *out, size_t n)
+{
+    inet_ntop(AF_INET6, a, out, (socklen_t) n);
+}
+
+/* ---- script environment -------------------------------------------------------- */
+
+static void
+add_peer_info_env(struct env_set *es, const char *peer_info)
+{
+    char line[256];
+    const char *p = peer_info;
+
+    while (p && *p)
+    {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t) (nl - p) : strlen(p);
+        char *eq;
+
+        if (n < sizeof(line))
+        {
+            memcpy(line, p, n);
+            line[n] = '\0';
+            eq = strchr(line, '=');
+            /* only IV_ and UV_ names reach scripts, as in 2.6 */
+            if (eq && (strncmp(line, "IV_", 3) == 0 || strncmp(line, "UV_", 3) == 0))
+            {
+                *eq = '\0';
+                env_set_add(es, line, eq + 1);
+            }
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+static struct env_set *
+client_env(struct multi_context *m, struct multi_instance *mi, const char *script_type)
+{
+    const struct options *o = m->o;
+    struct env_set *es = env_set_new();
+    char a[64], port[16];
+    const char *colon = strrchr(mi->real_str, ':');
+
+    for (int i = 0; i < o->n_setenv; i++)
+    {
+        env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
+    }
+    for (size_t i = 0; i < mi->verify.env.n; i++)
+    {
+        env_set_add(es, mi->verify.env.e[i].name, mi->verify.env.e[i].value);
+    }
+    env_set_add(es, "script_type", script_type);
+    env_set_add(es, "dev", m->c->ps->tt.name);
+    env_set_addf(es, "verb", "%d", o->verb);
+    env_set_addf(es, "daemon_pid", "%d", (int) getpid());
+    if (o->config_file)
+    {
+        env_set_add(es, "config", o->config_file);
+    }
+    snprintf(a, sizeof(a), "%.*s", colon ? (int) (colon - mi->real_str) : 0, mi->real_str);
+    snprintf(port, sizeof(port), "%s", colon ? colon + 1 : "");
+    env_set_add(es, mi->state == MI_CONNECTED ? "trusted_ip" : "untrusted_ip", a);
+    env_set_add(es, mi->state == MI_CONNECTED ? "trusted_port" : "untrusted_port", port);
+    if (mi->common_name[0])
+    {
+        env_set_add(es, "common_name", mi->common_name);
+    }
+    if (mi->username[0])
+    {
+        env_set_add(es, "username", mi->username);
+    }
+    if (mi->has_v4)
+    {
+        ip4_str(mi->vaddr4, a, sizeof(a));
+        env_set_add(es, "ifconfig_pool_remote_ip", a);
+    }
+    if (mi->has_v6)
+    {
+        ip6_str(mi->vaddr6, a, sizeof(a));
+        env_set_add(es, "ifconfig_pool_remote_ip6", a);
+    }
+    add_peer_info_env(es, tls_multi_peer_info(mi->tls));
+    env_set_addf(es, "time_unix", "%lld", (long long) mi->created_wall);
+    return es;
+}
+
+/* ---- authentication ------------------------------------------------------------------ */
+
+/* --auth-user-pass-verify CMD via-env|via-file; true if the script accepted. */
+static bool
+verify_user_pass(struct multi_context *m, struct multi_instance *mi, const char *user,
+                 const char *pass)
+{
+    const struct options *o = m->o;
+    struct env_set *es = client_env(m, mi, "user-pass-verify");
+    char path[64] = "";
+    const char *args[2] = { NULL, NULL };
+    bool ok = false;
+
+    env_set_add(es, "username", user);
+    if (o->auth_user_pass_verify_method == VERIFY_VIA_FILE)
+    {
+        int fd;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/tmp/openvpn_up_XXXXXX");
+        fd = mkstemp(path);
+        f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f)
+        {
+            msg(M_WARN | M_ERRNO, "Cannot create the --auth-user-pass-verify file");
+            if (fd >= 0)
+            {
+                close(fd);
+            }
+            env_set_free(es);
+            return false;
+        }
+        fprintf(f, "%s\n%s\n", user, pass);
+        fclose(f);
+        args[0] = path;
+    }
+    else
+    {
+        env_set_add(es, "password", pass);
+    }
+    ok = run_script(o->auth_user_pass_verify, args, es, o->script_security,
+                    "--auth-user-pass-verify", NULL);
+    if (path[0])
+    {
+        unlink(path);
+    }
+    env_set_free(es);
+    return ok;
+}
+
+static void
+refuse(struct multi_context *m, struct multi_instance *mi, const char *text)
+{
+    multi_send_text(m, mi, text);
+    mi->state = MI_HALTING;
+    mi->halt_at = otime_mono() + MULTI_AUTH_FAIL_HOLD;
+}
+
+/* ccd file (or DEFAULT); false if the client must be refused (logged). */
+static bool
+load_ccd(struct multi_context *m, struct multi_instance *mi)
+{
+    const struct options *o = m->o;
+    char path[4096];
+
+    if (!o->client_config_dir || mi->cc_loaded)
+    {
+        return true; /* none, or the management's client-auth gave the lines */
+    }
+    if (client_config_file_name(o->client_config_dir, mi->common_name, path, sizeof(path)) &&
+        access(path, R_OK) == 0)
+    {
+        mi->cc_loaded = client_config_read(path, &mi->cc);
+    }
+    else if (snprintf(path, sizeof(path), "%s/DEFAULT", o->client_config_dir) > 0 &&
+             access(path, R_OK) == 0)
+    {
+        mi->cc_loaded = client_config_read(path, &mi->cc);
+    }
+    if (!mi->cc_loaded && o->ccd_exclusive)
+    {
+        msg(D_MULTI_ERRORS,
+            "%s TLS Auth Error: --client-config-dir authentication failed for common name '%s' "
+            "file='%s/%s'", mi->prefix, mi->common_name, o->client_config_dir, mi->common_name);
+        return false;
+    }
+    if (mi->cc_loaded && mi->cc.disable)
+    {
+        msg(D_MULTI_ERRORS, "%s MULTI: client has been rejected due to 'disable' directive",
+            mi->prefix);
+        return false;
+    }
+    return true;
+}
+
+/* Without --duplicate-cn a new session replaces older ones of the same name (2.6). */
+static void
+drop_duplicates(struct multi_context *m, struct multi_instance *mi)
+{
+    if (m->o->duplicate_cn)
+    {
+        return;
+    }
+    for (int i = 0; i < m->o->max_clients; i++)
+    {
+        struct multi_instance *other = m->by_peer_id[i];
+
+        if (other && other != mi && other->state == MI_CONNECTED &&
+            strcmp(other->common_name, mi->common_name) == 0)
+        {
+            msg(M_INFO,
+                "MULTI: new connection by client '%s' will cause previous active sessions by "
+                "this client to be dropped.  Remember to use the --duplicate-cn option if you "
+                "want multiple clients using the same certificate or username to concurrently "
+                "connect.", mi->common_name);
+            multi_close(m, other, "SIGTERM[soft,duplicate-cn] received, client-instance exiting");
+        }
+    }
+}
+
+/* ccd ifconfig-push, else the pool; false (logged) when no address is left. */
+static bool
+assign_address(struct multi_context *m, struct multi_instance *mi)
+{
+    if (mi->cc_loaded && mi->cc.ifconfig_push_defined)
+    {
+        mi->has_v4 = true;
+        mi->vaddr4 = mi->cc.ifconfig_push_local;
+        mi->vaddr4_peer = mi->cc.ifconfig_push_remote_netmask;
+    }
+    if (mi->cc_loaded && mi->cc.ifconfig_ipv6_push_defined)
+    {
+        mi->has_v6 = true;
+        memcpy(mi->vaddr6, mi->cc.ifconfig_ipv6_push_local, 16);
+    }
+    if (m->pool && (!mi->has_v4 || (!mi->has_v6 && m->o->ifconfig_ipv6_pool_defined)))
+    {
+        uint32_t a = 0, peer = 0;
+        char s4[64] = "(Not enabled)", s6[64] = "(Not enabled)";
+
+        mi->pool_slot = pool_acquire(m->pool, mi->common_name, otime_mono());
+        if (mi->pool_slot < 0)
+        {
+            msg(D_MULTI_ERRORS, "%s MULTI: no free --ifconfig-pool addresses are available",
+                mi->prefix);
+            return false;
+        }
+        if (!mi->has_v4 && m->o->ifconfig_pool_defined &&
+            pool_slot_v4(m->pool, mi->pool_slot, &a, &peer))
+        {
+            mi->has_v4 = true;
+            mi->vaddr4 = a;
+            mi->vaddr4_peer = peer;
+            ip4_str(a, s4, sizeof(s4));
+        }
+        if (!mi->has_v6 && pool_slot_v6(m->pool, mi->pool_slot, mi->vaddr6))
+        {
+            mi->has_v6 = true;
+            ip6_str(mi->vaddr6, s6, sizeof(s6));
+        }
+        msg(D_MULTI_LOW, "MULTI_sva: pool returned IPv4=%s, IPv6=%s", s4, s6);
+    }
+    return true;
+}
+
+static void
+learn_script(struct multi_context *m, struct multi_instance *mi, const char *op,
+             const char *addr)
+{
+    struct env_set *es;
+    const char *args[4] = { op, addr, op[0] == 'd' ? NULL : mi->common_name, NULL };
+
+    if (!m->o->learn_address)
+    {
+        return;
+    }
+    es = client_env(m, mi, "learn-address");
+    run_script(m->o->learn_address, args, es, m->o->script_security, "--learn-address", NULL);
+    env_set_free(es);
+}
+
+static void
+learn_routes(struct multi_context *m, struct multi_instance *mi)
+{
+    time_t now = otime_mono();
+    char a[64];
+
+    if (mi->has_v4)
+    {
+        mroute_add_v4(m->routes, mi->vaddr4, MROUTE_HOST, mi, now);
+        ip4_str(mi->vaddr4, a, sizeof(a));
+        msg(D_MULTI_LOW, "MULTI: Learn: %s -> %s", a, mi->prefix);
+        msg(D_MULTI_LOW, "MULTI: primary virtual IP for %s: %s", mi->prefix, a);
+        learn_script(m, mi, "add", a);
+    }
+    if (mi->has_v6)
+    {
+        mroute_add_v6(m->routes, mi->vaddr6, MROUTE_HOST, mi, now);
+        ip6_str(mi->vaddr6, a, sizeof(a));
+        msg(D_MULTI_LOW, "MULTI: Learn: %s -> %s", a, mi->prefix);
+        msg(D_MULTI_LOW, "MULTI: primary virtual IPv6 for %s: %s", mi->prefix, a);
+        learn_script(m, mi, "add", a);
+    }
+    for (int i = 0; mi->cc_loaded && i < mi->cc.n_iroutes; i++)
+    {
+        mroute_add_v4(m->routes, mi->cc.iroutes[i].network, mi->cc.iroutes[i].bits, mi, now);
+        ip4_str(mi->cc.iroutes[i].network, a, sizeof(a));
+        msg(D_MULTI_LOW, "MULTI: internal route %s/%d -> %s", a, mi->cc.iroutes[i].bits,
+            mi->prefix);
+    }
+    for (int i = 0; mi->cc_loaded && i < mi->cc.n_iroutes6; i++)
+    {
+        mroute_add_v6(m->routes, mi->cc.iroutes6[i].network, mi->cc.iroutes6[i].bits, mi, now);
+        ip6_str(mi->cc.iroutes6[i].network, a, sizeof(a));
+        msg(D_MULTI_LOW, "MULTI: internal route %s/%d -> %s", a, mi->cc.iroutes6[i].bits,
+            mi->prefix);
+    }
+}
+
+/* --client-connect CMD FILE: the script may write more ccd-style options to FILE. */
+static bool
+client_connect_script(struct multi_context *m, struct multi_instance *mi)
+{
+    const struct options *o = m->o;
+    struct env_set *es;
+    char path[64];
+    const char *args[2] = { path, NULL };
+    int fd;
+    bool ok;
+
+    if (!o->client_connect)
+    {
+        return true;
+    }
+    snprintf(path, sizeof(path), "/tmp/openvpn_cc_XXXXXX");
+    fd = mkstemp(path);
+    if (fd < 0)
+    {
+        msg(M_WARN | M_ERRNO, "Cannot create the --client-connect file");
+        return false;
+    }
+    close(fd);
+    es = client_env(m, mi, "client-connect");
+    ok = run_script(o->client_connect, args, es, o->script_security, "--client-connect", NULL);
+    env_set_free(es);
+    if (ok)
+    {
+        struct client_config extra;
+
+        memset(&extra, 0, sizeof(extra));
+        if (client_config_read(path, &extra))
+        {
+            if (!mi->cc_loaded)
+            {
+                mi->cc = extra;
+                mi->cc_loaded = true;
+            }
+            else
+            {
+                /* the script's options come after the ccd file's */
+                for (int i = 0; i < extra.n_push && mi->cc.n_push < MAX_PUSH; i++)
+                {
+                    mi->cc.push[mi->cc.n_push++] = extra.push[i];
+                    extra.push[i] = NULL;
+                }
+                mi->cc.push_reset |= extra.push_reset;
+                mi->cc.disable |= extra.disable;
+                if (extra.ifconfig_push_defined)
+                {
+                    mi->cc.ifconfig_push_defined = true;
+                    mi->cc.ifconfig_push_local = extra.ifconfig_push_local;
+                    mi->cc.ifconfig_push_remote_netmask = extra.ifconfig_push_remote_netmask;
+                }
+                client_config_free(&extra);
+            }
+        }
+    }
+    else
+    {
+        msg(D_MULTI_ERRORS, "%s MULTI: client-connect script failed, client refused",
+            mi->prefix);
+    }
+    unlink(path);
+    return ok && !(mi->cc_loaded && mi->cc.disable);
+}
+
+/* §7.3: the data cipher for this client; false (logged) if there is none. */
+static bool
+choose_cipher(struct multi_context *m, struct multi_instance *mi, char *out, size_t n)
+{
+    const struct options *o = m->o;
+    const char *peer_info = tls_multi_peer_info(mi->tls);
+    const char *occ = tls_multi_peer_options(mi->tls);
+    const char *c = strstr(occ, ",cipher ");
+    char occ_cipher[64] = "";
+    const char *fallback = o->data_ciphers_fallback
+                             ? o->data_ciphers_fallback
+                             : (o->ciphername_defined ? o->ciphername : NULL);
+
+    if (c)
+    {
+        sscanf(c + 8, "%63[^,]", occ_cipher);
+    }
+    if (ncp_server_choose(m->tmpl.data_ciphers, peer_info, occ_cipher[0] ? occ_cipher : NULL,
+                          fallback, out, n) == NCP_CHOICE_FAILED)
+    {
+        char theirs[256] = "";
+
+        key_msg_peer_info_get(peer_info, "IV_CIPHERS", theirs, sizeof(theirs));
+        msg(D_TLS_ERRORS,
+            "%s PUSH: No common cipher between server and client. Server data-ciphers: '%s', "
+            "client supports: '%s'", mi->prefix, m->tmpl.data_ciphers,
+            theirs[0] ? theirs : occ_cipher);
+        return false;
+    }
+    return true;
+}
+
+/* Everything after authentication: ccd, cipher, address, scripts, keys, push (§9). */
+static void
+connect_finish(struct multi_context *m, struct multi_instance *mi, uint8_t key_id)
+{
+    struct tls_data_params dp;
+
+    memset(&dp, 0, sizeof(dp));
+    if (!load_ccd(m, mi))
+    {
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        refuse(m, mi, "AUTH_FAILED");
+        return;
+    }
+    if (!choose_cipher(m, mi, dp.cipher, sizeof(dp.cipher)))
+    {
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        refuse(m, mi, "AUTH_FAILED,Data channel cipher negotiation failed (no shared cipher)");
+        return;
+    }
+    drop_duplicates(m, mi);
+    if (!client_connect_script(m, mi) || !assign_address(m, mi))
+    {
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        refuse(m, mi, "AUTH_FAILED");
+        return;
+    }
+    dp.ekm = (mi->iv_proto & IV_PROTO_TLS_KEY_EXPORT) != 0;
+    dp.data_v2 = (mi->iv_proto & IV_PROTO_DATA_V2) != 0;
+    dp.peer_id = mi->peer_id;
+    if (!tls_multi_set_data_params(mi->tls, &dp))
+    {
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        refuse(m, mi, "AUTH_FAILED");
+        return;
+    }
+    strbcpy(mi->cipher, dp.cipher, sizeof(mi->cipher));
+    tls_multi_key_authorize(mi->tls, key_id, true);
+    mi->state = MI_CONNECTED;
+    learn_routes(m, mi);
+    if (m->mgmt)
+    {
+        struct env_set *es = client_env(m, mi, "client-connect");
+
+        multi_manage_client_event(m, mi, "ESTABLISHED", es);
+        env_set_free(es);
+    }
+    if (mi->iv_proto & IV_PROTO_REQUEST_PUSH)
+    {
+        mi->push_requested = true; /* §7.4: reply without waiting for the request */
+    }
+    multi_connect_push(m, mi, otime_mono());
+}
+
+void
+multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t key_id)
+{
+    const struct options *o = m->o;
+    const char *user = "", *pass = "";
+    bool first = mi->state == MI_HANDSHAKE;
+
+    if (!tls_multi_peer_credentials(mi->tls, key_id, &user, &pass) || mi->state == MI_HALTING)
+    {
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        return;
+    }
+    if (first)
+    {
+        const char *cn = mi->verify.common_name[0] ? mi->verify.common_name : "UNDEF";
+        char real[SOCKADDR_PRINT_MAX];
+
+        if (o->username_as_common_name && user[0])
+        {
+            cn = user;
+        }
+        strbcpy(mi->common_name, cn, sizeof(mi->common_name));
+        strbcpy(mi->username, user, sizeof(mi->username));
+        mi->iv_proto = key_msg_peer_info_proto(tls_multi_peer_info(mi->tls));
+        snprintf(real, sizeof(real), "%s", mi->real_str);
+        snprintf(mi->prefix, sizeof(mi->prefix), "%s/%s", mi->common_name, real);
+    }
+    if (!first && mi->at_have && auth_token_is_token(pass))
+    {
+        /* §8.5: a renegotiation with our token needs no script */
+        uint8_t sid[AUTH_TOKEN_SESSION_ID_LEN];
+        uint64_t initial = 0;
+        int renew = o->reneg_sec > 0 ? o->reneg_sec : 3600;
+        enum auth_token_result r =
+          auth_token_verify(&m->at_key, mi->username, pass, (uint64_t) otime_wall(),
+                            o->auth_gen_token_lifetime, renew, sid, &initial);
+
+        if (r == AT_VALID && memcmp(sid, mi->at_session, sizeof(sid)) == 0)
+        {
+            tls_multi_key_authorize(mi->tls, key_id, true);
+            mi->at_refresh = true;
+            return;
+        }
+        msg(D_TLS_ERRORS, "%s TLS Auth Error: auth-token %s", mi->prefix,
+            r == AT_EXPIRED ? "expired" : "invalid");
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        multi_send_text(m, mi, "AUTH_FAILED,SESSION:Auth-token expired");
+        mi->state = MI_HALTING;
+        mi->halt_at = otime_mono() + MULTI_AUTH_FAIL_HOLD;
+        return;
+    }
+    if (o->auth_user_pass_verify && !verify_user_pass(m, mi, user, pass))
+    {
+        msg(D_TLS_ERRORS, "%s TLS Auth Error: Auth Username/Password verification failed for "
+            "peer", mi->prefix);
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        if (first)
+        {
+            refuse(m, mi, "AUTH_FAILED");
+        }
+        return;
+    }
+    if (m->mgmt && o->management_client_auth)
+    {
+        struct env_set *es = client_env(m, mi, "user-pass-verify");
+
+        /* the management answers with client-auth / client-deny (§10.4) */
+        if (user[0])
+        {
+            env_set_add(es, "username", user);
+        }
+        mi->mgmt_pending = true;
+        mi->mgmt_kid = key_id;
+        multi_manage_client_event(m, mi, first ? "CONNECT" : "REAUTH", es);
+        env_set_free(es);
+        return;
+    }
+    if (!first)
+    {
+        tls_multi_key_authorize(mi->tls, key_id, true); /* renegotiation */
+        return;
+    }
+    connect_finish(m, mi, key_id);
+}
+
+void
+multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bool allow,
+                          const char *reason, const char *client_reason, const char *config_text)
+{
+    uint8_t key_id = (uint8_t) mi->mgmt_kid;
+    bool first = mi->state == MI_HANDSHAKE;
+
+    mi->mgmt_pending = false;
+    if (!allow)
+    {
+        char text[TLS_TEXT_MAX];
+
+        msg(D_MULTI_ERRORS, "%s MULTI: connection rejected by management interface: %s",
+            mi->prefix, reason && *reason ? reason : "(no reason)");
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        snprintf(text, sizeof(text), "AUTH_FAILED%s%s", client_reason && *client_reason ? "," : "",
+                 client_reason ? client_reason : "");
+        if (first)
+        {
+            refuse(m, mi, text);
+        }
+        return;
+    }
+    if (!first)
+    {
+        tls_multi_key_authorize(mi->tls, key_id, true);
+        return;
+    }
+    if (config_text && *config_text)
+    {
+        /* client-auth's lines are a ccd file given over the management socket */
+        if (!mi->cc_loaded)
+        {
+            mi->cc_loaded = client_config_parse_text("[management]", config_text,
+                                                      strlen(config_text), &mi->cc);
+        }
+    }
+    connect_finish(m, mi, key_id);
+}
+
+/* ---- PUSH_REPLY ------------------------------------------------------------------------- */
+
+static bool
+push_removed(const char *item, char *const *removes, int n)
+{
+    for (int i = 0; i < n; i++)
+    {
+        size_t l = strlen(removes[i]);
+
+        if (strncmp(item, removes[i], l) == 0 && (item[l] == '\0' || item[l] == ' '))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "auth-token SESS_ID_AT_..." for this client (§8.5), a new one each time. */
+static bool
+token_item(struct multi_context *m, struct multi_instance *mi, char *out, size_t n)
+{
+    char tok[AUTH_TOKEN_LEN + 8];
+    uint64_t now = (uint64_t) otime_wall();
+
+    if (!mi->at_have)
+    {
+        mi->at_initial = now;
+    }
+    if (!auth_token_generate(&m->at_key, mi->username, mi->at_have ? mi->at_session : NULL,
+                             mi->at_initial, now, tok, sizeof(tok)))
+    {
+        return false;
+    }
+    if (!mi->at_have)
+    {
+        uint8_t sid[AUTH_TOKEN_SESSION_ID_LEN];
+        uint64_t initial;
+
+        /* remember the session id the new token carries */
+        auth_token_verify(&m->at_key, mi->username, tok, now, 0, 0, sid, &initial);
+        memcpy(mi->at_session, sid, sizeof(sid));
+        mi->at_have = true;
+    }
+    snprintf(out, n, "auth-token %s", tok);
+    secure_memzero(tok, sizeof(tok));
+    return true;
+}
+
+void
+multi_connect_token_refresh(struct multi_context *m, struct multi_instance *mi)
+{
+    char item[192], text[256];
+
+    mi->at_refresh = false;
+    if (mi->state != MI_CONNECTED || !token_item(m, mi, item, sizeof(item)))
+    {
+        return;
+    }
+    /* 2.6 sends the renewed token as a PUSH_REPLY of its own */
+    snprintf(text, sizeof(text), "PUSH_REPLY,%s", item);
+    multi_send_text(m, mi, text);
+    secure_memzero(text, sizeof(text));
+    secure_memzero(item, sizeof(item));
+}
+
+/* §8.2 order: global push, per-client push, then the generated per-client items. */
+static size_t
+push_items(struct multi_context *m, struct multi_instance *mi, char (*gen)[192],
+           const char **items)
+{
+    const struct options *o = m->o;
+    const struct client_config *cc = mi->cc_loaded ? &mi->cc : NULL;
+    size_t n = 0, g = 0;
+    char a[64], b[64], theirs[32];
+
+    for (int i = 0; (!cc || !cc->push_reset) && i < o->n_push; i++)
+    {
+        if (!push_removed(o->push[i], o->push_remove, o->n_push_remove) &&
+            !(cc && push_removed(o->push[i], cc->push_remove, cc->n_push_remove)))
+        {
+            items[n++] = o->push[i];
+        }
+    }
+    for (int i = 0; cc && i < cc->n_push; i++)
+    {
+        items[n++] = cc->push[i];
+    }
+    if (mi->has_v6 && o->ifconfig_ipv6_local)
+    {
+        const char *slash = strchr(o->ifconfig_ipv6_local, '/');
+
+        ip6_str(mi->vaddr6, a, sizeof(a));
+        snprintf(b, sizeof(b), "%.*s", slash ? (int) (slash - o->ifconfig_ipv6_local) : 63,
+                 o->ifconfig_ipv6_local);
+        snprintf(gen[g], 192, "ifconfig-ipv6 %s/%d %s", a,
+                 mi->cc_loaded && mi->cc.ifconfig_ipv6_push_defined
+                   ? mi->cc.ifconfig_ipv6_push_bits : o->ifconfig_ipv6_pool_bits, b);
+        items[n++] = gen[g++];
+    }
+    if (mi->has_v4)
+    {
+        uint32_t second = mi->vaddr4_peer;
+
+        if ((m->tap || o->topology == TOP_SUBNET) && !(cc && cc->ifconfig_push_defined))
+        {
+            struct in_addr ia;
+
+            /* §9.1: subnet and tap clients get address and netmask */
+            second = o->ifconfig_pool_netmask ? o->ifconfig_pool_netmask : o->server_netmask;
+            if (!second && o->ifconfig_remote_netmask &&
+                inet_pton(AF_INET, o->ifconfig_remote_netmask, &ia) == 1)
+            {
+                second = ntohl(ia.s_addr);
+            }
+        }
+        else if (!m->tap && o->topology == TOP_P2P && !(cc && cc->ifconfig_push_defined) &&
+                 o->ifconfig_local)
+        {
+            struct in_addr ia;
+
+            second = inet_pton(AF_INET, o->ifconfig_local, &ia) == 1 ? ntohl(ia.s_addr) : 0;
+        }
+        ip4_str(mi->vaddr4, a, sizeof(a));
+        ip4_str(second, b, sizeof(b));
+        snprintf(gen[g], 192, "ifconfig %s %s", a, b);
+        items[n++] = gen[g++];
+    }
+    if (mi->iv_proto & IV_PROTO_DATA_V2)
+    {
+        snprintf(gen[g], 192, "peer-id %u", (unsigned) mi->peer_id);
+        items[n++] = gen[g++];
+    }
+    if (o->auth_gen_token && token_item(m, mi, gen[g], 192))
+    {
+        items[n++] = gen[g++];
+    }
+    snprintf(gen[g], 192, "cipher %s", mi->cipher);
+    items[n++] = gen[g++];
+    if (mi->iv_proto & IV_PROTO_CC_EXIT_NOTIFY)
+    {
+        snprintf(gen[g], 192, "protocol-flags cc-exit%s",
+                 (mi->iv_proto & IV_PROTO_TLS_KEY_EXPORT) ? " tls-ekm" : "");
+        items[n++] = gen[g++];
+    }
+    else if (mi->iv_proto & IV_PROTO_TLS_KEY_EXPORT)
+    {
+        snprintf(gen[g], 192, "key-derivation tls-ekm");
+        items[n++] = gen[g++];
+    }
+    if (key_msg_peer_info_get(tls_multi_peer_info(mi->tls), "IV_MTU", theirs, sizeof(theirs)))
+    {
+        snprintf(gen[g], 192, "tun-mtu %d", o->tun_mtu);
+        items[n++] = gen[g++];
+    }
+    return n;
+}
+
+void
+multi_connect_push(struct multi_context *m, struct multi_instance *mi, time_t now)
+{
+    const char *items[PUSH_ITEMS_MAX];
+    char gen[8][192];
+    static char msgs[8][1280];
+    size_t n_items, n_msgs;
+
+    if (mi->state != MI_CONNECTED || !mi->push_requested)
+    {
+        return; /* not authenticated yet: the reply goes out when it is */
+    }
+    if (mi->push_sent && now < mi->push_sent_at + 30)
+    {
+        return; /* §8.2: repeated requests within 30 s are ignored */
+    }
+    n_items = push_items(m, mi, gen, items);
+    n_msgs = push_msg_build(items, n_items, msgs, 8);
+    if (n_msgs == 0)
+    {
+        msg(D_MULTI_ERRORS, "%s MULTI: push options do not fit into a PUSH_REPLY", mi->prefix);
+        return;
+    }
+    for (size_t i = 0; i < n_msgs; i++)
+    {
+        multi_send_text(m, mi, msgs[i]);
+    }
+    mi->push_sent = true;
+    mi->push_sent_at = now;
+    mi->push_requested = false;
+}
+
+void
+multi_connect_teardown(struct multi_context *m, struct multi_instance *mi)
+{
+    char a[64];
+
+    if (mi->state == MI_CONNECTED && m->mgmt)
+    {
+        struct env_set *es = client_env(m, mi, "client-disconnect");
+
+        multi_manage_client_event(m, mi, "DISCONNECT", es);
+        env_set_free(es);
+    }
+
+    if (mi->state == MI_CONNECTED && m->o->client_disconnect)
+    {
+        struct env_set *es = client_env(m, mi, "client-disconnect");
+
+        env_set_addf(es, "bytes_received", "%llu", (unsigned long long) mi->bytes_in);
+        env_set_addf(es, "bytes_sent", "%llu", (unsigned long long) mi->bytes_out);
+        env_set_addf(es, "time_duration", "%lld", (long long) (otime_wall() - mi->created_wall));
+        run_script(m->o->client_disconnect, NULL, es, m->o->script_security,
+                   "--client-disconnect", NULL);
+        env_set_free(es);
+    }
+    if (mi->state == MI_CONNECTED && mi->has_v4)
+    {
+        ip4_str(mi->vaddr4, a, sizeof(a));
+        learn_script(m, mi, "delete", a);
+    }
+    if (mi->state == MI_CONNECTED && mi->has_v6)
+    {
+        ip6_str(mi->vaddr6, a, sizeof(a));
+        learn_script(m, mi, "delete", a);
+    }
+    mroute_remove_owner(m->routes, mi);
+    if (mi->pool_slot >= 0 && m->pool)
+    {
+        pool_release(m->pool, mi->pool_slot, otime_mono());
+        mi->pool_slot = -1;
+    }
+}

@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ssl_auth_token.c -- --auth-gen-token tokens (PROTOCOL §8.5).
+ * Tier 3c: tiers 0-2 only.
+ */
+#include "ssl_auth_token.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "basic.h"
+#include "crypto_backend.h"
+#include "error.h"
+
+#define PREFIX_LEN  (sizeof(AUTH_TOKEN_PREFIX) - 1)
+#define HMAC_LEN    32
+#define SIGNED_LEN  (AUTH_TOKEN_DATA_LEN - HMAC_LEN) /* sid || initial || timestamp */
+#define PEM_KEY_LEN 128                              /* 2.6's struct key: cipher[64] || hmac[64] */
+
+/* --- base64 (RFC 4648, standard alphabet, '=' padding) ----------------------
+ * A local copy: the only other one lives in tls_crypt_v2.c (tier 2), and
+ * linking that module for eighty characters would drag in tls_wrap. */
+
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void
+b64_encode(const uint8_t *in, size_t n, char *out)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i += 3)
+    {
+        uint32_t v = (uint32_t) in[i] << 16;
+
+        v |= i + 1 < n ? (uint32_t) in[i + 1] << 8 : 0;
+        v |= i + 2 < n ? in[i + 2] : 0;
+        out[o++] = b64chars[(v >> 18) & 63];
+        out[o++] = b64chars[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? b64chars[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? b64chars[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
+static int
+b64_value(char c)
+{
+    const char *p = c ? strchr(b64chars, c) : NULL;
+
+    return p ? (int) (p - b64chars) : -1;
+}
+
+/* Decode @p n characters (a multiple of 4; '=' only at the end) into @p out
+ * of capacity @p cap.  False on any bad character, bad padding or overflow. */
+static bool
+b64_decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *outlen)
+{
+    size_t o = 0;
+
+    if (n % 4 != 0)
+    {
+        return false;
+    }
+    for (size_t i = 0; i < n; i += 4)
+    {
+        int v[4];
+        size_t pad = 0;
+
+        for (size_t j = 0; j < 4; j++)
+        {
+            bool last = i + 4 == n;
+
+            if (in[i + j] == '=' && last && j >= 2 && (j == 3 || in[i + 3] == '='))
+            {
+                v[j] = 0;
+                pad++;
+            }
+            else if ((v[j] = b64_value(in[i + j])) < 0 || pad)
+            {
+                return false;
+            }
+        }
+        uint32_t w = (uint32_t) v[0] << 18 | (uint32_t) v[1] << 12 | (uint32_t) v[2] << 6 | v[3];
+        if (o + 3 - pad > cap)
+        {
+            return false;
+        }
+        out[o++] = (uint8_t) (w >> 16);
+        if (pad < 2)
+        {
+            out[o++] = (uint8_t) (w >> 8);
+        }
+        if (pad < 1)
+        {
+            out[o++] = (uint8_t) w;
+        }
+    }
+    *outlen = o;
+    return true;
+}
+
+/* --- keys ------------------------------------------------------------------ */
+
+bool
+auth_token_key_random(struct auth_token_key *k)
+{
+    if (!crypto_rand_bytes(k->key, sizeof(k->key)))
+    {
+        msg(M_WARN, "ERROR: could not generate random key");
+        return false;
+    }
+    msg(M_INFO, "Using random %s.", AUTH_TOKEN_PEM_NAME);
+    return true;
+}
+
+/* The base64 body between the BEGIN and END lines, whitespace removed. */
+static bool
+pem_body(const char *text, char *body, size_t cap, size_t *len)
+{
+    static const char begin[] = "-----BEGIN " AUTH_TOKEN_PEM_NAME "-----";
+    static const char end[] = "-----END " AUTH_TOKEN_PEM_NAME "-----";
+    const char *p = strstr(text, begin);
+    const char *e = p ? strstr(p, end) : NULL;
+    size_t n = 0;
+
+    if (!p || !e)
+    {
+        return false;
+    }
+    for (p += sizeof(begin) - 1; p < e; p++)
+    {
+        if (isspace((unsigned char) *p))
+        {
+            continue;
+        }
+        if (n + 1 >= cap)
+        {
+            return false;
+        }
+        body[n++] = *p;
+    }
+    body[n] = '\0';
+    *len = n;
+    return true;
+}
+
+bool
+auth_token_key_read_pem(const char *text, struct auth_token_key *k)
+{
+    char body[1024];
+    uint8_t raw[768];
+    size_t blen = 0, rlen = 0;
+    bool ok = false;
+
+    if (!pem_body(text, body, sizeof(body), &blen) ||
+        !b64_decode(body, blen, raw, sizeof(raw), &rlen))
+    {
+        msg(M_WARN, "ERROR: %s pem decode failed", AUTH_TOKEN_PEM_NAME);
+        goto out;
+    }
+    if (rlen < PEM_KEY_LEN)
+    {
+        msg(M_WARN, "ERROR: not enough data in auth-token secret");
+        goto out;
+    }
+    /* 2.6 keys HMAC-SHA256 with the hmac half of its struct key. */
+    memcpy(k->key, raw + 64, sizeof(k->key));
+    ok = true;
+
+out:
+    secure_memzero(body, sizeof(body));
+    secure_memzero(raw, sizeof(raw));
+    return ok;
+}
+
+bool
+auth_token_key_write_pem(char *out, size_t outlen)
+{
+    uint8_t raw[PEM_KEY_LEN];
+    char b64[4 * PEM_KEY_LEN / 3 + 4];
+    size_t o, n;
+    bool ok = false;
+
+    if (!crypto_rand_bytes(raw, sizeof(raw)))
+    {
+        msg(M_WARN, "ERROR: could not generate random key");
+        goto out;
+    }
+    b64_encode(raw, sizeof(raw), b64);
+    o = (size_t) snprintf(out, outlen, "-----BEGIN %s-----\n", AUTH_TOKEN_PEM_NAME);
+    n = strlen(b64);
+    for (size_t i = 0; i < n && o < outlen; i += 64) /* 64 columns, as PEM writers do */
+    {
+        o += (size_t) snprintf(out + o, outlen - o, "%.64s\n", b64 + i);
+    }
+    if (o < outlen)
+    {
+        o += (size_t) snprintf(out + o, outlen - o, "-----END %s-----\n", AUTH_TOKEN_PEM_NAME);
+    }
+    ok = o < outlen;
+
+out:
+    secure_memzero(raw, sizeof(raw));
+    secure_memzero(b64, sizeof(b64));
+    return ok;
+}
+
+/* --- tokens ---------------------------------------------------------------- */
+
+static void
+put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--)
+    {
+        p[i] = (uint8_t) v;
+        v >>= 8;
+    }
+}
+
+static uint64_t
+get_u64(const uint8_t *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < 8; i++)
+    {
+        v = v << 8 | p[i];
+    }
+    return v;
+}
+
+/* HMAC-SHA256(key, username || signed part of @p data) into @p mac. */
+static bool
+token_mac(const struct auth_token_key *k,
+          const char *username,
+          const uint8_t *data,
+          uint8_t mac[HMAC_LEN])
+{
+    struct crypto_hmac *h = crypto_hmac_new("SHA256", k->key, sizeof(k->key));
+    bool ok = h && crypto_hmac_size(h) == HMAC_LEN && crypto_hmac_start(h) &&
+              crypto_hmac_update(h, (const uint8_t *) username, strlen(username)) &&
+              crypto_hmac_update(h, data, SIGNED_LEN) && crypto_hmac_finish(h, mac);
+
+    crypto_hmac_free(h);
+    return ok;
+}
+
+bool
+auth_token_generate(const struct auth_token_key *k,
+                    const char *username,
+                    const uint8_t *session_id,
+                    uint64_t initial,
+                    uint64_t now,
+                    char *out,
+                    size_t outlen)
+{
+    uint8_t data[AUTH_TOKEN_DATA_LEN];
+    bool ok = false;
+
+    if (outlen < AUTH_TOKEN_LEN + 1)
+    {
+        return false;
+    }
+    if (session_id)
+    {
+        memcpy(data, session_id, AUTH_TOKEN_SESSION_ID_LEN);
+    }
+    else if (!crypto_rand_bytes(data, AUTH_TOKEN_SESSION_ID_LEN))
+    {
+        msg(M_WARN, "Failed to get enough randomness for authentication token");
+        goto out;
+    }
+    put_u64(data + AUTH_TOKEN_SESSION_ID_LEN, initial ? initial : now);
+    put_u64(data + AUTH_TOKEN_SESSION_ID_LEN + 8, now);
+    if (!token_mac(k, username, data, data + SIGNED_LEN))
+    {
+        goto out;
+    }
+    memcpy(out, AUTH_TOKEN_PREFIX, PREFIX_LEN);
+    b64_encode(data, sizeof(data), out + PREFIX_LEN);
+    ok = true;
+
+out:
+    secure_memzero(data, sizeof(data));
+    return ok;
+}
+
+bool
+auth_token_is_token(const char *password)
+{
+    return password && strncmp(password, AUTH_TOKEN_PREFIX, PREFIX_LEN) == 0;
+}
+
+/* Decode and authenticate; AT_BAD (logged) or AT_VALID with @p data filled. */
+static enum auth_token_result
+token_open(const struct auth_token_key *k,
+           const char *username,
+           const char *token,
+           uint8_t data[AUTH_TOKEN_DATA_LEN])
+{
+    uint8_t buf[AUTH_TOKEN_DATA_LEN + 3];
+    uint8_t mac[HMAC_LEN];
+    size_t n = 0;
+    enum auth_token_result r = AT_BAD;
+
+    if (!auth_token_is_token(token))
+    {
+        return AT_BAD;
+    }
+    token += PREFIX_LEN;
+    if (!b64_decode(token, strlen(token), buf, sizeof(buf), &n) || n != AUTH_TOKEN_DATA_LEN)
+    {
+        msg(
+          M_WARN, "ERROR: --auth-token wrong size (%d!=%d)", n ? (int) n : -1, AUTH_TOKEN_DATA_LEN);
+        goto out;
+    }
+    memcpy(data, buf, AUTH_TOKEN_DATA_LEN);
+    if (!token_mac(k, username, data, mac) || memcmp_consttime(mac, data + SIGNED_LEN, HMAC_LEN))
+    {
+        msg(M_WARN, "--auth-gen-token: HMAC on token from client failed (%s)", username);
+        goto out;
+    }
+    r = AT_VALID;
+
+out:
+    secure_memzero(buf, sizeof(buf));
+    secure_memzero(mac, sizeof(mac));
+    return r;
+}
+
+enum auth_token_result
+auth_token_verify(const struct auth_token_key *k,
+                  const char *username,
+                  const char *token,
+                  uint64_t now,
+                  int lifetime,
+                  int renew_window,
+                  uint8_t session_id_out[12],
+                  uint64_t *initial_out)
+{
+    uint8_t data[AUTH_TOKEN_DATA_LEN];
+    uint64_t initial, stamp;
+    bool expired = false;
+
+    if (token_open(k, username, token, data) != AT_VALID)
+    {
+        secure_memzero(data, sizeof(data));
+        return AT_BAD;
+    }
+    initial = get_u64(data + AUTH_TOKEN_SESSION_ID_LEN);
+    stamp = get_u64(data + AUTH_TOKEN_SESSION_ID_LEN + 8);
+
+    /* 2.6: fresh for two renewal intervals after the token was issued. */
+    if (renew_window > 0 && !(now >= stamp && now < stamp + 2 * (uint64_t) renew_window))
+    {
+        msg(M_WARN, "Timestamp (%" PRIu64 ") of auth-token is out of the renewal window", stamp);
+        expired = true;
+    }
+    if (stamp < initial)
+    {
+        msg(M_WARN,
+            "Initial timestamp (%" PRIu64 ") in token from client earlier than current "
+            "timestamp %" PRIu64 ". Broken/unsynchronised clock?",
+            initial,
+            stamp);
+        expired = true;
+    }
+    if (lifetime > 0 && now > initial + (uint64_t) lifetime)
+    {
+        expired = true;
+    }
+    if (expired)
+    {
+        msg(M_INFO, "--auth-gen-token: auth-token from client expired");
+    }
+    if (session_id_out)
+    {
+        memcpy(session_id_out, data, AUTH_TOKEN_SESSION_ID_LEN);
+    }
+    if (initial_out)
+    {
+        *initial_out = initial;
+    }
+    secure_memzero(data, sizeof(data));
+    return expired ? AT_EXPIRED : AT_VALID;
+}
