@@ -129,7 +129,7 @@ nl_cleanup()
         ip netns del "$ns" 2>/dev/null
     done
     if [ -n "$NL_DIR" ] && [ -d "$NL_DIR" ]; then
-        if [ "$rc" = 0 ] || [ "$rc" = 77 ] || [ -z "${KEEP_LOGS:-}" ]; then
+        if [ -z "${KEEP_ALL_LOGS:-}" ] && { [ "$rc" = 0 ] || [ "$rc" = 77 ] || [ -z "${KEEP_LOGS:-}" ]; }; then
             rm -rf "$NL_DIR"
         else
             nl_log "logs kept in $NL_DIR"

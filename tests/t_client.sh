@@ -62,7 +62,7 @@ start_client()
     # shellcheck disable=SC2086  # CLIENT_MODE is a word list on purpose
     nl_start CLI "$NL_NS_B" "$log" "$OPENVPN" $CLIENT_MODE --dev tun --remote "$NL_A_V4" \
         --ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
-        --remote-cert-tls server --nobind --connect-retry 1 1 --verb 3 "$@"
+        --remote-cert-tls server --nobind --connect-retry 1 1 --verb ${CLIENT_VERB:-3} "$@"
 }
 
 stop_all()
@@ -256,8 +256,10 @@ case_reneg_token()
         # the renegotiation authenticated with the token, not the password
         nl_wait_log "$slog" "Username/auth-token authentication succeeded" 20 1 "$SRV" ||
             why="${why:+$why, }the renegotiation did not use the auth-token"
-        # the server re-pushes a fresh token after each renegotiation; a lost
-        # refresh is reported but does not fail the case (see the issue note)
+        # the 2.6 server re-pushes a fresh token after a renegotiation, but it
+        # queues it until something else wakes that client's instance, so it
+        # often comes seconds later -- its own 2.6 client sees the same (tried
+        # with OPENVPN=/usr/sbin/openvpn); reported, not failed
         nl_wait_log "$clog" "PUSH: Received control message" 15 2 "$CLI" ||
             nl_log "note: no auth-token refresh seen after renegotiation"
     fi

@@ -465,6 +465,70 @@ case_samples()
     nl_result "$name" "$why" "$ls" "$lc"
 }
 
+# A CRL revoking client2's certificate, made with `openssl ca -gencrl` from
+# an index that lists it as revoked.
+make_crl()
+{
+    local d="$PKI/crl" serial end now
+    mkdir -p "$d" && echo 1000 >"$d/crlnumber" || nl_die "crl dir"
+    serial=$(openssl x509 -in "$PKI/client2.crt" -noout -serial | cut -d= -f2)
+    end=$(date -u -d "$(openssl x509 -in "$PKI/client2.crt" -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)
+    now=$(date -u +%y%m%d%H%M%SZ)
+    printf 'R\t%s\t%s\t%s\tunknown\t/CN=client2\n' "$end" "$now" "$serial" >"$d/index.txt"
+    printf '[ ca ]\ndefault_ca = test\n[ test ]\ndatabase = %s\ncrlnumber = %s\ncertificate = %s\nprivate_key = %s\ndefault_md = sha256\ndefault_crl_days = 2\n' \
+        "$d/index.txt" "$d/crlnumber" "$PKI/ca.crt" "$PKI/ca.key" >"$d/ca.cnf"
+    openssl ca -config "$d/ca.cnf" -gencrl -out "$PKI/crl.pem" >/dev/null 2>&1 || nl_die "openssl ca -gencrl"
+}
+
+case_revoked()
+{
+    local name="revoked client certificate refused (--crl-verify), others connect"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 p2 ls="$NL_DIR/case$n-server.log"
+    make_crl
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+        --topology subnet --crl-verify "$PKI/crl.pem"
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    start_client p1 "${CNS[1]}" client1
+    start_client p2 "${CNS[2]}" client2
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    [ -z "$why" ] && { nl_wait_log "$ls" "VERIFY ERROR: depth=0, error=certificate revoked" 20 || why="no revocation line"; }
+    [ -z "$why" ] && grep -q "Initialization Sequence Completed" "$NL_DIR/case$n-c2.log" && why="the revoked client connected"
+    [ -z "$why" ] && grep -q "MULTI: Learn: .* -> client2/" "$ls" && why="the revoked client got an address"
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="client1 cannot ping"; }
+    nl_kill "$p1"
+    nl_kill "$p2"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls"
+}
+
+# Our client and our server: a pushed option a client may not take is
+# refused with 2.6's line, a malformed pushed route is skipped, the rest works.
+case_bad_push()
+{
+    local name="ours/ours: disallowed and malformed pushed options refused, tunnel works"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 ls="$NL_DIR/case$n-server.log" lc="$NL_DIR/case$n-c1.log"
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+        --topology subnet --push "script-security 3" --push "route 10.66.0.0 not-a-mask" \
+        --push "route 10.67.0.0 255.255.0.0"
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    nl_start p1 "${CNS[1]}" "$lc" "$OPENVPN" --client --dev tun --proto udp --remote 203.0.113.1 1194 \
+        --nobind --ca "$PKI/ca.crt" --cert "$PKI/client1.crt" --key "$PKI/client1.key" \
+        --remote-cert-tls server --verb 4
+    [ -z "$why" ] && { nl_wait_init "$lc" "$p1" 20 || why="our client did not connect"; }
+    [ -z "$why" ] && { grep -q "Options error: option 'script-security' cannot be used in this context (\[PUSH-OPTIONS\])" "$lc" ||
+        why="no refusal line for the pushed script-security"; }
+    [ -z "$why" ] && { ip -n "${CNS[1]}" route show 10.67.0.0/16 | grep -q tun0 || why="the good pushed route is missing"; }
+    [ -z "$why" ] && ip -n "${CNS[1]}" route show | grep -q '^10\.66\.' && why="the malformed route was installed"
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="no ping"; }
+    nl_kill "$p1"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls" "$lc"
+}
+
 case_samples "$OPENVPN" "$OPENVPN" "ours with ours"
 case_samples "$OPENVPN" "$REF" "our server, reference client"
 case_subnet
@@ -475,6 +539,8 @@ case_auth
 case_dup_pool
 case_manage
 case_status_ref
+case_revoked
+case_bad_push
 
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }

@@ -231,52 +231,19 @@ OPT_HANDLER(opt_h_auth_token)
     return true;
 }
 
-static int
-b64_value(char c)
-{
-    static const char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const char *p = c ? strchr(alphabet, c) : NULL;
-
-    return p ? (int) (p - alphabet) : -1;
-}
-
-/* Strict base64 (padding optional) into a NUL-terminated string; NULL if invalid. */
+/* base64 into a NUL-terminated string; NULL if invalid or it holds a NUL. */
 static char *
 b64_decode_str(const char *in)
 {
-    size_t len = strlen(in), o = 0;
-    char *out = xcalloc(len + 1, 1);
-    unsigned int acc = 0;
-    int nbits = 0;
+    size_t cap = strlen(in) + 1, n = 0;
+    uint8_t *out = xcalloc(cap, 1);
 
-    while (len > 0 && in[len - 1] == '=')
-    {
-        len--;
-    }
-    for (size_t i = 0; i < len; i++)
-    {
-        int v = b64_value(in[i]);
-
-        if (v < 0)
-        {
-            free(out);
-            return NULL;
-        }
-        acc = (acc << 6) | (unsigned int) v;
-        nbits += 6;
-        if (nbits >= 8)
-        {
-            nbits -= 8;
-            out[o++] = (char) ((acc >> nbits) & 0xFF);
-        }
-    }
-    if (memchr(out, '\0', o))
+    if (!base64_decode(in, out, cap - 1, &n) || memchr(out, '\0', n))
     {
         free(out); /* an embedded NUL would silently truncate the user name */
         return NULL;
     }
-    return out;
+    return (char *) out;
 }
 
 OPT_HANDLER(opt_h_auth_token_user)

@@ -4,6 +4,7 @@
  * Tier 3c: tiers 0-2 only.
  */
 #include "ssl_auth_token.h"
+#include "strutil.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -18,88 +19,6 @@
 #define HMAC_LEN    32
 #define SIGNED_LEN  (AUTH_TOKEN_DATA_LEN - HMAC_LEN) /* sid || initial || timestamp */
 #define PEM_KEY_LEN 128                              /* 2.6's struct key: cipher[64] || hmac[64] */
-
-/* --- base64 (RFC 4648, standard alphabet, '=' padding) ----------------------
- * A local copy: the only other one lives in tls_crypt_v2.c (tier 2), and
- * linking that module for eighty characters would drag in tls_wrap. */
-
-static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void
-b64_encode(const uint8_t *in, size_t n, char *out)
-{
-    size_t o = 0;
-
-    for (size_t i = 0; i < n; i += 3)
-    {
-        uint32_t v = (uint32_t) in[i] << 16;
-
-        v |= i + 1 < n ? (uint32_t) in[i + 1] << 8 : 0;
-        v |= i + 2 < n ? in[i + 2] : 0;
-        out[o++] = b64chars[(v >> 18) & 63];
-        out[o++] = b64chars[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? b64chars[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? b64chars[v & 63] : '=';
-    }
-    out[o] = '\0';
-}
-
-static int
-b64_value(char c)
-{
-    const char *p = c ? strchr(b64chars, c) : NULL;
-
-    return p ? (int) (p - b64chars) : -1;
-}
-
-/* Decode @p n characters (a multiple of 4; '=' only at the end) into @p out
- * of capacity @p cap.  False on any bad character, bad padding or overflow. */
-static bool
-b64_decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *outlen)
-{
-    size_t o = 0;
-
-    if (n % 4 != 0)
-    {
-        return false;
-    }
-    for (size_t i = 0; i < n; i += 4)
-    {
-        int v[4];
-        size_t pad = 0;
-
-        for (size_t j = 0; j < 4; j++)
-        {
-            bool last = i + 4 == n;
-
-            if (in[i + j] == '=' && last && j >= 2 && (j == 3 || in[i + 3] == '='))
-            {
-                v[j] = 0;
-                pad++;
-            }
-            else if ((v[j] = b64_value(in[i + j])) < 0 || pad)
-            {
-                return false;
-            }
-        }
-        uint32_t w = (uint32_t) v[0] << 18 | (uint32_t) v[1] << 12 | (uint32_t) v[2] << 6 | v[3];
-        if (o + 3 - pad > cap)
-        {
-            return false;
-        }
-        out[o++] = (uint8_t) (w >> 16);
-        if (pad < 2)
-        {
-            out[o++] = (uint8_t) (w >> 8);
-        }
-        if (pad < 1)
-        {
-            out[o++] = (uint8_t) w;
-        }
-    }
-    *outlen = o;
-    return true;
-}
 
 /* --- keys ------------------------------------------------------------------ */
 
@@ -154,8 +73,8 @@ auth_token_key_read_pem(const char *text, struct auth_token_key *k)
     size_t blen = 0, rlen = 0;
     bool ok = false;
 
-    if (!pem_body(text, body, sizeof(body), &blen) ||
-        !b64_decode(body, blen, raw, sizeof(raw), &rlen))
+    if (!pem_body(text, body, sizeof(body), &blen) || blen >= sizeof(body) ||
+        (body[blen] = '\0', !base64_decode(body, raw, sizeof(raw), &rlen)))
     {
         msg(M_WARN, "ERROR: %s pem decode failed", AUTH_TOKEN_PEM_NAME);
         goto out;
@@ -188,7 +107,7 @@ auth_token_key_write_pem(char *out, size_t outlen)
         msg(M_WARN, "ERROR: could not generate random key");
         goto out;
     }
-    b64_encode(raw, sizeof(raw), b64);
+    base64_encode(raw, sizeof(raw), b64);
     o = (size_t) snprintf(out, outlen, "-----BEGIN %s-----\n", AUTH_TOKEN_PEM_NAME);
     n = strlen(b64);
     for (size_t i = 0; i < n && o < outlen; i += 64) /* 64 columns, as PEM writers do */
@@ -279,7 +198,7 @@ auth_token_generate(const struct auth_token_key *k,
         goto out;
     }
     memcpy(out, AUTH_TOKEN_PREFIX, PREFIX_LEN);
-    b64_encode(data, sizeof(data), out + PREFIX_LEN);
+    base64_encode(data, sizeof(data), out + PREFIX_LEN);
     ok = true;
 
 out:
@@ -310,7 +229,7 @@ token_open(const struct auth_token_key *k,
         return AT_BAD;
     }
     token += PREFIX_LEN;
-    if (!b64_decode(token, strlen(token), buf, sizeof(buf), &n) || n != AUTH_TOKEN_DATA_LEN)
+    if (!base64_decode(token, buf, sizeof(buf), &n) || n != AUTH_TOKEN_DATA_LEN)
     {
         msg(
           M_WARN, "ERROR: --auth-token wrong size (%d!=%d)", n ? (int) n : -1, AUTH_TOKEN_DATA_LEN);

@@ -28,4 +28,22 @@ char *xstrdup(const char *s);
 /** calloc that aborts on failure (start-up only, never on the data path). */
 void *xcalloc(size_t n, size_t size);
 
+/* --- base64 (RFC 4648, standard alphabet, '=' padding) --------------------- */
+
+/** Encoded length of @p n bytes, without the NUL. */
+size_t base64_len(size_t n);
+
+/** Encode into @p out (room for base64_len(n) + 1, NUL-terminated). */
+void base64_encode(const uint8_t *in, size_t n, char *out);
+
+/**
+ * Decode the NUL-terminated @p in (no whitespace; padding required for a
+ * partial final quantum) into @p out of capacity @p cap.  False on any
+ * invalid character, bad padding or overflow.
+ */
+bool base64_decode(const char *in, uint8_t *out, size_t cap, size_t *out_len);
+
+/** Value of one base64 character, -1 if it is not one ('=' included). */
+int base64_value(char c);
+
 #endif /* OVPN_STRUTIL_H */

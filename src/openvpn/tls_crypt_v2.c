@@ -41,95 +41,6 @@ struct tls_crypt_v2_server
     struct crypto_cipher *cipher; /* Ke = Ks.cipher[0:32], AES-256-CTR */
 };
 
-/* --- base64 -------------------------------------------------------------- */
-
-static const char b64_alphabet[] =
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int
-b64_value(char c)
-{
-    const char *p = c ? strchr(b64_alphabet, c) : NULL;
-
-    return p ? (int) (p - b64_alphabet) : -1;
-}
-
-size_t
-tls_crypt_v2_b64_len(size_t n)
-{
-    return (n + 2) / 3 * 4;
-}
-
-void
-tls_crypt_v2_b64_encode(const uint8_t *in, size_t n, char *out)
-{
-    size_t o = 0;
-
-    for (size_t i = 0; i < n; i += 3)
-    {
-        uint32_t v = (uint32_t) in[i] << 16;
-        size_t left = n - i;
-
-        v |= left > 1 ? (uint32_t) in[i + 1] << 8 : 0;
-        v |= left > 2 ? in[i + 2] : 0;
-        out[o++] = b64_alphabet[(v >> 18) & 63];
-        out[o++] = b64_alphabet[(v >> 12) & 63];
-        out[o++] = left > 1 ? b64_alphabet[(v >> 6) & 63] : '=';
-        out[o++] = left > 2 ? b64_alphabet[v & 63] : '=';
-    }
-    out[o] = '\0';
-}
-
-bool
-tls_crypt_v2_b64_decode(const char *in, uint8_t *out, size_t cap, size_t *out_len)
-{
-    size_t len = strlen(in);
-    size_t o = 0;
-
-    *out_len = 0;
-    if (len % 4 != 0)
-    {
-        return false;
-    }
-    for (size_t i = 0; i < len; i += 4)
-    {
-        int v[4];
-        size_t pad = 0;
-
-        for (int j = 0; j < 4; j++)
-        {
-            v[j] = b64_value(in[i + j]);
-            /* '=' only in the last two places of the last quantum */
-            if (in[i + j] == '=' && i + 4 == len && j >= 2)
-            {
-                v[j] = 0;
-                pad++;
-            }
-            else if (v[j] < 0 || pad > 0)
-            {
-                return false;
-            }
-        }
-        uint32_t q =
-          (uint32_t) v[0] << 18 | (uint32_t) v[1] << 12 | (uint32_t) v[2] << 6 | (uint32_t) v[3];
-        if (o + 3 - pad > cap)
-        {
-            return false;
-        }
-        out[o++] = (uint8_t) (q >> 16);
-        if (pad < 2)
-        {
-            out[o++] = (uint8_t) (q >> 8);
-        }
-        if (pad < 1)
-        {
-            out[o++] = (uint8_t) q;
-        }
-    }
-    *out_len = o;
-    return true;
-}
-
 /* --- PEM reading --------------------------------------------------------- */
 
 struct pem_parse
@@ -182,7 +93,7 @@ pem_line(struct pem_parse *ps, const char *p, size_t len)
         {
             continue;
         }
-        if (b64_value(p[i]) < 0 && p[i] != '=')
+        if (base64_value(p[i]) < 0 && p[i] != '=')
         {
             msg(M_NONFATAL,
                 "%s:%d: %s: invalid character '%c' (base64 expected)",
@@ -251,7 +162,7 @@ pem_read_text(const char *text,
             ps->state == 0 ? "not found" : "missing");
         ok = false;
     }
-    if (ok && !tls_crypt_v2_b64_decode(ps->b64, out, cap, out_len))
+    if (ok && !base64_decode(ps->b64, out, cap, out_len))
     {
         msg(M_NONFATAL, "%s:%d: %s: invalid base64 or key too long", ps->origin, ps->line, what);
         ok = false;
@@ -407,12 +318,12 @@ tls_crypt_v2_read_client_key_file(const char *path, struct tls_crypt_v2_client_k
 static char *
 pem_render(const char *name, const uint8_t *raw, size_t n, size_t *text_len)
 {
-    char *b64 = xcalloc(1, tls_crypt_v2_b64_len(n) + 1);
+    char *b64 = xcalloc(1, base64_len(n) + 1);
     char *text = xcalloc(1, PEM_TEXT_MAX);
     size_t b64_len;
     size_t pos;
 
-    tls_crypt_v2_b64_encode(raw, n, b64);
+    base64_encode(raw, n, b64);
     b64_len = strlen(b64);
     pos = (size_t) snprintf(text, PEM_TEXT_MAX, "-----BEGIN %s-----\n", name);
     for (size_t i = 0; i < b64_len; i += PEM_LINE)
@@ -647,7 +558,7 @@ build_metadata(const char *b64, time_t now_wall, uint8_t *md, size_t *md_len)
     }
     /* decode into a buffer larger than the limit so "too long" can say by how much */
     uint8_t *tmp = xcalloc(1, strlen(b64) / 4 * 3 + 3);
-    bool ok = tls_crypt_v2_b64_decode(b64, tmp, strlen(b64) / 4 * 3 + 3, &n);
+    bool ok = base64_decode(b64, tmp, strlen(b64) / 4 * 3 + 3, &n);
 
     if (!ok)
     {

@@ -158,19 +158,4 @@ struct tls_wrap_ctx *tls_crypt_v2_client_ctx_new(const struct tls_crypt_v2_clien
 /** True if a V3 reset's replay id announces early negotiation (§2.5). */
 bool tls_crypt_v2_is_early_neg_id(uint32_t replay_id);
 
-/* --- base64 (RFC 4648, standard alphabet, '=' padding) --------------------- */
-
-/** Encoded length of @p n bytes, without the NUL. */
-size_t tls_crypt_v2_b64_len(size_t n);
-
-/** Encode into @p out (room for tls_crypt_v2_b64_len(n) + 1, NUL-terminated). */
-void tls_crypt_v2_b64_encode(const uint8_t *in, size_t n, char *out);
-
-/**
- * Decode the NUL-terminated @p in (no whitespace; padding required for a
- * partial final quantum) into @p out of capacity @p cap.  False on any
- * invalid character, bad padding or overflow.
- */
-bool tls_crypt_v2_b64_decode(const char *in, uint8_t *out, size_t cap, size_t *out_len);
-
 #endif /* OVPN_TLS_CRYPT_V2_H */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "crypto_backend.h"
+#include "strutil.h"
 #include "tls_crypt_v2.h"
 #include "wire.h"
 
@@ -106,10 +107,10 @@ b64__rfc4648_vectors__encode_and_decode(void **state)
         uint8_t dec[32];
         size_t n = 99;
 
-        assert_int_equal(tls_crypt_v2_b64_len(strlen(vec[i][0])), strlen(vec[i][1]));
-        tls_crypt_v2_b64_encode((const uint8_t *) vec[i][0], strlen(vec[i][0]), enc);
+        assert_int_equal(base64_len(strlen(vec[i][0])), strlen(vec[i][1]));
+        base64_encode((const uint8_t *) vec[i][0], strlen(vec[i][0]), enc);
         assert_string_equal(enc, vec[i][1]);
-        assert_true(tls_crypt_v2_b64_decode(vec[i][1], dec, sizeof(dec), &n));
+        assert_true(base64_decode(vec[i][1], dec, sizeof(dec), &n));
         assert_int_equal(n, strlen(vec[i][0]));
         assert_memory_equal(dec, vec[i][0], n);
     }
@@ -126,7 +127,7 @@ b64_decode__malformed_input__rejected(void **state)
 
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
     {
-        assert_false(tls_crypt_v2_b64_decode(bad[i], out, sizeof(out), &n));
+        assert_false(base64_decode(bad[i], out, sizeof(out), &n));
     }
 }
 
@@ -415,10 +416,10 @@ genkey_client__bad_or_long_metadata__refused_with_message(void **state)
     assert_int_not_equal(access(tmp_path("x.key"), F_OK), 0);
 
     memset(raw, 'a', sizeof(raw));
-    tls_crypt_v2_b64_encode(raw, 734, b64);
+    base64_encode(raw, 734, b64);
     assert_false(tls_crypt_v2_genkey_client(tmp_path("x.key"), &ks, b64, 1));
     assert_non_null(strstr(mock_last_msg, "metadata too long (734 bytes, max 733 bytes)"));
-    tls_crypt_v2_b64_encode(raw, 733, b64); /* the largest allowed: WKc = 1024 */
+    base64_encode(raw, 733, b64); /* the largest allowed: WKc = 1024 */
     assert_true(tls_crypt_v2_genkey_client(tmp_path("x.key"), &ks, b64, 1));
 }
 
