@@ -4,7 +4,7 @@
  * fuzz_options_parse.c -- libFuzzer harness for the config tokenizer and
  * the text reader (inline blocks, line limits, dispatch).
  *
- * FUZZ_SOURCES: options.c options_parse.c options_table.c options_log.c options_conn.c options_crypto.c options_dev.c options_script.c options_post.c options_show.c
+ * FUZZ_SOURCES: options.c options_parse.c options_table.c options_log.c options_conn.c options_crypto.c options_dev.c options_script.c options_post.c options_show.c options_tls.c options_server.c options_client.c options_ccd.c options_push.c
  *
  * Input: arbitrary bytes.  Each line goes through opt_tokenize(); then the
  * whole input is parsed as config text in the *pushed* context, which
