@@ -10,6 +10,8 @@
 #   --cipher NAME --auth NAME     static-key data channel (default AES-256-CBC / SHA256)
 #   --time SECONDS                iperf3 duration per run (default 10)
 #   --reverse                     also measure B->A
+#   --server                      client/server mode: A runs --server (subnet), B --client;
+#                                 --cipher names the negotiated AEAD cipher
 # Prints Mbit/s for ours and for the reference, and the ratio ours/ref.
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +22,7 @@ export OPENVPN
 # shellcheck source=tests/netns-lib.sh
 . "${top_srcdir:-$TOP}/tests/netns-lib.sh"
 
-PROTO=udp4 CIPHER=AES-256-CBC AUTH=SHA256 SECS=10 REVERSE=no TLS=no
+PROTO=udp4 CIPHER=AES-256-CBC AUTH=SHA256 SECS=10 REVERSE=no TLS=no SERVER=no
 while [ $# -gt 0 ]; do
     case "$1" in
         --proto) PROTO=$2; shift 2 ;;
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
         --time) SECS=$2; shift 2 ;;
         --reverse) REVERSE=yes; shift ;;
         --tls) TLS=yes; shift ;; # TLS p2p; --cipher names the negotiated AEAD cipher
+        --server) SERVER=yes TLS=yes; shift ;;
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -52,8 +55,23 @@ side_args()
         dir=1 me=$NL_B_V4 peer=$NL_A_V4 tme=10.200.0.2 tpeer=10.200.0.1
         [ "${PROTO%4}" != "$PROTO" ] || { me=$NL_B_V6 peer=$NL_A_V6; }
     fi
-    ARGS=(--verb 1 --dev tun --ifconfig "$tme" "$tpeer" --connect-retry 1 1)
-    if [ "$TLS" = yes ]; then
+    ARGS=(--verb 1 --dev tun --connect-retry 1 1)
+    if [ "$SERVER" = yes ]; then
+        # the server takes 10.200.0.1, the only client the pool's first address, .2
+        if [ "$1" = a ]; then
+            ARGS+=(--server 10.200.0.0 255.255.255.0 --topology subnet --ca "$NL_DIR/pki/ca.crt"
+                --cert "$NL_DIR/pki/server.crt" --key "$NL_DIR/pki/server.key" --dh none
+                --data-ciphers "$CIPHER" --keepalive 10 60)
+        else
+            ARGS+=(--client --nobind --ca "$NL_DIR/pki/ca.crt" --cert "$NL_DIR/pki/client.crt"
+                --key "$NL_DIR/pki/client.key" --data-ciphers "$CIPHER")
+        fi
+    else
+        ARGS+=(--ifconfig "$tme" "$tpeer")
+    fi
+    if [ "$SERVER" = yes ]; then
+        :
+    elif [ "$TLS" = yes ]; then
         local role=server
         [ "$1" = b ] && role=client
         ARGS+=(--tls-$role --ca "$NL_DIR/pki/ca.crt" --cert "$NL_DIR/pki/$role.crt"
@@ -62,7 +80,14 @@ side_args()
         ARGS+=(--secret "$KEY" "$dir" --cipher "$CIPHER" --auth "$AUTH")
     fi
     case "$PROTO" in
-        udp4 | udp6) ARGS+=(--proto "$PROTO" --local "$me" --remote "$peer") ;;
+        udp4 | udp6)
+            if [ "$SERVER" = yes ]; then
+                [ "$1" = a ] && ARGS+=(--proto "$PROTO" --local "$me")
+                [ "$1" = b ] && ARGS+=(--proto "$PROTO" --remote "$peer")
+            else
+                ARGS+=(--proto "$PROTO" --local "$me" --remote "$peer")
+            fi
+            ;;
         tcp4 | tcp6)
             if [ "$1" = a ]; then
                 ARGS+=(--proto "$PROTO-server" --local "$me")
@@ -118,7 +143,9 @@ d = json.load(open(sys.argv[1]))
 print("%.1f" % (d["end"]["sum_received"]["bits_per_second"] / 1e6))' "$json" 2>/dev/null || echo 0
 }
 
-if [ "$TLS" = yes ]; then
+if [ "$SERVER" = yes ]; then
+    echo "bench: $PROTO, client/server (--server/--client), data cipher $CIPHER, ${SECS}s per run"
+elif [ "$TLS" = yes ]; then
     echo "bench: $PROTO, TLS p2p, data cipher $CIPHER, ${SECS}s per run"
 else
     echo "bench: $PROTO, static key, cipher $CIPHER, auth $AUTH, ${SECS}s per run"
