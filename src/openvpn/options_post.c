@@ -200,6 +200,13 @@ options_postprocess(struct options *o)
     {
         return false;
     }
+    /* after --client set --pull.  2.6: a pulling client binds only when asked to (--lport, --bind, --local):
+     * "UDPv4 link local: (not bound)" */
+    if (o->pull && !o->local_host && !o->local_port_defined && !o->bind_defined)
+    {
+        o->bind_local = false;
+    }
+
     for (int i = 0; i < o->n_remotes; i++)
     {
         if (!resolve_tcp(o, &o->remotes[i].proto))

@@ -632,10 +632,26 @@ verify_client_cert__server_mode__accepted(void **state)
     assert_int_equal(o.verify_client_cert, 2);
 }
 
+/* 2.6: a pulling client binds its UDP socket only when asked to. */
+static void
+client__no_lport_or_bind__not_bound(void **state)
+{
+    (void) state;
+    assert_true(run("--client --dev tun --remote 198.51.100.1 " TLS_CLIENT));
+    assert_false(o.bind_local);
+    assert_true(run("--client --dev tun --lport 1195 --remote 198.51.100.1 " TLS_CLIENT));
+    assert_true(o.bind_local);
+    assert_true(run("--client --dev tun --bind --remote 198.51.100.1 " TLS_CLIENT));
+    assert_true(o.bind_local);
+    assert_true(run("--tls-client --dev tun --remote 198.51.100.1 " TLS_CLIENT));
+    assert_true(o.bind_local); /* a p2p TLS client does bind, as 2.6 */
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(client__no_lport_or_bind__not_bound),
         cmocka_unit_test(server__net30_default__2_6_addresses_pool_routes_push),
         cmocka_unit_test(server__slash29__pool_has_no_end_reserve),
         cmocka_unit_test(server__subnet__2_6_addresses_pool_gateway_constraint),
