@@ -19,6 +19,9 @@
 #include "otime.h"
 #include "strutil.h"
 
+/* queued bytes to one client above which the tun is not read (TCP back-pressure) */
+#define MTCP_BACKLOG (128u * 1024u)
+
 void
 mtcp_accept(struct multi_context *m)
 {
@@ -97,8 +100,10 @@ mtcp_write(struct multi_context *m, struct multi_instance *mi)
 }
 
 void
-mtcp_update_interest(struct multi_context *m)
+mtcp_update_interest(struct multi_context *m, bool *backlog, bool *rx_pending)
 {
+    *backlog = false;
+    *rx_pending = false;
     for (int i = 0; i < m->o->max_clients; i++)
     {
         struct multi_instance *mi = m->by_peer_id[i];
@@ -119,6 +124,23 @@ mtcp_update_interest(struct multi_context *m)
             event_ctl(&m->c->es, mi->tcp->fd, EVENT_READ | (pending ? EVENT_WRITE : 0),
                       &m->by_peer_id[i]);
             mi->tcp_write_armed = pending;
+        }
+        /* a client that does not drain its queue holds back the tun, as p2p does */
+        *backlog |= link_tx_queued(mi->tcp) > MTCP_BACKLOG;
+        *rx_pending |= link_rx_pending(mi->tcp);
+    }
+}
+
+void
+mtcp_read_pending(struct multi_context *m)
+{
+    for (int i = 0; i < m->o->max_clients; i++)
+    {
+        struct multi_instance *mi = m->by_peer_id[i];
+
+        if (mi && mi->tcp && link_rx_pending(mi->tcp))
+        {
+            mtcp_read(m, mi);
         }
     }
 }

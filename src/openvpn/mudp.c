@@ -539,6 +539,7 @@ multi_server_loop(struct context *c)
     struct multi_context m;
     int sig = 0;
     bool tcp = c->link.proto != LINK_UDP;
+    bool tun_enabled = true;
 
     if (!multi_init(&m, c))
     {
@@ -559,14 +560,24 @@ multi_server_loop(struct context *c)
     {
         struct event_ready ready[16];
         int timeout = multi_service_due(&m, otime_mono_ms());
+        bool backlog = false, rx_pending = false;
         int n;
 
         if (tcp)
         {
-            mtcp_update_interest(&m);
+            mtcp_update_interest(&m, &backlog, &rx_pending);
+            if (c->ps->tt.fd >= 0 && backlog == tun_enabled)
+            {
+                tun_enabled = !backlog;
+                event_ctl(&c->es, c->ps->tt.fd, tun_enabled ? EVENT_READ : 0, &c->ps->tt);
+            }
         }
         multi_manage_interest(&m);
-        n = event_wait(&c->es, ready, 16, timeout);
+        n = event_wait(&c->es, ready, 16, rx_pending ? 0 : timeout);
+        if (rx_pending)
+        {
+            mtcp_read_pending(&m);
+        }
         for (int i = 0; i < n; i++)
         {
             dispatch(&m, &ready[i]);

@@ -152,8 +152,14 @@ void mtcp_accept(struct multi_context *m);
 bool mtcp_read(struct multi_context *m, struct multi_instance *mi);
 /** Write its queued bytes; false if the client was closed. */
 bool mtcp_write(struct multi_context *m, struct multi_instance *mi);
-/** Ask for EVENT_WRITE on connections with queued bytes. */
-void mtcp_update_interest(struct multi_context *m);
+/**
+ * Ask for EVENT_WRITE on connections with queued bytes.  *@p backlog: some
+ * client's queue is long (stop reading the tun); *@p rx_pending: frames are
+ * buffered that no epoll event will announce (call mtcp_read_pending()).
+ */
+void mtcp_update_interest(struct multi_context *m, bool *backlog, bool *rx_pending);
+/** Handle frames already buffered in the clients' connections. */
+void mtcp_read_pending(struct multi_context *m);
 
 /** init.c's server hook (tunnel_loop_fn): run the server until a signal; returns it. */
 int multi_server_loop(struct context *c);
