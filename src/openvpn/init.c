@@ -1009,17 +1009,15 @@ retry_pause(const struct options *o, int failures)
     return sec > o->connect_retry_max_delay ? o->connect_retry_max_delay : sec;
 }
 
-int
-tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop)
+static int
+run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop,
+              struct persist_state *psp)
 {
-    struct persist_state ps;
     struct context c;
     int pause = 0;
     int failures = 0;
 
-    memset(&ps, 0, sizeof(ps));
-    ps.tt.fd = -1;
-    client_init_persist(o, &ps);
+    client_init_persist(o, psp);
     for (;;)
     {
         bool fatal = false;
@@ -1027,8 +1025,8 @@ tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop
 
         memset(&c, 0, sizeof(c));
         c.o = o;
-        c.ps = &ps;
-        c.remote_index = o->n_remotes ? ps.restarts % o->n_remotes : 0;
+        c.ps = psp;
+        c.remote_index = o->n_remotes ? psp->restarts % o->n_remotes : 0;
         client_prepare_instance(&c);
         if (!open_instance(&c, &fatal))
         {
@@ -1048,7 +1046,7 @@ tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop
                 }
             }
             log_signal(SIGUSR1, "connection-failed", false);
-            ps.restarts++;
+            psp->restarts++;
             if (client_retries_exhausted(o, ++failures))
             {
                 return 1;
@@ -1081,7 +1079,7 @@ tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop
         {
             return 0;
         }
-        ps.restarts++;
+        psp->restarts++;
         /* an attempt that never completed start-up counts for --connect-retry-max */
         failures = c.init_completed ? 0 : failures + 1;
         if (!c.init_completed && client_retries_exhausted(o, failures))
@@ -1098,7 +1096,7 @@ tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop
             error_set_verb(o->verb);
             error_set_mute(o->mute);
             options_show(o); /* 2.6 dumps the re-read settings at --verb 4 */
-            client_init_persist(o, &ps);
+            client_init_persist(o, psp);
         }
         else
         {
@@ -1106,4 +1104,20 @@ tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop
             sig_sleep(o->connect_retry > 0 ? o->connect_retry : 1);
         }
     }
+}
+
+int
+tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop)
+{
+    struct persist_state ps;
+    int rc;
+
+    memset(&ps, 0, sizeof(ps));
+    ps.tt.fd = -1;
+    rc = run_instances(o, argc, argv, server_loop, &ps);
+    if (ps.push_saved.valid)
+    {
+        options_push_saved_free(&ps.push_saved); /* the config as it was before any push */
+    }
+    return rc;
 }
