@@ -12,7 +12,14 @@
 #   - --auth-user-pass-verify (via-file) lets one user in and refuses another
 #     with AUTH_FAILED;
 #   - a duplicate common name replaces the older session; a full pool
-#     refuses the next client with a clear line and the others keep working.
+#     refuses the next client with a clear line and the others keep working;
+#   - TCP; the stateless cookie against a flood of spoofed resets; the shipped
+#     sample server.conf/client.conf; management (client-auth, status, kill);
+#     status files v1/v2/v3 against the reference's; a revoked certificate;
+#     refused pushed options (our client); server-ipv6 over udp6; tap;
+#     client-connect/learn-address/client-disconnect; ccd push-remove,
+#     disable, ccd-exclusive; certificate-less clients; --max-clients;
+#     --explicit-exit-notify telling clients to reconnect.
 #
 # By hand:  OPENVPN=/path/to/openvpn tests/t_server.sh [FILTER]
 
@@ -529,6 +536,187 @@ case_bad_push()
     nl_result "$name" "$why" "$ls" "$lc"
 }
 
+# Dual stack inside the tunnel (--server-ipv6) over an IPv6 transport.
+case_ipv6()
+{
+    local name="server-ipv6 over udp6: 2.6's IPv6 pool addresses, ping6, client-to-client, status"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 p2 ls="$NL_DIR/case$n-server.log" st="$NL_DIR/status$n.txt" a1 a2
+    for i in 1 2; do
+        ip -n "${CNS[$i]}" -6 addr add "2001:db8:203::$((10 + i))/64" dev veth0 nodad 2>/dev/null
+    done
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]/udp/udp6}" \
+        --server 10.8.0.0 255.255.255.0 --server-ipv6 2001:db8:8::/64 --topology subnet \
+        --client-to-client --status "$st" 1 --status-version 2
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    start_client p1 "${CNS[1]}" client1 --proto udp6 --remote 2001:db8:203::1 1194
+    start_client p2 "${CNS[2]}" client2 --proto udp6 --remote 2001:db8:203::1 1194
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c2.log" "$p2" 20 || why="client2 did not connect"; }
+    if [ -z "$why" ]; then
+        a1=$(ip -n "${CNS[1]}" -6 -o addr show dev tun0 scope global | awk '{print $4}')
+        a2=$(ip -n "${CNS[2]}" -6 -o addr show dev tun0 scope global | awk '{print $4}')
+        case "$a1 $a2" in
+            "2001:db8:8::1000/64 2001:db8:8::1001/64" | "2001:db8:8::1001/64 2001:db8:8::1000/64") ;;
+            *) why="IPv6 pool addresses are '$a1' '$a2', expected 2001:db8:8::1000 and ::1001" ;;
+        esac
+    fi
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 2001:db8:8::1 || why="client1 cannot ping6 the server"; }
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" "${a2%/*}" || why="client-to-client ping6 failed"; }
+    [ -z "$why" ] && { nl_ping "${CNS[2]}" 10.8.0.1 || why="client2 cannot ping over IPv4"; }
+    if [ -z "$why" ]; then
+        sleep 1.5
+        awk -F, '$1 == "CLIENT_LIST" && $5 ~ /^2001:db8:8::100[01]$/ {n++} END {exit n != 2}' "$st" ||
+            why="status file lacks the Virtual IPv6 Address column values"
+    fi
+    nl_kill "$p1"
+    nl_kill "$p2"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls" "$NL_DIR/case$n-c1.log"
+}
+
+# A tap server: clients learn MAC addresses through the server.
+case_tap()
+{
+    local name="tap server: two reference clients ping the server and each other"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 p2 ls="$NL_DIR/case$n-server.log" a2
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]/tun/tap}" \
+        --server 10.8.0.0 255.255.255.0 --client-to-client
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    start_client p1 "${CNS[1]}" client1 --dev tap
+    start_client p2 "${CNS[2]}" client2 --dev tap
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c2.log" "$p2" 20 || why="client2 did not connect"; }
+    a2=$(ip -n "${CNS[2]}" -4 -o addr show dev tap0 2>/dev/null | awk '{print $4}')
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="client1 cannot ping the server over tap"; }
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" "${a2%/*}" || why="client-to-client over tap failed ('$a2')"; }
+    nl_kill "$p1"
+    nl_kill "$p2"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls" "$NL_DIR/case$n-c1.log"
+}
+
+# --client-connect writes a dynamic config (a push and an ifconfig-push that
+# take effect), --learn-address sees add/delete, --client-disconnect gets the
+# byte counts.
+case_scripts()
+{
+    local name="client-connect dynamic config, learn-address, client-disconnect environment"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 ls="$NL_DIR/case$n-server.log" sd="$NL_DIR/scripts$n"
+    mkdir -p "$sd"
+    printf '#!/bin/sh\nenv > %s/connect.env\nprintf "push \\"route 10.55.0.0 255.255.0.0\\"\\nifconfig-push 10.8.0.77 255.255.255.0\\n" > "$1"\n' "$sd" >"$sd/connect.sh"
+    printf '#!/bin/sh\necho "$1 $2 $3" >> %s/learn.log\n' "$sd" >"$sd/learn.sh"
+    printf '#!/bin/sh\nenv > %s/disconnect.env\n' "$sd" >"$sd/disconnect.sh"
+    chmod 755 "$sd"/*.sh
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+        --topology subnet --client-connect "$sd/connect.sh" --learn-address "$sd/learn.sh" \
+        --client-disconnect "$sd/disconnect.sh"
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    start_client p1 "${CNS[1]}" client1
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    [ -z "$why" ] && [ "$(tun_addr "${CNS[1]}")" != 10.8.0.77/24 ] && why="client-connect's ifconfig-push not applied ($(tun_addr "${CNS[1]}"))"
+    [ -z "$why" ] && { ip -n "${CNS[1]}" route show 10.55.0.0/16 | grep -q tun0 || why="client-connect's push not applied"; }
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="no ping"; }
+    [ -z "$why" ] && { grep -q '^common_name=client1$' "$sd/connect.env" && grep -q '^script_type=client-connect$' "$sd/connect.env" &&
+        grep -q '^untrusted_ip=203.0.113.11$' "$sd/connect.env" && grep -q '^IV_VER=' "$sd/connect.env" ||
+        why="client-connect environment incomplete"; }
+    [ -z "$why" ] && { grep -q '^add 10.8.0.77 client1$' "$sd/learn.log" || why="no learn-address add"; }
+    nl_kill "$p1"
+    sleep 1
+    nl_kill "$ps"
+    [ -z "$why" ] && { grep -q '^delete 10.8.0.77' "$sd/learn.log" || why="no learn-address delete"; }
+    [ -z "$why" ] && { grep -q '^bytes_received=[1-9]' "$sd/disconnect.env" && grep -q '^bytes_sent=[1-9]' "$sd/disconnect.env" &&
+        grep -q '^time_duration=' "$sd/disconnect.env" || why="client-disconnect environment incomplete"; }
+    nl_result "$name" "$why" "$ls"
+}
+
+# ccd rules: push-remove (a prefix of the option text, as 2.6), disable, --ccd-exclusive.
+case_ccd_rules()
+{
+    local name="ccd push-remove, disable, ccd-exclusive"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 p2 p3 ls="$NL_DIR/case$n-server.log" ccd="$NL_DIR/ccd-rules$n"
+    mkdir -p "$ccd"
+    printf 'push-remove "route 10.44"\npush "route 10.45.0.0 255.255.0.0"\n' >"$ccd/client1"
+    printf 'disable\n' >"$ccd/client2"
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+        --topology subnet --client-config-dir "$ccd" --ccd-exclusive \
+        --push "route 10.44.0.0 255.255.0.0" --push "route 10.46.0.0 255.255.0.0"
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    start_client p1 "${CNS[1]}" client1
+    start_client p2 "${CNS[2]}" client2
+    start_client p3 "${CNS[3]}" client3
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    [ -z "$why" ] && { grep -q "PUSH_REPLY,route 10.46.0.0 255.255.0.0,.*route 10.45.0.0 255.255.0.0" "$NL_DIR/case$n-c1.log" ||
+        why="client1's push list is not global-minus-removed plus its own"; }
+    [ -z "$why" ] && grep -q "route 10.44.0.0" "$NL_DIR/case$n-c1.log" && why="push-remove did not remove the route"
+    [ -z "$why" ] && { nl_wait_log "$NL_DIR/case$n-c2.log" "AUTH_FAILED" 20 || why="disabled client2 was not refused"; }
+    [ -z "$why" ] && { grep -q "client2/.*client has been rejected due to 'disable' directive" "$ls" || why="no disable line"; }
+    [ -z "$why" ] && { nl_wait_log "$NL_DIR/case$n-c3.log" "AUTH_FAILED" 20 || why="client3 without a ccd file was not refused"; }
+    [ -z "$why" ] && { grep -q "client-config-dir authentication failed for common name 'client3'" "$ls" || why="no ccd-exclusive line"; }
+    nl_kill "$p1"
+    nl_kill "$p2"
+    nl_kill "$p3"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls"
+}
+
+# No client certificate: --verify-client-cert none, --username-as-common-name.
+case_nocert()
+{
+    local name="verify-client-cert none with username-as-common-name: status shows the user"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 ls="$NL_DIR/case$n-server.log" st="$NL_DIR/status$n.txt" lc="$NL_DIR/case$n-c1.log"
+    printf 'carol\nx\n' >"$NL_DIR/carol.pw"
+    chmod 600 "$NL_DIR/carol.pw"
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+        --topology subnet --verify-client-cert none --username-as-common-name \
+        --auth-user-pass-verify /bin/true via-env --status "$st" 1 --status-version 2
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    nl_start p1 "${CNS[1]}" "$lc" "$REF" --client --dev tun --proto udp --remote 203.0.113.1 1194 \
+        --nobind --ca "$PKI/ca.crt" --remote-cert-tls server --auth-user-pass "$NL_DIR/carol.pw" --verb 4
+    [ -z "$why" ] && { nl_wait_init "$lc" "$p1" 20 || why="certificate-less client did not connect"; }
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="no ping"; }
+    sleep 1.5
+    [ -z "$why" ] && { grep -q '^CLIENT_LIST,carol,203.0.113.11:[0-9]*,10.8.0.2,.*,carol,' "$st" || why="status does not show carol as the common name"; }
+    nl_kill "$p1"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls" "$lc"
+}
+
+# --max-clients 2: the third is refused, the first two keep working.
+case_max_clients()
+{
+    local name="max-clients 2: the third client is refused, the others keep working"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 p2 p3 ls="$NL_DIR/case$n-server.log"
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+        --topology subnet --max-clients 2
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    start_client p1 "${CNS[1]}" client1
+    start_client p2 "${CNS[2]}" client2
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c2.log" "$p2" 20 || why="client2 did not connect"; }
+    start_client p3 "${CNS[3]}" client3
+    [ -z "$why" ] && { nl_wait_log "$ls" "MULTI: new incoming connection would exceed maximum number of clients (2)" 15 ||
+        why="no max-clients line"; }
+    [ -z "$why" ] && grep -q "Initialization Sequence Completed" "$NL_DIR/case$n-c3.log" && why="client3 connected"
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 && nl_ping "${CNS[2]}" 10.8.0.1 || why="the first two stopped working"; }
+    nl_kill "$p1"
+    nl_kill "$p2"
+    nl_kill "$p3"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls"
+}
+
 case_samples "$OPENVPN" "$OPENVPN" "ours with ours"
 case_samples "$OPENVPN" "$REF" "our server, reference client"
 case_subnet
@@ -541,6 +729,12 @@ case_manage
 case_status_ref
 case_revoked
 case_bad_push
+case_ipv6
+case_tap
+case_scripts
+case_ccd_rules
+case_nocert
+case_max_clients
 
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }

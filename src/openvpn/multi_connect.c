@@ -630,9 +630,9 @@ push_removed(const char *item, char *const *removes, int n)
 {
     for (int i = 0; i < n; i++)
     {
-        size_t l = strlen(removes[i]);
-
-        if (strncmp(item, removes[i], l) == 0 && (item[l] == '\0' || item[l] == ' '))
+        /* 2.6 matches the start of the option text: "route 10.44" removes
+         * "route 10.44.0.0 255.255.0.0" */
+        if (strncmp(item, removes[i], strlen(removes[i])) == 0)
         {
             return true;
         }
