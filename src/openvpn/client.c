@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "tunnel_manage.h"
 #include "crypto.h"
 #include "error.h"
 #include "options_push.h"
@@ -305,6 +306,7 @@ client_service(struct context *c, int64_t now_ms)
                 c->tls->verify_state.common_name[0] ? c->tls->verify_state.common_name : "UNDEF",
                 ok ? 1 : 0);
             push_client_request_sent(&c->push, now_ms);
+            tunnel_manage_state(c, "GET_CONFIG", NULL);
             break;
         }
 
@@ -397,6 +399,7 @@ bring_up(struct context *c)
         }
     }
     init_keepalive(c);
+    tunnel_manage_state(c, "ASSIGN_IP", NULL);
     if (!init_tun_up(c))
     {
         msg(M_WARN, "ERROR: Failed to apply push options");

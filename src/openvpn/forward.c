@@ -18,6 +18,7 @@
 #include "sig.h"
 #include "sockaddr.h"
 #include "otime.h"
+#include "tunnel_manage.h"
 #include "tunnel_tls.h"
 
 /* Room in front of a plaintext for compression framing, behind it for
@@ -381,6 +382,7 @@ deliver_control(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     }
     if (!c->peer_announced)
     {
+        tunnel_manage_state(c, "AUTH", NULL); /* the peer answered: TLS under way */
         c->peer_announced = true; /* ssl.c logs "Peer Connection Initiated" */
         tls_multi_set_peer_name(c->tls->multi, sockaddr_print(&c->peer, a, sizeof(a)));
         keepalive_on_remote_known(&c->ka, now);
@@ -406,6 +408,7 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
         c->init_completed = true;
         occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
         msg(M_INFO, "Initialization Sequence Completed");
+        tunnel_manage_state(c, "CONNECTED", "SUCCESS");
         if (t->pull)
         {
             client_log_summary(c);

@@ -30,6 +30,7 @@
 #include "sockaddr.h"
 #include "status.h"
 #include "strutil.h"
+#include "tunnel_manage.h"
 #include "tunnel_tls.h"
 
 #define OCC_INTERVAL 10 /* seconds between OCC requests (§6.5) */
@@ -900,6 +901,7 @@ update_interest(struct context *c, bool *tun_enabled)
     unsigned int link_ev = EVENT_READ | (link_tx_pending(&c->link) ? EVENT_WRITE : 0);
 
     event_ctl(&c->es, c->link.fd, link_ev, &c->link);
+    tunnel_manage_interest(c);
     if (c->ps->tt.fd >= 0 && backlog == *tun_enabled)
     {
         *tun_enabled = !backlog;
@@ -945,8 +947,13 @@ event_loop(struct context *c)
             {
                 forward_tun_to_link(c, now, wall);
             }
+            else if (ready[i].arg == &c->ps->mgmt)
+            {
+                tunnel_manage_io(c);
+            }
         }
         run_timers(c, now, wall);
+        tunnel_manage_tick(c);
         while ((sig = sig_take()) == SIGUSR2)
         {
             status_log(c);
@@ -973,6 +980,15 @@ sig_name(int sig)
         case SIGUSR2: return "SIGUSR2";
         default: return "SIGNAL";
     }
+}
+
+/* The detail 2.6 puts in RECONNECTING/EXITING states: the signal's reason. */
+static const char *
+sig_name_for_state(int sig)
+{
+    const char *r = sig_reason();
+
+    return r && *r ? r : sig_name(sig);
 }
 
 static void
@@ -1028,8 +1044,18 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         c.ps = psp;
         c.remote_index = o->n_remotes ? psp->restarts % o->n_remotes : 0;
         client_prepare_instance(&c);
+        tunnel_manage_attach(&c);
+        tunnel_manage_state(&c, "CONNECTING", NULL);
+        if (!tunnel_manage_hold(psp, psp->restarts ? (o->connect_retry > 0 ? o->connect_retry : 1) : 0))
+        {
+            tunnel_manage_attach(NULL);
+            sig = sig_pending() ? sig_take() : SIGTERM;
+            log_signal(sig, sig_reason(), true);
+            return 0;
+        }
         if (!open_instance(&c, &fatal))
         {
+            tunnel_manage_attach(NULL);
             close_instance(&c, fatal);
             if (fatal || sig_pending())
             {
@@ -1064,6 +1090,12 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         {
             c.init_completed = true;
             msg(M_INFO, "Initialization Sequence Completed");
+            tunnel_manage_state(&c, "CONNECTED", "SUCCESS");
+        }
+        else
+        {
+            tunnel_manage_state(&c, c.o->mode == MODE_SERVER ? "CONNECTED" : "WAIT",
+                                c.o->mode == MODE_SERVER ? "SUCCESS" : NULL);
         }
         /* --mode server: the tun and socket are ours, the clients are the server loop's */
         sig = o->mode == MODE_SERVER && server_loop ? server_loop(&c) : event_loop(&c);
@@ -1071,6 +1103,9 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         {
             send_exit_notify(&c);
         }
+        tunnel_manage_state(&c, sig == SIGTERM || sig == SIGINT ? "EXITING" : "RECONNECTING",
+                            sig_name_for_state(sig));
+        tunnel_manage_attach(NULL);
         close_signal = sig;
         close_instance(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);
         close_signal = 0;
@@ -1114,7 +1149,13 @@ tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop
 
     memset(&ps, 0, sizeof(ps));
     ps.tt.fd = -1;
+    if (!tunnel_manage_open(&ps, o))
+    {
+        msg(M_INFO, "Exiting due to fatal error");
+        return 1;
+    }
     rc = run_instances(o, argc, argv, server_loop, &ps);
+    tunnel_manage_close(&ps);
     if (ps.push_saved.valid)
     {
         options_push_saved_free(&ps.push_saved); /* the config as it was before any push */

@@ -53,6 +53,8 @@ struct tunnel_stats
     uint64_t dropped_no_peer;
 };
 
+struct manage;
+
 /** What survives a SIGUSR1 restart (with --persist-tun / --persist-key). */
 struct persist_state
 {
@@ -70,6 +72,8 @@ struct persist_state
     char auth_token[1024];        /* pushed auth-token: the password of the next handshake */
     char auth_token_user[256];    /* pushed auth-token-user, "" = the --auth-user-pass name */
     bool next_remote;             /* RESTART,[N]: advance to the next --remote */
+
+    struct manage *mgmt; /* --management: open across restarts (tunnel_manage.c) */
 };
 
 struct context

@@ -126,7 +126,7 @@ static void
 cb_signal(void *arg, int signum)
 {
     (void) arg;
-    sig_raise(signum, "management");
+    sig_raise(signum, ""); /* 2.6 logs it like an outside signal: "SIGTERM[hard,]" */
 }
 
 static void

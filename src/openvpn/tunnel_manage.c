@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* tunnel_manage.c -- see tunnel_manage.h. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "event.h"
+#include "manage.h"
+#include "options.h"
+#include "otime.h"
+#include "sig.h"
+#include "sockaddr.h"
+#include "status.h"
+#include "tunnel_manage.h"
+
+/* The instance the management callbacks look at; NULL while none runs. */
+static struct context *current;
+static int registered_fd[2] = { -1, -1 };
+static bool registered_write[2];
+static time_t last_tick;
+
+static void
+cb_status(void *arg, int version, void (*emit)(void *, const char *), void *emit_arg)
+{
+    struct status_p2p_view v;
+    (void) arg;
+    (void) version; /* one format for point-to-point and clients, as 2.6 */
+
+    if (current)
+    {
+        status_p2p_view_fill(current, otime_wall(), &v);
+        status_p2p_lines(&v, emit, emit_arg);
+    }
+    else
+    {
+        emit(emit_arg, "END");
+    }
+}
+
+static void
+cb_signal(void *arg, int signum)
+{
+    (void) arg;
+    sig_raise(signum, ""); /* 2.6 logs it like an outside signal: "SIGTERM[hard,]" */
+}
+
+static void
+cb_load_stats(void *arg, int *nclients, uint64_t *in, uint64_t *out)
+{
+    (void) arg;
+    *nclients = 0;
+    *in = current ? current->stats.link_read_bytes : 0;
+    *out = current ? current->stats.link_write_bytes : 0;
+}
+
+static void
+cb_bytecount(void *arg, uint64_t *in, uint64_t *out)
+{
+    (void) arg;
+    *in = current ? current->stats.link_read_bytes : 0;
+    *out = current ? current->stats.link_write_bytes : 0;
+}
+
+bool
+tunnel_manage_open(struct persist_state *ps, const struct options *o)
+{
+    struct manage_config cfg = {
+        .addr = o->management_addr,
+        .port = o->management_port,
+        .unix_socket = o->management_unix,
+        .pw_file = o->management_pw_file,
+        .hold = o->management_hold,
+        .client_auth = false,
+        .query_passwords = o->management_query_passwords,
+        .forget_disconnect = o->management_forget_disconnect,
+        .signal_on_disconnect = o->management_signal,
+        .log_history = o->management_log_history,
+        .server = false,
+        .title = options_title(),
+    };
+    struct manage_callbacks cb = {
+        .status = cb_status,
+        .signal = cb_signal,
+        .load_stats = cb_load_stats,
+        .bytecount = cb_bytecount,
+    };
+
+    if (!o->management_addr || o->mode == MODE_SERVER || ps->mgmt)
+    {
+        return true;
+    }
+    ps->mgmt = manage_open(&cfg, &cb);
+    return ps->mgmt != NULL;
+}
+
+void
+tunnel_manage_close(struct persist_state *ps)
+{
+    manage_close(ps->mgmt);
+    ps->mgmt = NULL;
+}
+
+bool
+tunnel_manage_hold(struct persist_state *ps, int seconds)
+{
+    if (!ps->mgmt || !manage_hold_is_set(ps->mgmt))
+    {
+        return true;
+    }
+    return manage_hold_wait(ps->mgmt, seconds);
+}
+
+void
+tunnel_manage_attach(struct context *c)
+{
+    current = c;
+    registered_fd[0] = registered_fd[1] = -1; /* a new instance has a new event set */
+    registered_write[0] = registered_write[1] = false;
+}
+
+void
+tunnel_manage_interest(struct context *c)
+{
+    int fds[2];
+    bool want_write = false;
+    int n;
+
+    if (!c->ps->mgmt)
+    {
+        return;
+    }
+    n = manage_fds(c->ps->mgmt, fds, &want_write);
+    for (int i = 0; i < 2; i++)
+    {
+        int fd = i < n ? fds[i] : -1;
+        bool w = i == n - 1 && want_write;
+
+        if (fd != registered_fd[i] || w != registered_write[i])
+        {
+            if (fd >= 0)
+            {
+                event_ctl(&c->es, fd, EVENT_READ | (w ? EVENT_WRITE : 0), &c->ps->mgmt);
+            }
+            registered_fd[i] = fd;
+            registered_write[i] = w;
+        }
+    }
+}
+
+void
+tunnel_manage_io(struct context *c)
+{
+    manage_io(c->ps->mgmt, otime_mono());
+}
+
+void
+tunnel_manage_tick(struct context *c)
+{
+    time_t now = otime_mono();
+
+    if (c->ps->mgmt && now != last_tick)
+    {
+        last_tick = now;
+        manage_tick(c->ps->mgmt, otime_wall());
+    }
+}
+
+void
+tunnel_manage_state(struct context *c, const char *state, const char *detail)
+{
+    char rip[64] = "", rport[16] = "";
+    const struct options *o = c->o;
+
+    if (!c->ps->mgmt)
+    {
+        return;
+    }
+    /* as 2.6: the remote address and port only once CONNECTED; the tun
+     * address from ASSIGN_IP on (before that it may still be unknown) */
+    if (c->peer_known && strcmp(state, "CONNECTED") == 0)
+    {
+        sockaddr_print_addr(&c->peer, rip, sizeof(rip));
+        snprintf(rport, sizeof(rport), "%u", sockaddr_port(&c->peer));
+    }
+    bool tun_known = strcmp(state, "ASSIGN_IP") == 0 || strcmp(state, "ADD_ROUTES") == 0 ||
+                     strcmp(state, "CONNECTED") == 0;
+
+    manage_set_state(c->ps->mgmt, otime_wall(), state, detail ? detail : "",
+                     tun_known && o->ifconfig_local ? o->ifconfig_local : "", rip, rport, "", "",
+                     NULL);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tunnel_manage.h -- the management interface (manage.h) for a
+ * point-to-point or client instance: opened once at start-up and kept
+ * across SIGUSR1/SIGHUP restarts like 2.6, with the callbacks that answer
+ * `status`, `signal`, `load-stats` and the bytecount timer from the
+ * running instance, the --management-hold before each start, and the
+ * >STATE: notifications (CONNECTING, WAIT, AUTH, GET_CONFIG, ASSIGN_IP,
+ * ADD_ROUTES, CONNECTED, RECONNECTING, EXITING).  The server has its own
+ * glue (multi_manage.c).  Tier 5.
+ */
+#ifndef OVPN_TUNNEL_MANAGE_H
+#define OVPN_TUNNEL_MANAGE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "init.h"
+
+/** Open --management if configured (not for --mode server); false (logged) if it fails. */
+bool tunnel_manage_open(struct persist_state *ps, const struct options *o);
+void tunnel_manage_close(struct persist_state *ps);
+
+/**
+ * --management-hold: wait for `hold release`, before the first start and
+ * after every restart as 2.6 (">HOLD:Waiting for hold release:N", N = the
+ * restart pause); false if a signal ends the wait.
+ */
+bool tunnel_manage_hold(struct persist_state *ps, int seconds);
+
+/** The instance the callbacks answer for (NULL between instances). */
+void tunnel_manage_attach(struct context *c);
+
+/** Keep the management sockets registered in the instance's event set. */
+void tunnel_manage_interest(struct context *c);
+
+/** An event on a management socket (ready.arg == &c->ps->mgmt). */
+void tunnel_manage_io(struct context *c);
+
+/** Once a second: bytecount, hold reminders. */
+void tunnel_manage_tick(struct context *c);
+
+/** A state change with 2.6's fields: tun address, remote address and port. */
+void tunnel_manage_state(struct context *c, const char *state, const char *detail);
+
+#endif /* OVPN_TUNNEL_MANAGE_H */
