@@ -645,12 +645,7 @@ manage_open(const struct manage_config *cfg, const struct manage_callbacks *cb)
         manage_close(m);
         return NULL;
     }
-    if (!cfg->unix_socket && !m->has_password)
-    {
-        msg(M_WARN,
-            "WARNING: Using --management on a TCP port WITHOUT passwords is STRONGLY "
-            "discouraged and considered insecure");
-    }
+    /* the warning about a TCP port without a password is the options' (2.6 prints it once) */
     m->listen_fd = cfg->unix_socket ? listen_unix(m) : listen_tcp(m);
     if (m->listen_fd < 0)
     {
