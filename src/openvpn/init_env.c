@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * init_env.c -- the environment 2.6 gives --up/--down scripts of a tunnel
+ * instance (device, addresses, routes, foreign_option_N, certificate and
+ * peer variables, the closing signal), and running those hooks.  Split from
+ * init.c; see init_env.h.  Tier 5.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "env_set.h"
+#include "error.h"
+#include "init.h"
+#include "otime.h"
+#include "run_command.h"
+#include "sig.h"
+#include "sitnl.h"
+#include "sockaddr.h"
+#include "strutil.h"
+#include "init_env.h"
+#include "tunnel_tls.h"
+
+/* The signal that ended the instance, for the down script's "signal". */
+static int close_signal;
+
+/* Whether this instance opened the device (not kept by --persist-tun):
+ * only then has 2.6 set up routes and "redirect_gateway". */
+static bool tun_opened_here;
+
+/* 2.6 names the protocol with its address family when one was given:
+ * "udp4", "tcp6-client", else "udp", "tcp-client". */
+static const char *
+script_proto_name(const struct options *o)
+{
+    static const char *const names[3][3] = {
+        { "udp", "udp4", "udp6" },
+        { "tcp-server", "tcp4-server", "tcp6-server" },
+        { "tcp-client", "tcp4-client", "tcp6-client" },
+    };
+    int fam = o->proto_af == AF_INET ? 1 : o->proto_af == AF_INET6 ? 2 : 0;
+    int kind = o->proto == PROTO_UDP ? 0 : o->proto == PROTO_TCP_SERVER ? 1 : 2;
+
+    return names[kind][fam];
+}
+
+/* What 2.6 has added to the environment by the time the tunnel closes:
+ * the route state, the closing signal and the peer's address. */
+static void
+script_env_down(struct context *c, struct env_set *es)
+{
+    char buf[SOCKADDR_PRINT_MAX];
+    const char *reason = sig_reason();
+    char sig[16];
+
+    if (tun_opened_here)
+    {
+        env_set_add(es, "redirect_gateway", "0");
+    }
+    if (reason && *reason)
+    {
+        env_set_add(es, "signal", reason);
+    }
+    else if (close_signal)
+    {
+        snprintf(sig, sizeof(sig), "%s", init_signal_name(close_signal));
+        for (char *p = sig; *p; p++)
+        {
+            *p = (char)tolower((unsigned char)*p);
+        }
+        env_set_add(es, "signal", sig);
+    }
+    if (c->peer_known)
+    {
+        bool v6 = c->peer.ss.ss_family == AF_INET6;
+
+        env_set_add(es, v6 ? "trusted_ip6" : "trusted_ip",
+                    sockaddr_print_addr(&c->peer, buf, sizeof(buf)));
+        env_set_addf(es, "trusted_port", "%u", sockaddr_port(&c->peer));
+    }
+}
+
+/* 2.6's route and DHCP variables: route_network_N ..., route_vpn_gateway,
+ * route_net_gateway, route_ipv6_network_N ..., foreign_option_N. */
+static void
+script_env_routes(struct context *c, struct env_set *es)
+{
+    const struct route_env *re = &c->route_env;
+    const struct options *o = c->o;
+    char a[INET6_ADDRSTRLEN], name[40];
+    /* 2.6 has a route list (and so these variables) only with routes
+     * configured, a route-gateway or redirect, or in pull mode */
+    bool listed = o->pull || o->n_routes > 0 || o->route_default_gateway
+                  || ((o->redirect_gateway | o->redirect_private) & RG_ENABLE);
+
+    for (int i = 0; c->route_env_valid && i < c->n_env_routes && i < c->routes.n4; i++)
+    {
+        const struct route4 *r = &c->routes.r4[i];
+        struct in_addr mask = route_prefix_to_netmask(r->prefixlen);
+
+        snprintf(name, sizeof(name), "route_network_%d", i + 1);
+        env_set_add(es, name, inet_ntop(AF_INET, &r->net, a, sizeof(a)));
+        snprintf(name, sizeof(name), "route_netmask_%d", i + 1);
+        env_set_add(es, name, inet_ntop(AF_INET, &mask, a, sizeof(a)));
+        snprintf(name, sizeof(name), "route_gateway_%d", i + 1);
+        env_set_add(es, name, inet_ntop(AF_INET, &r->gw, a, sizeof(a)));
+        if (r->metric >= 0)
+        {
+            snprintf(name, sizeof(name), "route_metric_%d", i + 1);
+            env_set_addf(es, name, "%d", r->metric);
+        }
+    }
+    for (int i = 0; c->route_env_valid && i < c->n_env_routes6 && i < c->routes.n6; i++)
+    {
+        const struct route6 *r = &c->routes.r6[i];
+
+        snprintf(name, sizeof(name), "route_ipv6_network_%d", i + 1);
+        env_set_addf(es, name, "%s/%d", inet_ntop(AF_INET6, &r->net, a, sizeof(a)), r->prefixlen);
+        if (r->have_gw)
+        {
+            snprintf(name, sizeof(name), "route_ipv6_gateway_%d", i + 1);
+            env_set_add(es, name, inet_ntop(AF_INET6, &r->gw, a, sizeof(a)));
+        }
+    }
+    if (c->route_env_valid && listed && re->have_vpn_gateway)
+    {
+        env_set_add(es, "route_vpn_gateway", inet_ntop(AF_INET, &re->vpn_gateway, a, sizeof(a)));
+    }
+    if (c->route_env_valid && listed)
+    {
+        /* 2.6 reports 0.0.0.0 when the system has no default route */
+        env_set_add(es, "route_net_gateway",
+                    re->have_net_gateway ? inet_ntop(AF_INET, &re->net_gateway, a, sizeof(a))
+                                         : "0.0.0.0");
+    }
+    for (int i = 0; i < o->n_dhcp_options; i++)
+    {
+        snprintf(name, sizeof(name), "foreign_option_%d", i + 1);
+        env_set_addf(es, name, "dhcp-option %s", o->dhcp_options[i]);
+    }
+}
+
+/* TLS mode: the peer certificate's variables and where it talks from. */
+static void
+script_env_tls(struct context *c, struct env_set *es)
+{
+    const struct ssl_verify_state *vs = &c->tls->verify_state;
+    char buf[SOCKADDR_PRINT_MAX];
+
+    for (size_t i = 0; i < vs->env.n; i++)
+    {
+        env_set_add(es, vs->env.e[i].name, vs->env.e[i].value);
+    }
+    if (vs->common_name[0])
+    {
+        env_set_add(es, "common_name", vs->common_name);
+    }
+    if (c->peer_known)
+    {
+        bool v6 = c->peer.ss.ss_family == AF_INET6;
+
+        sockaddr_print_addr(&c->peer, buf, sizeof(buf));
+        env_set_add(es, v6 ? "trusted_ip6" : "trusted_ip", buf);
+        env_set_addf(es, "trusted_port", "%u", sockaddr_port(&c->peer));
+        env_set_add(es, v6 ? "untrusted_ip6" : "untrusted_ip", buf);
+        env_set_addf(es, "untrusted_port", "%u", sockaddr_port(&c->peer));
+    }
+}
+
+static void
+script_env(struct context *c, struct env_set *es, const char *type, bool restart)
+{
+    const struct options *o = c->o;
+    enum dev_type dt = tun_dev_type(o->dev, o->dev_type);
+
+    for (int i = 0; i < o->n_setenv; i++)
+    {
+        env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
+    }
+    env_set_add(es, "script_type", type);
+    if (strcmp(type, "down") == 0)
+    {
+        script_env_down(c, es);
+    }
+    env_set_add(es, "script_context", restart ? "restart" : "init");
+    env_set_add(es, "dev", c->ps->tt.name);
+    env_set_add(es, "dev_type", dev_type_string(dt));
+    env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
+    env_set_addf(es, "verb", "%d", o->verb);
+    env_set_add(es, "daemon", o->daemon ? "1" : "0");
+    env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
+    env_set_addf(es, "daemon_pid", "%d", (int)getpid());
+    if (o->config_file)
+    {
+        env_set_add(es, "config", o->config_file);
+    }
+    if (o->ifconfig_local)
+    {
+        env_set_add(es, "ifconfig_local", o->ifconfig_local);
+        env_set_add(es, (dt == DEV_TYPE_TAP || o->topology == TOP_SUBNET) ? "ifconfig_netmask"
+                                                                          : "ifconfig_remote",
+                    o->ifconfig_remote_netmask);
+    }
+    if (o->ifconfig_ipv6_local)
+    {
+        char addr[64];
+        const char *slash = strchr(o->ifconfig_ipv6_local, '/');
+
+        snprintf(addr, sizeof(addr), "%.*s",
+                 (int)(slash ? (size_t)(slash - o->ifconfig_ipv6_local) : strlen(o->ifconfig_ipv6_local)),
+                 o->ifconfig_ipv6_local);
+        env_set_add(es, "ifconfig_ipv6_local", addr);
+        env_set_add(es, "ifconfig_ipv6_netbits", slash ? slash + 1 : "128");
+        if (o->ifconfig_ipv6_remote)
+        {
+            env_set_add(es, "ifconfig_ipv6_remote", o->ifconfig_ipv6_remote);
+        }
+    }
+    script_env_routes(c, es);
+    env_set_add(es, "proto_1", script_proto_name(o));
+    if (o->local_host)
+    {
+        env_set_add(es, "local_1", o->local_host);
+    }
+    if (o->bind_local)
+    {
+        env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
+    }
+    if (c->tls)
+    {
+        script_env_tls(c, es);
+    }
+    if (o->n_remotes > 0)
+    {
+        env_set_add(es, "remote_1", o->remotes[c->remote_index].host);
+        env_set_add(es, "remote_port_1", o->remotes[c->remote_index].port ? o->remotes[c->remote_index].port
+                                                                          : o->remote_port);
+    }
+}
+
+void
+init_run_hook(struct context *c, const char *cmd, const char *type, bool restart)
+{
+    const struct options *o = c->o;
+    struct env_set *es;
+    char mtu[16];
+    const char *args[8];
+    int status;
+
+    if (!cmd)
+    {
+        return;
+    }
+    es = env_set_new();
+    script_env(c, es, type, restart);
+    snprintf(mtu, sizeof(mtu), "%d", o->tun_mtu);
+    args[0] = c->ps->tt.name;
+    args[1] = mtu;
+    args[2] = "0"; /* link_mtu: 2.6 passes 0 */
+    args[3] = o->ifconfig_local ? o->ifconfig_local : "";
+    args[4] = o->ifconfig_remote_netmask ? o->ifconfig_remote_netmask : "";
+    args[5] = restart ? "restart" : "init";
+    args[6] = NULL;
+    if (!run_script(cmd, args, es, o->script_security, type, &status) && strcmp(type, "up") == 0)
+    {
+        /* 2.6: a failed or disallowed --up ends the process; run_script()
+         * has said why. */
+        env_set_free(es);
+        msg(M_INFO, "Exiting due to fatal error");
+        openvpn_exit(1);
+    }
+    env_set_free(es);
+}
+
+void
+init_env_closing(int sig)
+{
+    close_signal = sig;
+}
+
+void
+init_env_tun_opened(bool opened)
+{
+    tun_opened_here = opened;
+}
+
+/* "SIGTERM", "SIGUSR1" ... as 2.6 logs them */
+const char *
+init_signal_name(int sig)
+{
+    switch (sig)
+    {
+        case SIGTERM: return "SIGTERM";
+        case SIGINT: return "SIGINT";
+        case SIGHUP: return "SIGHUP";
+        case SIGUSR1: return "SIGUSR1";
+        case SIGUSR2: return "SIGUSR2";
+        default: return "SIGNAL";
+    }
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * init_env.h -- script environment and --up/--down hooks of a tunnel
+ * instance (init_env.c).  Tier 5.
+ */
+#ifndef OVPN_INIT_ENV_H
+#define OVPN_INIT_ENV_H
+
+#include <stdbool.h>
+
+#include "init.h"
+
+/** Run --up/--down @p cmd (may be NULL) with 2.6's arguments and environment. */
+void init_run_hook(struct context *c, const char *cmd, const char *type, bool restart);
+
+/** The signal that is ending the instance (0: none), for the down script's "signal". */
+void init_env_closing(int sig);
+
+/** Whether this instance opened the device (not kept by --persist-tun). */
+void init_env_tun_opened(bool opened);
+
+/** "SIGTERM", "SIGUSR1", ... */
+const char *init_signal_name(int sig);
+
+#endif /* OVPN_INIT_ENV_H */
