@@ -11,6 +11,10 @@
 #     has "Initialization Sequence Completed", `signal SIGUSR1` reconnects
 #     (RECONNECTING, held again like 2.6, then CONNECTED again); the states
 #     are those the reference client reports (WAIT, AUTH, ASSIGN_IP, CONNECTED);
+#   - --management-query-passwords: the client asks for its --auth-user-pass
+#     credentials (>PASSWORD:Need 'Auth'), a wrong password brings
+#     >PASSWORD:Verification Failed and a new request (--auth-retry interact),
+#     the right one connects;
 #   - a static-key point-to-point tunnel with --management on a TCP port and
 #     a password file: a wrong password is asked again, the right one is
 #     accepted, `state` says CONNECTED, `signal SIGTERM` ends the daemon.
@@ -177,8 +181,47 @@ case_p2p()
     nl_result "$name" "$why" "$la" "$out"
 }
 
+case_passwords()
+{
+    local name="client: --management-query-passwords, a refused then an accepted password"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps pc mp ls="$NL_DIR/srv$n.log" lc="$NL_DIR/cli$n.log" out="$NL_DIR/mgmt$n.out"
+    local v="$NL_DIR/verify$n.sh"
+    printf '#!/bin/sh\n{ read -r u; read -r p; } < "$1"\n[ "$u" = alice ] && [ "$p" = "open sesame" ]\n' >"$v"
+    chmod 755 "$v"
+    nl_start ps "$NL_NS_A" "$ls" "$REF" --server 10.8.0.0 255.255.255.0 --topology subnet --dev tun \
+        --local "$NL_A_V4" --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+        --dh none --keepalive 10 60 --verb 3 --script-security 2 --auth-user-pass-verify "$v" via-file
+    nl_wait_init "$ls" "$ps" 15 || why="reference server did not start"
+    nl_start pc "$NL_NS_B" "$lc" "$OPENVPN" --client --dev tun --remote "$NL_A_V4" --nobind \
+        --ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
+        --remote-cert-tls server --connect-retry 1 1 --verb 3 --auth-user-pass --auth-retry interact \
+        --management "$NL_DIR/mgmt$n.sock" unix --management-query-passwords --management-hold
+    ip netns exec "$NL_NS_B" timeout 120 "$NL_PYTHON" -c "$MGMT_PY" unix "$NL_DIR/mgmt$n.sock" \
+        "wait:>HOLD:Waiting for hold release" "state on" "hold release" \
+        "wait:>PASSWORD:Need 'Auth' username/password" 'username "Auth" alice' \
+        'password "Auth" wrong' "wait:>PASSWORD:Verification Failed: 'Auth'" \
+        "wait:>HOLD:Waiting for hold release:1" "hold release" "wait:>PASSWORD:Need 'Auth' username/password" 'username "Auth" alice' \
+        'password "Auth" "open sesame"' "wait:CONNECTED,SUCCESS" "quit" >"$out" 2>&1 &
+    mp=$!
+    NL_PIDS+=("$mp")
+    wait "$mp" 2>/dev/null
+    nl_forget "$mp"
+    if [ -z "$why" ]; then
+        grep -q "TIMEOUT" "$out" && why="$(grep -m1 TIMEOUT "$out")"
+        [ -z "$why" ] && { grep -q "^< SUCCESS: 'Auth' password entered, but not yet verified" "$out" ||
+            why="password command not acknowledged"; }
+        [ -z "$why" ] && { nl_ping "$NL_NS_B" 10.8.0.1 || why="no ping after the accepted password"; }
+    fi
+    nl_kill "$pc"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$lc" "$out"
+}
+
 case_client
 case_p2p
+case_passwords
 
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }

@@ -212,6 +212,13 @@ load_credentials(struct context *c)
             return false;
         }
     }
+    if ((!up->defined || !up->have_password) &&
+        tunnel_manage_query_auth(c->ps, !up->defined, up->username, sizeof(up->username),
+                                 up->password, sizeof(up->password)))
+    {
+        up->defined = up->have_password = true; /* --management-query-passwords */
+        return true;
+    }
     if ((!up->defined || !up->have_password) && !user_pass_prompt(up))
     {
         return false;
@@ -434,6 +441,7 @@ static void
 on_auth_failed(struct context *c, const char *text)
 {
     msg(M_INFO, "AUTH: Received control message: %s", text);
+    tunnel_manage_auth_failed(c->ps);
     if (c->ps->auth_token[0])
     {
         /* §8.4: a client holding a token takes any failure as "token expired" */

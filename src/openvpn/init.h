@@ -74,6 +74,7 @@ struct persist_state
     bool next_remote;             /* RESTART,[N]: advance to the next --remote */
 
     struct manage *mgmt; /* --management: open across restarts (tunnel_manage.c) */
+    bool query_passwords; /* --management-query-passwords */
 };
 
 struct context

@@ -4,6 +4,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +15,7 @@
 #include "options.h"
 #include "otime.h"
 #include "sig.h"
+#include "strutil.h"
 #include "sockaddr.h"
 #include "status.h"
 #include "tunnel_manage.h"
@@ -39,6 +42,27 @@ cb_status(void *arg, int version, void (*emit)(void *, const char *), void *emit
     {
         emit(emit_arg, "END");
     }
+}
+
+/* A `username`/`password` answer to our >PASSWORD: request. */
+static struct
+{
+    bool answered;
+    char user[256];
+    char pass[256];
+} pw_answer;
+
+static void
+cb_password(void *arg, const char *type, const char *user, const char *pass)
+{
+    (void) arg;
+    if (strcmp(type, "Auth") != 0)
+    {
+        return;
+    }
+    snprintf(pw_answer.user, sizeof(pw_answer.user), "%s", user ? user : "");
+    snprintf(pw_answer.pass, sizeof(pw_answer.pass), "%s", pass ? pass : "");
+    pw_answer.answered = true;
 }
 
 static void
@@ -87,6 +111,7 @@ tunnel_manage_open(struct persist_state *ps, const struct options *o)
         .signal = cb_signal,
         .load_stats = cb_load_stats,
         .bytecount = cb_bytecount,
+        .password = cb_password,
     };
 
     if (!o->management_addr || o->mode == MODE_SERVER || ps->mgmt)
@@ -94,6 +119,7 @@ tunnel_manage_open(struct persist_state *ps, const struct options *o)
         return true;
     }
     ps->mgmt = manage_open(&cfg, &cb);
+    ps->query_passwords = o->management_query_passwords;
     return ps->mgmt != NULL;
 }
 
@@ -112,6 +138,55 @@ tunnel_manage_hold(struct persist_state *ps, int seconds)
         return true;
     }
     return manage_hold_wait(ps->mgmt, seconds);
+}
+
+bool
+tunnel_manage_query_auth(struct persist_state *ps, bool need_user, char *user, size_t user_len,
+                         char *pass, size_t pass_len)
+{
+    if (!ps->mgmt || !ps->query_passwords)
+    {
+        return false;
+    }
+    memset(&pw_answer, 0, sizeof(pw_answer));
+    manage_query_password(ps->mgmt, "Auth", need_user);
+    msg(M_INFO, "Need password(s) from management interface, waiting...");
+    while (!pw_answer.answered && !sig_pending())
+    {
+        struct pollfd pfd[2];
+        int fds[2];
+        bool ww = false;
+        int n = manage_fds(ps->mgmt, fds, &ww);
+        struct timespec ts = { .tv_sec = 1 };
+
+        for (int i = 0; i < n; i++)
+        {
+            pfd[i].fd = fds[i];
+            pfd[i].events = (short) (POLLIN | (ww && i == n - 1 ? POLLOUT : 0));
+        }
+        ppoll(pfd, (nfds_t) n, &ts, sig_wait_mask());
+        manage_io(ps->mgmt, otime_mono());
+    }
+    if (!pw_answer.answered)
+    {
+        return false;
+    }
+    if (need_user)
+    {
+        snprintf(user, user_len, "%s", pw_answer.user);
+    }
+    snprintf(pass, pass_len, "%s", pw_answer.pass);
+    secure_memzero(&pw_answer, sizeof(pw_answer));
+    return true;
+}
+
+void
+tunnel_manage_auth_failed(struct persist_state *ps)
+{
+    if (ps->mgmt && ps->query_passwords)
+    {
+        manage_auth_failed(ps->mgmt, "Auth");
+    }
 }
 
 void

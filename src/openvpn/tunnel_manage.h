@@ -13,6 +13,7 @@
 #define OVPN_TUNNEL_MANAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "init.h"
@@ -27,6 +28,18 @@ void tunnel_manage_close(struct persist_state *ps);
  * restart pause); false if a signal ends the wait.
  */
 bool tunnel_manage_hold(struct persist_state *ps, int seconds);
+
+/**
+ * --management-query-passwords: ask the management client for the
+ * --auth-user-pass credentials (">PASSWORD:Need 'Auth' username/password")
+ * and wait for its `username`/`password` answer.  False if management does
+ * not answer for passwords, or a signal ended the wait.
+ */
+bool tunnel_manage_query_auth(struct persist_state *ps, bool need_user, char *user,
+                              size_t user_len, char *pass, size_t pass_len);
+
+/** ">PASSWORD:Verification Failed: 'Auth'" after an AUTH_FAILED. */
+void tunnel_manage_auth_failed(struct persist_state *ps);
 
 /** The instance the callbacks answer for (NULL between instances). */
 void tunnel_manage_attach(struct context *c);
