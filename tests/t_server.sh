@@ -539,16 +539,21 @@ case_bad_push()
 # Dual stack inside the tunnel (--server-ipv6) over an IPv6 transport.
 case_ipv6()
 {
-    local name="server-ipv6 over udp6: 2.6's IPv6 pool addresses, ping6, client-to-client, status"
+    local name="server-ipv6 over udp6: 2.6's IPv6 pool addresses, ping6, client-to-client, ccd ifconfig-ipv6-push and iroute-ipv6, status"
     case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
     n=$((n + 1))
-    local why="" ps p1 p2 ls="$NL_DIR/case$n-server.log" st="$NL_DIR/status$n.txt" a1 a2
-    for i in 1 2; do
+    local why="" ps p1 p2 p3 ls="$NL_DIR/case$n-server.log" st="$NL_DIR/status$n.txt" a1 a2
+    local ccd="$NL_DIR/ccd6-$n"
+    mkdir -p "$ccd"
+    printf 'ifconfig-ipv6-push 2001:db8:8::99/64\niroute-ipv6 2001:db8:99::/64\n' >"$ccd/client3"
+    ip -n "${CNS[3]}" -6 addr add 2001:db8:99::1/64 dev lo nodad || nl_die "2001:db8:99::1 on lo"
+    for i in 1 2 3; do
         ip -n "${CNS[$i]}" -6 addr add "2001:db8:203::$((10 + i))/64" dev veth0 nodad 2>/dev/null
     done
     nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]/udp/udp6}" \
         --server 10.8.0.0 255.255.255.0 --server-ipv6 2001:db8:8::/64 --topology subnet \
-        --client-to-client --status "$st" 1 --status-version 2
+        --client-to-client --status "$st" 1 --status-version 2 --client-config-dir "$ccd" \
+        --route-ipv6 2001:db8:99::/64
     nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
     start_client p1 "${CNS[1]}" client1 --proto udp6 --remote 2001:db8:203::1 1194
     start_client p2 "${CNS[2]}" client2 --proto udp6 --remote 2001:db8:203::1 1194
@@ -565,6 +570,11 @@ case_ipv6()
     [ -z "$why" ] && { nl_ping "${CNS[1]}" 2001:db8:8::1 || why="client1 cannot ping6 the server"; }
     [ -z "$why" ] && { nl_ping "${CNS[1]}" "${a2%/*}" || why="client-to-client ping6 failed"; }
     [ -z "$why" ] && { nl_ping "${CNS[2]}" 10.8.0.1 || why="client2 cannot ping over IPv4"; }
+    start_client p3 "${CNS[3]}" client3 --proto udp6 --remote 2001:db8:203::1 1194
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c3.log" "$p3" 20 || why="client3 did not connect"; }
+    [ -z "$why" ] && { ip -n "${CNS[3]}" -6 -o addr show dev tun0 scope global | grep -q '2001:db8:8::99/64' ||
+        why="ccd ifconfig-ipv6-push not applied"; }
+    [ -z "$why" ] && { nl_ping "$NL_NS_A" 2001:db8:99::1 || why="iroute-ipv6 network behind client3 unreachable"; }
     if [ -z "$why" ]; then
         sleep 1.5
         awk -F, '$1 == "CLIENT_LIST" && $5 ~ /^2001:db8:8::100[01]$/ {n++} END {exit n != 2}' "$st" ||
@@ -572,7 +582,9 @@ case_ipv6()
     fi
     nl_kill "$p1"
     nl_kill "$p2"
+    nl_kill "$p3"
     nl_kill "$ps"
+    ip -n "${CNS[3]}" -6 addr del 2001:db8:99::1/64 dev lo 2>/dev/null
     nl_result "$name" "$why" "$ls" "$NL_DIR/case$n-c1.log"
 }
 
@@ -717,6 +729,59 @@ case_max_clients()
     nl_result "$name" "$why" "$ls"
 }
 
+# topology p2p: the client's address and peer as the reference server gives them.
+case_p2p_topology()
+{
+    local name="topology p2p: same client address/peer as the reference server, ping"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    local why="" ps p1 ls bin tag a_ref="" a_ours=""
+    for bin in "$REF" "$OPENVPN"; do
+        n=$((n + 1))
+        tag=ours
+        [ "$bin" = "$REF" ] && tag=ref
+        ls="$NL_DIR/case$n-server.log"
+        nl_start ps "$NL_NS_A" "$ls" "$bin" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+            --topology p2p
+        nl_wait_init "$ls" "$ps" 15 || why="$tag server did not initialize"
+        start_client p1 "${CNS[1]}" client1
+        [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client did not connect to the $tag server"; }
+        [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="no ping through the $tag server"; }
+        if [ "$tag" = ref ]; then
+            a_ref=$(ip -n "${CNS[1]}" -4 -o addr show dev tun0 | awk '{print $4 " " $6}')
+        else
+            a_ours=$(ip -n "${CNS[1]}" -4 -o addr show dev tun0 | awk '{print $4 " " $6}')
+        fi
+        nl_kill "$p1"
+        nl_kill "$ps"
+    done
+    [ -z "$why" ] && [ "$a_ref" != "$a_ours" ] && why="client address '$a_ours', the reference gives '$a_ref'"
+    [ -z "$why" ] && [ -z "$a_ours" ] && why="no client address"
+    nl_result "$name" "$why" "$ls"
+}
+
+# --connect-freq 1 20: one new client per 20 s; the second is turned away.
+case_connect_freq()
+{
+    local name="connect-freq 1 20: a second new client within the window is refused"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 p2 ls="$NL_DIR/case$n-server.log"
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+        --topology subnet --connect-freq 1 20
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    start_client p1 "${CNS[1]}" client1
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    start_client p2 "${CNS[2]}" client2
+    [ -z "$why" ] && sleep 6
+    [ -z "$why" ] && grep -q "Initialization Sequence Completed" "$NL_DIR/case$n-c2.log" && why="client2 got in within the window"
+    [ -z "$why" ] && { grep -q "connect-freq exceeded" "$ls" || why="no connect-freq line"; }
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="client1 stopped working"; }
+    nl_kill "$p1"
+    nl_kill "$p2"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls"
+}
+
 case_samples "$OPENVPN" "$OPENVPN" "ours with ours"
 case_samples "$OPENVPN" "$REF" "our server, reference client"
 case_subnet
@@ -735,6 +800,8 @@ case_scripts
 case_ccd_rules
 case_nocert
 case_max_clients
+case_p2p_topology
+case_connect_freq
 
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }
