@@ -782,6 +782,33 @@ case_connect_freq()
     nl_result "$name" "$why" "$ls"
 }
 
+# Float: the client's packets start coming from another address (its route's
+# preferred source changes); an authenticated data packet moves it (§9.7).
+case_float()
+{
+    local name="float: a client whose source address changes keeps working"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 ls="$NL_DIR/case$n-server.log" st="$NL_DIR/status$n.txt"
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+        --topology subnet --status "$st" 1 --status-version 2
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    start_client p1 "${CNS[1]}" client1
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="no ping before the move"; }
+    ip -n "${CNS[1]}" addr add 203.0.113.111/24 dev veth0 &&
+        ip -n "${CNS[1]}" route replace 203.0.113.0/24 dev veth0 src 203.0.113.111 || nl_die "float setup"
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="no ping after the move"; }
+    [ -z "$why" ] && { nl_wait_log "$ls" "floated from 203.0.113.11:" 10 || why="no float line"; }
+    sleep 1.5
+    [ -z "$why" ] && { grep -q '^CLIENT_LIST,client1,203.0.113.111:' "$st" || why="status does not show the new address"; }
+    nl_kill "$p1"
+    nl_kill "$ps"
+    ip -n "${CNS[1]}" route replace 203.0.113.0/24 dev veth0 src 203.0.113.11 2>/dev/null
+    ip -n "${CNS[1]}" addr del 203.0.113.111/24 dev veth0 2>/dev/null
+    nl_result "$name" "$why" "$ls" "$NL_DIR/case$n-c1.log"
+}
+
 case_samples "$OPENVPN" "$OPENVPN" "ours with ours"
 case_samples "$OPENVPN" "$REF" "our server, reference client"
 case_subnet
@@ -802,6 +829,7 @@ case_nocert
 case_max_clients
 case_p2p_topology
 case_connect_freq
+case_float
 
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }
