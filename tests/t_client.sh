@@ -311,6 +311,33 @@ env | sort >"$NL_DIR/up.env"
 EOF
 chmod 755 "$NL_DIR/up.sh"
 
+# <connection> blocks: the first names a port nobody answers on, so after
+# --server-poll-timeout the client moves to the second, which connects;
+# --route-nopull keeps the pushed route out while the rest applies.
+case_connections()
+{
+    local name="connection blocks with server-poll-timeout; route-nopull" why="" slog clog conf
+    selected "$name" || return 0
+    n=$((n + 1))
+    slog="$NL_DIR/srv-$n.log"
+    clog="$NL_DIR/cli-$n.log"
+    conf="$NL_DIR/conn-$n.conf"
+    printf '<connection>\nremote %s 1195 udp4\nserver-poll-timeout 3\n</connection>\n<connection>\nremote %s 1194 udp4\n</connection>\n' \
+        "$NL_A_V4" "$NL_A_V4" >"$conf"
+    start_server "$slog" --proto udp4 --topology subnet --push "route 10.97.0.0 255.255.255.0"
+    nl_wait_log "$slog" "Initialization Sequence Completed" 10 1 "$SRV" || why="server did not start"
+    # shellcheck disable=SC2086  # CLIENT_MODE is a word list on purpose
+    [ -z "$why" ] && nl_start CLI "$NL_NS_B" "$clog" "$OPENVPN" $CLIENT_MODE --dev tun --config "$conf" \
+        --ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
+        --remote-cert-tls server --nobind --connect-retry 1 1 --verb 3 --route-nopull
+    [ -z "$why" ] && ! nl_wait_init "$clog" "$CLI" 40 && why="client did not reach the second connection"
+    [ -z "$why" ] && { grep -q "1195" "$clog" || why="the first connection was not tried"; }
+    [ -z "$why" ] && ip -n "$NL_NS_B" route show 10.97.0.0/24 | grep -q . && why="route-nopull did not keep the pushed route out"
+    [ -z "$why" ] && ! nl_ping "$NL_NS_B" 10.8.0.1 15 && why="no ping"
+    nl_result "$name" "$why" "$slog" "$clog"
+    stop_all
+}
+
 case_traffic "udp4 topology subnet" udp4 udp4 subnet 10.8.0.2/24
 case_traffic "tcp4 topology net30" tcp4-server tcp4-client net30 "10.8.0.6 peer 10.8.0.5"
 case_auth "auth-user-pass right password connects" secret ok
@@ -320,6 +347,7 @@ case_redirect
 case_restart
 case_reneg_token
 case_retry_max
+case_connections
 
 echo "t_client: $pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]
