@@ -33,14 +33,14 @@ nl_setup server
 FILTER=${1:-}
 PKI="$NL_DIR/pki"
 nl_pki "$PKI"
-for n in client1 client2 client3; do
+for n in client1 client2 client3 client4; do
     nl_pki_client "$PKI" "$n"
 done
 pass=0
 fail=0
 n=0
 declare -A CNS
-for i in 1 2 3; do
+for i in 1 2 3 4; do
     nl_hub_client "CNS[$i]" "c$i" "203.0.113.$((10 + i))"
 done
 
@@ -650,13 +650,15 @@ case_scripts()
 # ccd rules: push-remove (a prefix of the option text, as 2.6), disable, --ccd-exclusive.
 case_ccd_rules()
 {
-    local name="ccd push-remove, disable, ccd-exclusive"
+    local name="ccd push-remove, push-reset, disable, ccd-exclusive"
     case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
     n=$((n + 1))
-    local why="" ps p1 p2 p3 ls="$NL_DIR/case$n-server.log" ccd="$NL_DIR/ccd-rules$n"
+    local why="" ps p1 p2 p3 p4 ls="$NL_DIR/case$n-server.log" ccd="$NL_DIR/ccd-rules$n"
     mkdir -p "$ccd"
     printf 'push-remove "route 10.44"\npush "route 10.45.0.0 255.255.0.0"\n' >"$ccd/client1"
     printf 'disable\n' >"$ccd/client2"
+    # push-reset drops the global push list; what the client needs comes back from the file
+    printf 'push-reset\npush "route-gateway 10.8.0.1"\npush "topology subnet"\n' >"$ccd/client4"
     nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
         --topology subnet --client-config-dir "$ccd" --ccd-exclusive \
         --push "route 10.44.0.0 255.255.0.0" --push "route 10.46.0.0 255.255.0.0"
@@ -664,6 +666,7 @@ case_ccd_rules()
     start_client p1 "${CNS[1]}" client1
     start_client p2 "${CNS[2]}" client2
     start_client p3 "${CNS[3]}" client3
+    start_client p4 "${CNS[4]}" client4
     [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
     [ -z "$why" ] && { grep -q "PUSH_REPLY,route 10.46.0.0 255.255.0.0,.*route 10.45.0.0 255.255.0.0" "$NL_DIR/case$n-c1.log" ||
         why="client1's push list is not global-minus-removed plus its own"; }
@@ -672,9 +675,13 @@ case_ccd_rules()
     [ -z "$why" ] && { grep -q "client2/.*client has been rejected due to 'disable' directive" "$ls" || why="no disable line"; }
     [ -z "$why" ] && { nl_wait_log "$NL_DIR/case$n-c3.log" "AUTH_FAILED" 20 || why="client3 without a ccd file was not refused"; }
     [ -z "$why" ] && { grep -q "client-config-dir authentication failed for common name 'client3'" "$ls" || why="no ccd-exclusive line"; }
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c4.log" "$p4" 20 || why="client4 (push-reset) did not connect"; }
+    [ -z "$why" ] && grep -q "PUSH_REPLY.*route 10.4[46]" "$NL_DIR/case$n-c4.log" && why="push-reset left global pushes"
+    [ -z "$why" ] && { nl_ping "${CNS[4]}" 10.8.0.1 || why="client4 cannot ping"; }
     nl_kill "$p1"
     nl_kill "$p2"
     nl_kill "$p3"
+    nl_kill "$p4"
     nl_kill "$ps"
     nl_result "$name" "$why" "$ls"
 }
@@ -809,6 +816,30 @@ case_float()
     nl_result "$name" "$why" "$ls" "$NL_DIR/case$n-c1.log"
 }
 
+# --server-bridge: a tap server whose device address belongs to a bridge
+# (here set by hand); clients get addresses from the given range.
+case_server_bridge()
+{
+    local name="server-bridge: tap clients get the bridge range, ping the bridge address"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 ls="$NL_DIR/case$n-server.log" a1
+    nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]/tun/tap}" \
+        --server-bridge 10.8.0.1 255.255.255.0 10.8.0.50 10.8.0.60
+    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    ip -n "$NL_NS_A" addr add 10.8.0.1/24 dev tap0 2>/dev/null
+    ip -n "$NL_NS_A" link set tap0 up 2>/dev/null
+    start_client p1 "${CNS[1]}" client1 --dev tap
+    [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+    a1=$(ip -n "${CNS[1]}" -4 -o addr show dev tap0 2>/dev/null | awk '{print $4}')
+    [ -z "$why" ] && [ "$a1" != 10.8.0.50/24 ] && why="client got '$a1', expected 10.8.0.50/24"
+    [ -z "$why" ] && { grep -q "PUSH_REPLY,route-gateway 10.8.0.1" "$NL_DIR/case$n-c1.log" || why="no route-gateway pushed"; }
+    [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="client cannot ping the bridge address"; }
+    nl_kill "$p1"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$ls" "$NL_DIR/case$n-c1.log"
+}
+
 case_samples "$OPENVPN" "$OPENVPN" "ours with ours"
 case_samples "$OPENVPN" "$REF" "our server, reference client"
 case_subnet
@@ -830,6 +861,7 @@ case_max_clients
 case_p2p_topology
 case_connect_freq
 case_float
+case_server_bridge
 
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }
