@@ -689,14 +689,14 @@ case_ccd_rules()
 # No client certificate: --verify-client-cert none, --username-as-common-name.
 case_nocert()
 {
-    local name="verify-client-cert none with username-as-common-name: status shows the user"
+    local mode=$1 name="verify-client-cert $1 with username-as-common-name: status shows the user"
     case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
     n=$((n + 1))
     local why="" ps p1 ls="$NL_DIR/case$n-server.log" st="$NL_DIR/status$n.txt" lc="$NL_DIR/case$n-c1.log"
     printf 'carol\nx\n' >"$NL_DIR/carol.pw"
     chmod 600 "$NL_DIR/carol.pw"
     nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
-        --topology subnet --verify-client-cert none --username-as-common-name \
+        --topology subnet --verify-client-cert "$mode" --username-as-common-name \
         --auth-user-pass-verify /bin/true via-env --status "$st" 1 --status-version 2
     nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
     nl_start p1 "${CNS[1]}" "$lc" "$REF" --client --dev tun --proto udp --remote 203.0.113.1 1194 \
@@ -856,7 +856,8 @@ case_ipv6
 case_tap
 case_scripts
 case_ccd_rules
-case_nocert
+case_nocert none
+case_nocert optional
 case_max_clients
 case_p2p_topology
 case_connect_freq
