@@ -764,8 +764,9 @@ link_flush(struct link *l)
     return true;
 }
 
+/* Frame up to @p n packets into the TCP send queue; -1 if the connection is dead. */
 static int
-tcp_send(struct link *l, struct link_pkt *pkts, int n)
+tcp_queue(struct link *l, struct link_pkt *pkts, int n)
 {
     int accepted = 0;
 
@@ -794,11 +795,26 @@ tcp_send(struct link *l, struct link_pkt *pkts, int n)
         l->tx_bytes += len;
         l->tx_packets++;
     }
-    if (!link_flush(l))
+    return accepted;
+}
+
+static int
+tcp_send(struct link *l, struct link_pkt *pkts, int n)
+{
+    int accepted = tcp_queue(l, pkts, n);
+
+    if (accepted < 0 || !link_flush(l))
     {
         return -1;
     }
     return accepted;
+}
+
+int
+link_queue(struct link *l, struct link_pkt *pkts, int n)
+{
+    ASSERT(l->proto != LINK_UDP);
+    return n > 0 ? tcp_queue(l, pkts, n) : 0;
 }
 
 int

@@ -139,6 +139,13 @@ int link_recv(struct link *l, struct link_pkt *pkts, int max);
 int link_send(struct link *l, struct link_pkt *pkts, int n);
 
 /**
+ * TCP only: like link_send() but without writing; the caller flushes
+ * (link_flush()) once per round, so many packets leave in one write
+ * instead of one segment each.
+ */
+int link_queue(struct link *l, struct link_pkt *pkts, int n);
+
+/**
  * True if complete TCP frames are already buffered (a link_recv() that hit
  * @p max left them): call link_recv() again without waiting for the socket.
  */

@@ -523,7 +523,7 @@ multi_seal(struct multi_context *m, struct multi_instance *mi, struct buffer *pl
     out->addr = mi->real;
     if (mi->tcp)
     {
-        if (link_send(mi->tcp, out, 1) == 1)
+        if (link_queue(mi->tcp, out, 1) == 1)
         {
             c->stats.link_write_bytes += buf_len(&out->buf);
         }
@@ -556,7 +556,7 @@ multi_send_ctl(struct multi_context *m, struct multi_instance *mi, const struct 
     {
         struct link_pkt p = { .buf = *b, .addr = mi->real };
 
-        if (link_send(mi->tcp, &p, 1) == 1)
+        if (link_queue(mi->tcp, &p, 1) == 1)
         {
             m->c->stats.link_write_bytes += buf_len(b);
         }
