@@ -256,7 +256,16 @@ build_routes(struct context *c)
     {
         env.have_vpn_gateway = true;
     }
-    env.have_net_gateway = sitnl_default_gw_v4(&env.net_gateway, (char[16]){ 0 });
+    {
+        char gw_if[16] = "";
+
+        env.have_net_gateway = sitnl_default_gw_v4(&env.net_gateway, gw_if);
+        if (env.have_net_gateway && gw_if[0])
+        {
+            sitnl_iface_addrs_v4(gw_if, env.gw_if_addrs, env.gw_if_prefixes, 8,
+                                 &env.n_gw_if_addrs);
+        }
+    }
     if (o->ifconfig_ipv6_remote && inet_pton(AF_INET6, o->ifconfig_ipv6_remote, &env.vpn_gateway6) == 1)
     {
         env.have_vpn_gateway6 = true;
@@ -305,6 +314,7 @@ build_routes(struct context *c)
             .ipv4 = (o->redirect_gateway & RG_ENABLE) && !(f & RG_NOT_IPV4),
             .ipv6 = (f & RG_IPV6) != 0,
             .local = (f & RG_LOCAL) != 0,
+            .block_local = (f & RG_BLOCK_LOCAL) != 0,
         };
 
         route_add_redirect(&c->routes, &env, &rr);

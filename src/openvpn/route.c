@@ -444,6 +444,61 @@ add_v4(struct route_list *rl, const char *net, int bits, struct in_addr gw, int 
     route_list_add(rl, &r, NULL);
 }
 
+static bool
+in_net(struct in_addr a, struct in_addr net, int prefix)
+{
+    uint32_t mask = prefix ? 0xFFFFFFFFu << (32 - prefix) : 0;
+
+    return (ntohl(a.s_addr) & mask) == (ntohl(net.s_addr) & mask);
+}
+
+/*
+ * block-local as 2.6 does it: each network on the default gateway's
+ * interface is split in two halves routed through the tunnel (more specific
+ * than the on-link route), and the gateway itself keeps a host route.  Not
+ * when the server is on one of those networks: the tunnel would cut itself
+ * off.
+ */
+static void
+add_block_local(struct route_list *rl, const struct route_env *env)
+{
+    for (size_t i = 0; i < env->n_gw_if_addrs; i++)
+    {
+        if (env->have_remote_host &&
+            in_net(env->remote_host, env->gw_if_addrs[i], env->gw_if_prefixes[i]))
+        {
+            return;
+        }
+    }
+    if (env->n_gw_if_addrs > 0)
+    {
+        struct route4 gw = { .net = env->net_gateway, .prefixlen = 32, .gw = env->net_gateway,
+                             .metric = -1 };
+
+        route_list_add(rl, &gw, NULL);
+    }
+    for (size_t i = 0; i < env->n_gw_if_addrs; i++)
+    {
+        int p = env->gw_if_prefixes[i];
+        uint32_t mask = p ? 0xFFFFFFFFu << (32 - p) : 0;
+        uint32_t net = ntohl(env->gw_if_addrs[i].s_addr) & mask;
+        uint32_t half = p < 32 ? (~mask + 1u) >> 1 : 0;
+
+        if (p <= 0 || p >= 32)
+        {
+            continue;
+        }
+        for (int k = 0; k < 2; k++)
+        {
+            struct route4 r = { .prefixlen = p + 1, .gw = env->vpn_gateway,
+                                .metric = env->default_metric };
+
+            r.net.s_addr = htonl(net + (uint32_t) k * half);
+            route_list_add(rl, &r, NULL);
+        }
+    }
+}
+
 void
 route_add_redirect(struct route_list *rl, const struct route_env *env,
                    const struct route_redirect *rr)
@@ -475,6 +530,10 @@ route_add_redirect(struct route_list *rl, const struct route_env *env,
             }
             add_v4(rl, "0.0.0.0", 1, env->vpn_gateway, env->default_metric);
             add_v4(rl, "128.0.0.0", 1, env->vpn_gateway, env->default_metric);
+            if (rr->block_local)
+            {
+                add_block_local(rl, env);
+            }
         }
     }
     if (rr->ipv6)

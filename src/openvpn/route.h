@@ -29,6 +29,10 @@ struct route_env
     struct in6_addr vpn_gateway6; /**< ifconfig-ipv6 remote */
     int default_metric;           /**< --route-metric, -1 = none */
     const char *ifname;
+    /* IPv4 networks on the default gateway's interface (for block-local) */
+    struct in_addr gw_if_addrs[8];
+    int gw_if_prefixes[8];
+    size_t n_gw_if_addrs;
 };
 
 struct route4
@@ -98,6 +102,7 @@ struct route_redirect
     bool ipv4;  /**< redirect IPv4 (not "!ipv4") */
     bool ipv6;  /**< "ipv6" */
     bool local; /**< "local": the server is on the local net, no host route to it */
+    bool block_local; /**< "block-local": the local networks go through the tunnel too */
 };
 
 /**

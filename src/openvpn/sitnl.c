@@ -577,3 +577,59 @@ sitnl_default_gw_v4(struct in_addr *gw, char ifname[16])
     }
     return true;
 }
+
+/* One IPv4 address of the interface being listed (sitnl_iface_addrs_v4). */
+struct addr_walk
+{
+    int ifindex;
+    struct in_addr *addrs;
+    int *prefixes;
+    size_t max, n;
+};
+
+static void
+consider_addr(struct nl_object *obj, void *arg)
+{
+    struct rtnl_addr *a = (struct rtnl_addr *) obj;
+    struct addr_walk *w = arg;
+    struct nl_addr *local = rtnl_addr_get_local(a);
+
+    if (w->n >= w->max || rtnl_addr_get_family(a) != AF_INET ||
+        rtnl_addr_get_ifindex(a) != w->ifindex || !local ||
+        nl_addr_get_len(local) != sizeof(struct in_addr))
+    {
+        return;
+    }
+    memcpy(&w->addrs[w->n], nl_addr_get_binary_addr(local), sizeof(struct in_addr));
+    w->prefixes[w->n] = rtnl_addr_get_prefixlen(a);
+    w->n++;
+}
+
+bool
+sitnl_iface_addrs_v4(const char *ifname, struct in_addr *addrs, int *prefixes, size_t max,
+                     size_t *n)
+{
+    struct nlreq req;
+    struct nl_cache *cache = NULL;
+    struct addr_walk w = { .addrs = addrs, .prefixes = prefixes, .max = max };
+    int rc;
+
+    *n = 0;
+    w.ifindex = (int) if_nametoindex(ifname);
+    if (w.ifindex <= 0 || !req_open(&req))
+    {
+        return false;
+    }
+    rc = rtnl_addr_alloc_cache(req.sk, &cache);
+    if (rc < 0)
+    {
+        req_report(&req, rc);
+        req_close(&req);
+        return false;
+    }
+    nl_cache_foreach(cache, consider_addr, &w);
+    nl_cache_free(cache);
+    req_close(&req);
+    *n = w.n;
+    return true;
+}

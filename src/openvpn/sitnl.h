@@ -56,4 +56,8 @@ bool sitnl_route_v6(bool add,
 /** The main table's IPv4 default route: gateway and device.  False if none. */
 bool sitnl_default_gw_v4(struct in_addr *gw, char ifname[16]);
 
+/** The IPv4 addresses (and prefix lengths) of @p ifname, at most @p max. */
+bool sitnl_iface_addrs_v4(const char *ifname, struct in_addr *addrs, int *prefixes, size_t max,
+                          size_t *n);
+
 #endif /* OVPN_SITNL_H */

@@ -539,10 +539,60 @@ ipv6_prefix__forms__parsed(void **state)
     assert_false(tun_parse_ipv6_prefix(NULL, &a, &bits));
 }
 
+static bool
+has_route4(const struct route_list *rl, const char *net, int prefix, const char *gw)
+{
+    for (int i = 0; i < rl->n4; i++)
+    {
+        if (rl->r4[i].net.s_addr == v4(net).s_addr && rl->r4[i].prefixlen == prefix &&
+            rl->r4[i].gw.s_addr == v4(gw).s_addr)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * redirect-gateway def1 block-local (2.6): the gateway interface's network
+ * 198.51.100.0/24 goes through the tunnel as two /25s, the gateway keeps a
+ * host route; not when the server itself is on that network.
+ */
+static void
+redirect__block_local__splits_local_net_unless_server_is_local(void **state)
+{
+    struct route_env env = full_env();
+    struct route_redirect rr = { .ipv4 = true, .block_local = true };
+    struct route_list rl;
+    (void) state;
+
+    env.gw_if_addrs[0] = v4("198.51.100.20");
+    env.gw_if_prefixes[0] = 24;
+    env.n_gw_if_addrs = 1;
+    memset(&rl, 0, sizeof(rl));
+    route_add_redirect(&rl, &env, &rr);
+    assert_true(has_route4(&rl, "0.0.0.0", 1, "10.9.0.2"));
+    assert_true(has_route4(&rl, "128.0.0.0", 1, "10.9.0.2"));
+    assert_true(has_route4(&rl, "203.0.113.7", 32, "198.51.100.1"));
+    assert_true(has_route4(&rl, "198.51.100.0", 25, "10.9.0.2"));
+    assert_true(has_route4(&rl, "198.51.100.128", 25, "10.9.0.2"));
+    assert_true(has_route4(&rl, "198.51.100.1", 32, "198.51.100.1"));
+    assert_int_equal(rl.n4, 6);
+    route_list_free(&rl);
+
+    env.remote_host = v4("198.51.100.77"); /* the server on the local network */
+    memset(&rl, 0, sizeof(rl));
+    route_add_redirect(&rl, &env, &rr);
+    assert_false(has_route4(&rl, "198.51.100.0", 25, "10.9.0.2"));
+    assert_int_equal(rl.n4, 3);
+    route_list_free(&rl);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(redirect__block_local__splits_local_net_unless_server_is_local),
         cmocka_unit_test(netmask_to_prefix__contiguous_masks__give_length),
         cmocka_unit_test(netmask_to_prefix__holes__rejected),
         cmocka_unit_test(prefix_to_netmask__every_length__round_trips),
