@@ -22,6 +22,7 @@
 #include "otime.h"
 #include "sig.h"
 #include "status.h"
+#include "tunnel_manage.h"
 
 static struct multi_instance *
 find_cid(struct multi_context *m, unsigned long cid)
@@ -169,20 +170,7 @@ bool
 multi_manage_open(struct multi_context *m)
 {
     const struct options *o = m->o;
-    struct manage_config cfg = {
-        .addr = o->management_addr,
-        .port = o->management_port,
-        .unix_socket = o->management_unix,
-        .pw_file = o->management_pw_file,
-        .hold = o->management_hold,
-        .client_auth = o->management_client_auth,
-        .query_passwords = o->management_query_passwords,
-        .forget_disconnect = o->management_forget_disconnect,
-        .signal_on_disconnect = o->management_signal,
-        .log_history = o->management_log_history,
-        .server = true,
-        .title = options_title(),
-    };
+    struct manage_config cfg;
     struct manage_callbacks cb = {
         .arg = m,
         .status = cb_status,
@@ -199,6 +187,7 @@ multi_manage_open(struct multi_context *m)
     {
         return true;
     }
+    tunnel_manage_config(o, &cfg);
     m->mgmt = manage_open(&cfg, &cb);
     if (!m->mgmt)
     {

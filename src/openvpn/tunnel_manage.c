@@ -89,23 +89,29 @@ cb_bytecount(void *arg, uint64_t *in, uint64_t *out)
     *out = current ? current->stats.link_write_bytes : 0;
 }
 
-bool
-tunnel_manage_open(struct persist_state *ps, const struct options *o)
+void
+tunnel_manage_config(const struct options *o, struct manage_config *cfg)
 {
-    struct manage_config cfg = {
+    *cfg = (struct manage_config){
         .addr = o->management_addr,
         .port = o->management_port,
         .unix_socket = o->management_unix,
         .pw_file = o->management_pw_file,
         .hold = o->management_hold,
-        .client_auth = false,
+        .client_auth = o->mode == MODE_SERVER && o->management_client_auth,
         .query_passwords = o->management_query_passwords,
         .forget_disconnect = o->management_forget_disconnect,
         .signal_on_disconnect = o->management_signal,
         .log_history = o->management_log_history,
-        .server = false,
+        .server = o->mode == MODE_SERVER,
         .title = options_title(),
     };
+}
+
+bool
+tunnel_manage_open(struct persist_state *ps, const struct options *o)
+{
+    struct manage_config cfg;
     struct manage_callbacks cb = {
         .status = cb_status,
         .signal = cb_signal,
@@ -118,6 +124,7 @@ tunnel_manage_open(struct persist_state *ps, const struct options *o)
     {
         return true;
     }
+    tunnel_manage_config(o, &cfg);
     ps->mgmt = manage_open(&cfg, &cb);
     ps->query_passwords = o->management_query_passwords;
     return ps->mgmt != NULL;

@@ -18,6 +18,11 @@
 
 #include "init.h"
 
+struct manage_config;
+
+/** The management settings of @p o (also the server's, multi_manage.c). */
+void tunnel_manage_config(const struct options *o, struct manage_config *cfg);
+
 /** Open --management if configured (not for --mode server); false (logged) if it fails. */
 bool tunnel_manage_open(struct persist_state *ps, const struct options *o);
 void tunnel_manage_close(struct persist_state *ps);
