@@ -401,27 +401,12 @@ multi_close(struct multi_context *m, struct multi_instance *mi, const char *why)
 static bool
 install_key(struct multi_instance *mi, const struct tls_data_key *k)
 {
-    const struct key *send, *recv;
-    struct crypto_config cc = {
-        .cipher = k->cipher,
-        .auth = k->auth,
-        .replay = true,
-        .replay_window = 64,
-        .replay_time = 15,
-    };
     uint8_t id = k->key_id & P_KEY_ID_MASK;
 
-    if (mi->live[id])
-    {
-        data_crypto_free(&mi->dc[id]);
-        mi->live[id] = false;
-    }
-    tls_data_key_select(k, &send, &recv);
-    if (!data_crypto_init(&mi->dc[id], &cc, send, recv, "Data Channel"))
+    if (!tunnel_tls_key_init(&mi->dc[id], &mi->live[id], k))
     {
         return false;
     }
-    mi->live[id] = true;
     mi->data_v2[id] = k->data_v2;
     return true;
 }

@@ -348,8 +348,8 @@ tunnel_tls_encrypt(struct tunnel_tls *t, const struct buffer *plain, struct buff
     return true;
 }
 
-static bool
-install_key(struct tunnel_tls *t, const struct tls_data_key *k)
+bool
+tunnel_tls_key_init(struct data_crypto *dc, bool *live, const struct tls_data_key *k)
 {
     const struct key *send, *recv;
     struct crypto_config cc = {
@@ -360,19 +360,30 @@ install_key(struct tunnel_tls *t, const struct tls_data_key *k)
         .replay_window = 64,
         .replay_time = 15,
     };
-    uint8_t id = k->key_id & P_KEY_ID_MASK;
 
-    if (t->live[id])
+    if (*live)
     {
-        data_crypto_free(&t->dc[id]);
-        t->live[id] = false;
+        data_crypto_free(dc);
+        *live = false;
     }
     tls_data_key_select(k, &send, &recv);
-    if (!data_crypto_init(&t->dc[id], &cc, send, recv, "Data Channel"))
+    if (!data_crypto_init(dc, &cc, send, recv, "Data Channel"))
     {
         return false;
     }
-    t->live[id] = true;
+    *live = true;
+    return true;
+}
+
+static bool
+install_key(struct tunnel_tls *t, const struct tls_data_key *k)
+{
+    uint8_t id = k->key_id & P_KEY_ID_MASK;
+
+    if (!tunnel_tls_key_init(&t->dc[id], &t->live[id], k))
+    {
+        return false;
+    }
     t->data_v2[id] = k->data_v2;
     t->peer_id[id] = k->peer_id;
     if (t->pull)

@@ -75,6 +75,12 @@ void tunnel_tls_set_credentials(struct tunnel_tls *t, const char *username,
 /** IV_PROTO a pull client of ours announces (only what is implemented). */
 unsigned int tunnel_tls_pull_iv_proto(void);
 
+/**
+ * (Re)build the data-channel context @p dc for key @p k (a TLS_EVENT_KEY_NEW),
+ * freeing what *@p live says is there; also used per client by the server.
+ */
+bool tunnel_tls_key_init(struct data_crypto *dc, bool *live, const struct tls_data_key *k);
+
 /** The first byte says data channel (P_DATA_V1/V2). */
 bool tunnel_tls_is_data(const struct buffer *pkt);
 
