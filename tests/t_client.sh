@@ -338,6 +338,69 @@ case_connections()
     stop_all
 }
 
+# --auth-user-pass with no file: the credentials are typed on the terminal
+# (a pty from script(1)); the prompts are 2.6's.
+case_prompt()
+{
+    local name="auth-user-pass prompt on a terminal" why="" slog clog pidf cpid i cmd
+    selected "$name" || return 0
+    command -v script >/dev/null 2>&1 || { echo "SKIP: $name (no script(1))"; return 0; }
+    n=$((n + 1))
+    slog="$NL_DIR/srv-$n.log"
+    clog="$NL_DIR/cli-$n.log"
+    pidf="$NL_DIR/prompt-$n.pid"
+    start_server "$slog" --proto udp4 --topology subnet --script-security 2 \
+        --auth-user-pass-verify "$NL_DIR/verify.sh" via-file
+    nl_wait_log "$slog" "Initialization Sequence Completed" 10 1 "$SRV" || why="server did not start"
+    cmd="$OPENVPN --client --dev tun --remote $NL_A_V4 --proto udp4 --ca $PKI/ca.crt"
+    cmd="$cmd --cert $PKI/client.crt --key $PKI/client.key --remote-cert-tls server --nobind"
+    cmd="$cmd --verb 3 --auth-user-pass --writepid $pidf"
+    if [ -z "$why" ]; then
+        # the answers go in through the pty; stdin stays open so script(1) keeps running
+        ip netns exec "$NL_NS_B" timeout 60 bash -c '(sleep 1; printf "alice\n"; sleep 1; printf "secret\n"; sleep 58) |
+            script -qfec "$0" /dev/null' "$cmd" >"$clog" 2>&1 </dev/null &
+        NL_PIDS+=("$!")
+        for ((i = 0; i < 100; i++)); do
+            [ -s "$pidf" ] && break
+            sleep 0.1
+        done
+        cpid=$(cat "$pidf" 2>/dev/null)
+        [ -n "$cpid" ] && NL_PIDS+=("$cpid")
+        nl_wait_log "$clog" "Enter Auth Username:" 10 || why="no username prompt"
+        [ -z "$why" ] && { nl_wait_log "$clog" "Enter Auth Password:" 10 || why="no password prompt"; }
+        [ -z "$why" ] && { nl_wait_log "$clog" "Initialization Sequence Completed" 20 || why="typed credentials did not connect"; }
+        [ -z "$why" ] && grep -q "secret" "$clog" && why="the password was echoed"
+        [ -z "$why" ] && ! nl_ping "$NL_NS_B" 10.8.0.1 15 && why="ping 10.8.0.1 failed"
+        [ -n "$cpid" ] && nl_kill "$cpid"
+    fi
+    nl_result "$name" "$why" "$slog" "$clog"
+    stop_all
+}
+
+# --remote-random: over a dozen starts, both remotes come first at least once.
+case_remote_random()
+{
+    local name="remote-random: both remotes are tried first across restarts" why="" i clog first
+    local seen1194=0 seen1195=0 p
+    selected "$name" || return 0
+    n=$((n + 1))
+    for ((i = 0; i < 12; i++)); do
+        clog="$NL_DIR/rr-$n-$i.log"
+        nl_start p "$NL_NS_B" "$clog" "$OPENVPN" --client --dev null --nobind --remote-random \
+            --remote "$NL_A_V4" 1194 --remote "$NL_A_V4" 1195 --proto udp4 --ca "$PKI/ca.crt" \
+            --cert "$PKI/client.crt" --key "$PKI/client.key" --verb 3
+        nl_wait_log "$clog" "link remote:" 5 1 "$p"
+        nl_kill "$p"
+        first=$(grep -m1 'link remote:' "$clog")
+        case "$first" in
+            *:1194) seen1194=1 ;;
+            *:1195) seen1195=1 ;;
+        esac
+    done
+    [ "$seen1194$seen1195" = 11 ] || why="first remote was always the same (1194:$seen1194 1195:$seen1195)"
+    nl_result "$name" "$why"
+}
+
 case_traffic "udp4 topology subnet" udp4 udp4 subnet 10.8.0.2/24
 case_traffic "tcp4 topology net30" tcp4-server tcp4-client net30 "10.8.0.6 peer 10.8.0.5"
 case_auth "auth-user-pass right password connects" secret ok
@@ -348,6 +411,8 @@ case_restart
 case_reneg_token
 case_retry_max
 case_connections
+case_prompt
+case_remote_random
 
 echo "t_client: $pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]
