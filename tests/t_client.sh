@@ -401,6 +401,28 @@ case_remote_random()
     nl_result "$name" "$why"
 }
 
+# redirect-gateway ipv6 (pushed with --server-ipv6): IPv6 goes through the tunnel too.
+case_redirect6()
+{
+    local name="redirect-gateway ipv6 installs 2.6's four IPv6 routes" why="" slog clog r
+    selected "$name" || return 0
+    n=$((n + 1))
+    slog="$NL_DIR/srv-$n.log"
+    clog="$NL_DIR/cli-$n.log"
+    start_server "$slog" --proto udp4 --topology subnet --server-ipv6 2001:db8:8::/64 \
+        --push "redirect-gateway def1 ipv6"
+    nl_wait_log "$slog" "Initialization Sequence Completed" 10 1 "$SRV" || why="server did not start"
+    [ -z "$why" ] && start_client "$clog" --proto udp4
+    [ -z "$why" ] && ! nl_wait_init "$clog" "$CLI" 20 && why="client did not complete initialization"
+    for r in ::/3 2000::/4 3000::/4 fc00::/7; do
+        [ -z "$why" ] || break
+        ip -n "$NL_NS_B" -6 route show "$r" | grep -q "dev tun0" || why="IPv6 route $r via the tunnel missing"
+    done
+    [ -z "$why" ] && ! nl_ping "$NL_NS_B" 2001:db8:8::1 15 && why="ping6 2001:db8:8::1 failed"
+    nl_result "$name" "$why" "$slog" "$clog"
+    stop_all
+}
+
 case_traffic "udp4 topology subnet" udp4 udp4 subnet 10.8.0.2/24
 case_traffic "tcp4 topology net30" tcp4-server tcp4-client net30 "10.8.0.6 peer 10.8.0.5"
 case_auth "auth-user-pass right password connects" secret ok
@@ -413,6 +435,7 @@ case_retry_max
 case_connections
 case_prompt
 case_remote_random
+case_redirect6
 
 echo "t_client: $pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]
