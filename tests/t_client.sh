@@ -232,6 +232,34 @@ case_restart()
     stop_all
 }
 
+# --explicit-exit-notify with the server's "protocol-flags cc-exit" (we
+# announce IV_PROTO_CC_EXIT_NOTIFY): SIGTERM sends "EXIT" on the control
+# channel, and the reference server drops the client at once (with DCO this
+# is the only way, userspace sends no data packets there).
+case_exit_notify()
+{
+    local name="explicit-exit-notify over the control channel (cc-exit)" why="" slog clog
+    selected "$name" || return 0
+    n=$((n + 1))
+    slog="$NL_DIR/srv-$n.log"
+    clog="$NL_DIR/cli-$n.log"
+    start_server "$slog" --proto udp4 --topology subnet --verb 4
+    nl_wait_log "$slog" "Initialization Sequence Completed" 10 1 "$SRV" || why="server did not start"
+    [ -z "$why" ] && start_client "$clog" --proto udp4 --explicit-exit-notify 1
+    [ -z "$why" ] && ! nl_wait_init "$clog" "$CLI" 20 && why="client did not complete initialization"
+    if [ -z "$why" ]; then
+        grep -q "PUSH_REPLY,.*protocol-flags cc-exit" "$clog" || why="server did not push cc-exit"
+        nl_kill "$CLI" TERM >/dev/null 2>&1
+        CLI=""
+        nl_wait_log "$slog" "CC-EEN exit message received by peer" 5 ||
+            why="the server got no EXIT on the control channel"
+        [ -z "$why" ] && ! nl_wait_log "$slog" "SIGTERM[soft,delayed-exit] received, client-instance exiting" 10 &&
+            why="the server did not drop the client after its exit notification"
+    fi
+    nl_result "$name" "$why" "$slog" "$clog"
+    stop_all
+}
+
 # Renegotiation after 5 s: the token the server pushed is our password now
 # (the verify script would refuse anything else but alice/secret, so a
 # refused token would show as AUTH_FAILED); the tunnel keeps working.
@@ -430,6 +458,7 @@ case_auth "auth-user-pass wrong password: AUTH_FAILED, exit" wrong fail
 case_pull_filter
 case_redirect
 case_restart
+case_exit_notify
 case_reneg_token
 case_retry_max
 case_connections

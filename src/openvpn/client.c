@@ -390,6 +390,15 @@ bring_up(struct context *c)
 
     log_import(c);
     take_token(c);
+    if (c->ps->dco_api != DCO_API_NONE && c->o->peer_id < 0)
+    {
+        msg(M_INFO, "OPTIONS IMPORT: Server did not request DATA_V2 packet format required for "
+                    "data channel offload");
+        msg(M_WARN, "OPTIONS ERROR: pushed options are incompatible with data channel offload. "
+                    "Use --disable-dco to connect to this server");
+        sig_raise(SIGUSR1, "process-push-msg-failed");
+        return;
+    }
     if (!data_params(c, &p) || !tls_multi_set_data_params(c->tls->multi, &p))
     {
         msg(D_TLS_ERRORS, "OPTIONS ERROR: failed to import crypto options");

@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <strings.h>
 #include <time.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -202,6 +203,32 @@ dco_cipher_key_len(enum dco_cipher cipher)
     }
 }
 
+/** The kernel cipher for an OpenVPN cipher name (any case); false if the kernel has none. */
+static inline bool
+dco_cipher_by_name(const char *name, enum dco_cipher *out)
+{
+    static const struct
+    {
+        const char *name;
+        enum dco_cipher cipher;
+    } map[] = {
+        { "AES-128-GCM", DCO_CIPHER_AES_128_GCM },
+        { "AES-192-GCM", DCO_CIPHER_AES_192_GCM },
+        { "AES-256-GCM", DCO_CIPHER_AES_256_GCM },
+        { "CHACHA20-POLY1305", DCO_CIPHER_CHACHA20_POLY1305 },
+    };
+
+    for (size_t i = 0; name && i < sizeof(map) / sizeof(map[0]); i++)
+    {
+        if (strcasecmp(name, map[i].name) == 0)
+        {
+            *out = map[i].cipher;
+            return true;
+        }
+    }
+    return false;
+}
+
 /** Text for log lines, in 2.6's words ("ping expired", ...). */
 static inline const char *
 dco_del_reason_str(enum dco_del_reason reason)
@@ -298,6 +325,9 @@ enum dco_api dco_detect(msglvl_t msglevel);
 /** The "DCO version:" text: the module version, the kernel release, or "N/A". */
 const char *dco_version_string(enum dco_api api, char *buf, size_t size);
 
+/** The "DCO version:" of the start-up banner: of a module already loaded, else "N/A". */
+const char *dco_version_loaded(char *buf, size_t size);
+
 /** Open a handle for @p api (sockets, family, "peers" group); NULL after logging. */
 struct dco *dco_open(enum dco_api api);
 /** Close the sockets; does not delete the interface (see dco_iface_del). */
@@ -360,6 +390,14 @@ static inline const char *
 dco_version_string(enum dco_api api, char *buf, size_t size)
 {
     (void) api;
+    (void) buf;
+    (void) size;
+    return "N/A";
+}
+
+static inline const char *
+dco_version_loaded(char *buf, size_t size)
+{
     (void) buf;
     (void) size;
     return "N/A";

@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <net/if.h>
 
 #include <linux/if_link.h>
@@ -1097,9 +1098,9 @@ dco_version_string(enum dco_api api, char *buf, size_t size)
     struct utsname u;
     FILE *f;
 
-    if (api == DCO_API_OVPN && uname(&u) == 0) /* in-tree: the kernel release */
+    if (api == DCO_API_OVPN && uname(&u) == 0) /* in-tree: the kernel, as 2.7 prints it */
     {
-        snprintf(buf, size, "%s", u.release);
+        snprintf(buf, size, "%s %s", u.release, u.version);
         return buf;
     }
     f = api == DCO_API_OVPN_DCO_V2 ? fopen("/sys/module/ovpn_dco_v2/version", "r") : NULL;
@@ -1112,6 +1113,21 @@ dco_version_string(enum dco_api api, char *buf, size_t size)
     if (f)
     {
         fclose(f);
+    }
+    return "N/A";
+}
+
+const char *
+dco_version_loaded(char *buf, size_t size)
+{
+    /* like 2.6, the banner does not load a module: only report one that is there */
+    if (access("/sys/module/ovpn_dco_v2", F_OK) == 0)
+    {
+        return dco_version_string(DCO_API_OVPN_DCO_V2, buf, size);
+    }
+    if (access("/sys/module/ovpn", F_OK) == 0)
+    {
+        return dco_version_string(DCO_API_OVPN, buf, size);
     }
     return "N/A";
 }

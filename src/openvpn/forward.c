@@ -398,6 +398,7 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
 
     tls_multi_tick(t->multi, otime_mono_ms());
     tunnel_tls_drain_events(t);
+    tunnel_dco_service(c);
     if (t->pull)
     {
         client_service(c, otime_mono_ms()); /* PUSH_REQUEST goes out with this flush */
@@ -441,6 +442,17 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     if (c->tls && !tunnel_tls_is_data(&p->buf))
     {
         deliver_control(c, p, now, wall);
+        return;
+    }
+    if (c->tls && tunnel_dco_active(c))
+    {
+        /* the kernel decrypts DATA_V2 of its peer; what reaches us is not ours to open */
+        c->stats.dropped_auth++;
+        if (buf_len(&p->buf) > 0 && (buf_ptr(&p->buf)[0] >> P_OPCODE_SHIFT) == P_DATA_V1)
+        {
+            drop_log(c, now, "Data Channel Offload doesn't support DATA_V1 packets. "
+                             "Upgrade your server to 2.4.5 or newer.");
+        }
         return;
     }
     if (c->tls)

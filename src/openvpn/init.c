@@ -108,6 +108,8 @@ init_crypto(struct context *c)
         {
             return false;
         }
+        c->tls->script_env = init_env_tls_verify;
+        c->tls->script_env_arg = c;
         return !c->tls->pull || client_start(c);
     }
     if (!o->shared_secret_file)
@@ -198,16 +200,29 @@ fill_ifconfig(const struct options *o, struct ifconfig_config *ic)
     ic->nowarn = o->ifconfig_nowarn;
 }
 
+/* With the data channel in the kernel, the control channel's keys go there. */
+static void
+use_dco_keys(struct context *c)
+{
+    if (tunnel_dco_active(c) && c->tls)
+    {
+        c->tls->on_key = tunnel_dco_on_key;
+        c->tls->on_key_arg = c;
+    }
+}
+
 static bool
 open_tun(struct context *c)
 {
     struct tun_config tc;
     struct ifconfig_config ic;
     char err[256];
+    int dco;
 
     if (c->ps->tun_open)
     {
         msg(M_INFO, "Preserving previous TUN/TAP instance: %s", c->ps->tt.name);
+        use_dco_keys(c);
         return true; /* --persist-tun across a restart */
     }
     fill_tun_config(c->o, &tc);
@@ -218,11 +233,15 @@ open_tun(struct context *c)
         msg(M_WARN, "%s", err);
         return false;
     }
-    if (!tun_open(&c->ps->tt, &tc))
+    dco = c->ps->dco_api != DCO_API_NONE && tc.type == DEV_TYPE_TUN
+              ? tunnel_dco_iface_open(c, &tc)
+              : 0;
+    if (dco < 0 || (dco == 0 && !tun_open(&c->ps->tt, &tc)))
     {
         return false;
     }
     c->ps->tun_open = true;
+    use_dco_keys(c);
     if (tc.type == DEV_TYPE_NULL || c->o->ifconfig_noexec
         || (!c->o->ifconfig_local && !c->o->ifconfig_ipv6_local))
     {
@@ -378,6 +397,7 @@ close_instance(struct context *c, bool exiting)
     const struct options *o = c->o;
     bool keep_tun = o->persist_tun && !exiting;
 
+    tunnel_dco_close(c, true); /* the peer goes before its socket */
     if (c->link_open)
     {
         msg(D_CLOSE, "TCP/UDP: Closing socket");
@@ -397,6 +417,7 @@ close_instance(struct context *c, bool exiting)
     if (c->ps->tun_open && !keep_tun)
     {
         msg(D_CLOSE, "Closing TUN/TAP interface");
+        tunnel_dco_close(c, false);
         tun_close(&c->ps->tt);
         c->ps->tun_open = false;
         c->ps->tun_configured = false;
@@ -461,6 +482,7 @@ open_instance(struct context *c, bool *fatal)
     time_t now = otime_mono();
 
     *fatal = true;
+    tunnel_dco_decide(c);
     if (o->ping_send_timeout > 0 && o->ping_rec_timeout == 0)
     {
         msg(M_WARN, "WARNING: --ping should normally be used with --ping-restart or --ping-exit");
@@ -549,6 +571,11 @@ init_keepalive(struct context *c)
     };
     bool known = c->ka.remote_known;
 
+    if (c->ps->dco_api != DCO_API_NONE && o->mode != MODE_SERVER)
+    {
+        kc.ping = 0; /* the kernel sends and checks the pings (tunnel_dco.c) */
+        kc.ping_rec_timeout = 0;
+    }
     keepalive_init(&c->ka, &kc, otime_mono());
     if (known)
     {
@@ -611,6 +638,7 @@ run_timers(struct context *c, time_t now, time_t wall)
     }
     if (o->status_file && now >= c->next_status)
     {
+        tunnel_dco_refresh_stats(c);
         status_write_file(c, o->status_file);
         c->next_status = now + (o->status_file_update_freq > 0 ? o->status_file_update_freq : 60);
     }
@@ -660,6 +688,10 @@ update_interest(struct context *c, bool *tun_enabled)
 
     event_ctl(&c->es, c->link.fd, link_ev, &c->link);
     tunnel_manage_interest(c);
+    if (!c->dco_ev_on && tunnel_dco_event_fd(c) >= 0)
+    {
+        c->dco_ev_on = event_ctl(&c->es, tunnel_dco_event_fd(c), EVENT_READ, &c->dco_slots);
+    }
     if (c->ps->tt.fd >= 0 && backlog == *tun_enabled)
     {
         *tun_enabled = !backlog;
@@ -709,11 +741,16 @@ event_loop(struct context *c)
             {
                 tunnel_manage_io(c);
             }
+            else if (ready[i].arg == &c->dco_slots)
+            {
+                tunnel_dco_read_events(c);
+            }
         }
         run_timers(c, now, wall);
         tunnel_manage_tick(c);
         while ((sig = sig_take()) == SIGUSR2)
         {
+            tunnel_dco_refresh_stats(c);
             status_log(c);
         }
         if (sig)
@@ -746,10 +783,21 @@ log_signal(int sig, const char *reason, bool exiting)
 static void
 send_exit_notify(struct context *c)
 {
-    if (c->o->explicit_exit_notify > 0 && c->link_open && c->link.proto == LINK_UDP && c->peer_known)
-    {
-        time_t now = otime_mono();
+    time_t now = otime_mono();
 
+    if (c->o->explicit_exit_notify <= 0 || !c->link_open || !c->peer_known)
+    {
+        return;
+    }
+    /* a server that pushed cc-exit takes "EXIT" on the control channel
+     * (2.6 does so too; with DCO it is the only way) */
+    if (c->tls && c->tls->pull && c->o->pf_cc_exit && tls_multi_send_text(c->tls->multi, "EXIT"))
+    {
+        forward_tls_service(c, now, otime_wall());
+        msg(D_CLOSE, "SIGTERM received, sending exit notification to peer");
+    }
+    else if (c->link.proto == LINK_UDP)
+    {
         forward_send_occ(c, OCC_EXIT, now, otime_wall());
         msg(D_CLOSE, "SIGTERM received, sending exit notification to peer");
     }
@@ -875,6 +923,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             }
             error_set_verb(o->verb);
             error_set_mute(o->mute);
+            psp->dco_decided = false; /* the new config decides again */
             options_show(o); /* 2.6 dumps the re-read settings at --verb 4 */
             client_init_persist(o, psp);
         }

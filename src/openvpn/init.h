@@ -24,6 +24,7 @@
 #include "route.h"
 #include "static_key.h"
 #include "tun.h"
+#include "tunnel_dco.h"
 
 #define BATCH_MAX 32
 
@@ -72,6 +73,12 @@ struct persist_state
     char auth_token[1024];        /* pushed auth-token: the password of the next handshake */
     char auth_token_user[256];    /* pushed auth-token-user, "" = the --auth-user-pass name */
     bool next_remote;             /* RESTART,[N]: advance to the next --remote */
+
+    /* data channel offload (tunnel_dco.c): decided once, the interface lives like the tun */
+    bool dco_decided;
+    enum dco_api dco_api; /* DCO_API_NONE: userspace data path */
+    struct dco *dco;      /* open while the ovpn interface is our "tun" */
+    bool dco_iface_ours;  /* created by us: deleted at exit */
 
     struct manage *mgmt; /* --management: open across restarts (tunnel_manage.c) */
     bool query_passwords; /* --management-query-passwords */
@@ -128,6 +135,13 @@ struct context
     int n_env_routes6;
     struct route_env route_env; /* what build_routes() resolved keywords with */
     bool route_env_valid;
+
+    /* data channel offload: this instance's kernel peer (tunnel_dco.c) */
+    bool dco_peer;
+    uint32_t dco_peer_id;
+    struct dco_slots dco_slots;
+    struct dco_stats dco_last; /* kernel counters already folded into stats */
+    bool dco_ev_on;            /* the notification socket is in the event set */
 };
 
 /**

@@ -34,20 +34,82 @@ static int close_signal;
  * only then has 2.6 set up routes and "redirect_gateway". */
 static bool tun_opened_here;
 
+/* Unix time of the first script environment, for "daemon_start_time" (2.6
+ * records the process start; the first environment is built at start-up). */
+static time_t start_wall;
+
+static time_t
+daemon_start_time(void)
+{
+    if (start_wall == 0)
+    {
+        start_wall = otime_wall();
+    }
+    return start_wall;
+}
+
 /* 2.6 names the protocol with its address family when one was given:
  * "udp4", "tcp6-client", else "udp", "tcp-client". */
 static const char *
-script_proto_name(const struct options *o)
+script_proto_name(const struct options *o, int proto, sa_family_t af)
 {
     static const char *const names[3][3] = {
         { "udp", "udp4", "udp6" },
         { "tcp-server", "tcp4-server", "tcp6-server" },
         { "tcp-client", "tcp4-client", "tcp6-client" },
     };
-    int fam = o->proto_af == AF_INET ? 1 : o->proto_af == AF_INET6 ? 2 : 0;
-    int kind = o->proto == PROTO_UDP ? 0 : o->proto == PROTO_TCP_SERVER ? 1 : 2;
+    int fam = af == AF_INET ? 1 : af == AF_INET6 ? 2 : 0;
+    int kind = proto == PROTO_UDP ? 0 : proto == PROTO_TCP_SERVER ? 1 : 2;
 
+    if (proto == PROTO_TCP) /* not resolved for this entry: the role decides, as 2.6 */
+    {
+        kind = o->tls_server || o->mode == MODE_SERVER ? 1 : 2;
+    }
     return names[kind][fam];
+}
+
+/*
+ * 2.6 exports every connection entry at start-up, numbered from 1 whichever
+ * one is in use: proto_N, local_N (if set), local_port_N (unless --nobind),
+ * remote_N (if set) and remote_port_N.  Without --remote there is one entry
+ * with only the local side and the default port.
+ */
+static void
+script_env_connections(const struct options *o, struct env_set *es)
+{
+    int n = o->n_remotes > 0 ? o->n_remotes : 1;
+    char name[32];
+
+    for (int i = 0; i < n; i++)
+    {
+        const struct remote_entry *r = o->n_remotes > 0 ? &o->remotes[i] : NULL;
+        bool own_proto = r && r->proto >= 0;
+        const char *local = r && r->local_host ? r->local_host : o->local_host;
+        const char *lport = r && r->local_port ? r->local_port : o->local_port;
+        bool bind = r && r->bind_local >= 0 ? r->bind_local != 0 : o->bind_local;
+        const char *rport = r && r->port ? r->port : o->remote_port;
+
+        snprintf(name, sizeof(name), "proto_%d", i + 1);
+        env_set_add(es, name, script_proto_name(o, own_proto ? r->proto : o->proto,
+                                                own_proto ? r->af : o->proto_af));
+        if (local)
+        {
+            snprintf(name, sizeof(name), "local_%d", i + 1);
+            env_set_add(es, name, local);
+        }
+        if (bind)
+        {
+            snprintf(name, sizeof(name), "local_port_%d", i + 1);
+            env_set_add(es, name, lport ? lport : "1194");
+        }
+        if (r)
+        {
+            snprintf(name, sizeof(name), "remote_%d", i + 1);
+            env_set_add(es, name, r->host);
+        }
+        snprintf(name, sizeof(name), "remote_port_%d", i + 1);
+        env_set_add(es, name, rport ? rport : "1194");
+    }
 }
 
 /* What 2.6 has added to the environment by the time the tunnel closes:
@@ -196,6 +258,7 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
     env_set_add(es, "daemon", o->daemon ? "1" : "0");
     env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
     env_set_addf(es, "daemon_pid", "%d", (int)getpid());
+    env_set_addf(es, "daemon_start_time", "%lld", (long long)daemon_start_time());
     if (o->config_file)
     {
         env_set_add(es, "config", o->config_file);
@@ -223,24 +286,10 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
         }
     }
     script_env_routes(c, es);
-    env_set_add(es, "proto_1", script_proto_name(o));
-    if (o->local_host)
-    {
-        env_set_add(es, "local_1", o->local_host);
-    }
-    if (o->bind_local)
-    {
-        env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
-    }
-    if (c->tls)
+    script_env_connections(o, es);
+    if (c->tls && strcmp(type, "tls-verify") != 0)
     {
         script_env_tls(c, es);
-    }
-    if (o->n_remotes > 0)
-    {
-        env_set_add(es, "remote_1", o->remotes[c->remote_index].host);
-        env_set_add(es, "remote_port_1", o->remotes[c->remote_index].port ? o->remotes[c->remote_index].port
-                                                                          : o->remote_port);
     }
 }
 
@@ -278,6 +327,35 @@ init_run_hook(struct context *c, const char *cmd, const char *type, bool restart
     env_set_free(es);
 }
 
+/*
+ * 2.6 builds one environment per instance and adds to it as the tunnel
+ * comes up; a --tls-verify script sees it as it is during the handshake:
+ * the start-up variables, redirect_gateway once the routes were set up (the
+ * device is up by then), and the address the handshake comes from as
+ * untrusted_ip/untrusted_port.  The certificate variables are the caller's
+ * (tunnel_tls.c adds them after this).
+ */
+void
+init_env_tls_verify(void *arg, struct env_set *es)
+{
+    struct context *c = arg;
+    char buf[SOCKADDR_PRINT_MAX];
+
+    script_env(c, es, "tls-verify", false);
+    if (tun_opened_here)
+    {
+        env_set_add(es, "redirect_gateway", "0");
+    }
+    if (c->peer_known)
+    {
+        bool v6 = c->peer.ss.ss_family == AF_INET6;
+
+        env_set_add(es, v6 ? "untrusted_ip6" : "untrusted_ip",
+                    sockaddr_print_addr(&c->peer, buf, sizeof(buf)));
+        env_set_addf(es, "untrusted_port", "%u", sockaddr_port(&c->peer));
+    }
+}
+
 void
 init_env_closing(int sig)
 {
@@ -287,6 +365,7 @@ init_env_closing(int sig)
 void
 init_env_tun_opened(bool opened)
 {
+    (void)daemon_start_time(); /* at start-up, not at the first script */
     tun_opened_here = opened;
 }
 

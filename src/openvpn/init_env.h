@@ -10,6 +10,8 @@
 
 #include "init.h"
 
+struct env_set;
+
 /** Run --up/--down @p cmd (may be NULL) with 2.6's arguments and environment. */
 void init_run_hook(struct context *c, const char *cmd, const char *type, bool restart);
 
@@ -18,6 +20,12 @@ void init_env_closing(int sig);
 
 /** Whether this instance opened the device (not kept by --persist-tun). */
 void init_env_tun_opened(bool opened);
+
+/**
+ * tunnel_tls_env_fn for --tls-verify (@p arg is the struct context): the
+ * environment 2.6 has by the time a certificate is checked.
+ */
+void init_env_tls_verify(void *arg, struct env_set *es);
 
 /** "SIGTERM", "SIGUSR1", ... */
 const char *init_signal_name(int sig);

@@ -743,7 +743,18 @@ link_flush(struct link *l)
     }
     while (buf_len(&l->tx) > 0)
     {
-        ssize_t r = send(l->fd, buf_ptr(&l->tx), buf_len(&l->tx), MSG_DONTWAIT | MSG_NOSIGNAL);
+        size_t len = buf_len(&l->tx);
+        ssize_t r;
+
+        if (l->frame_per_send && len >= STREAM_HDR_LEN)
+        {
+            /* the upstream ovpn module takes exactly one whole frame per send() */
+            const uint8_t *h = buf_ptr(&l->tx);
+            size_t frame = STREAM_HDR_LEN + (((size_t) h[0] << 8) | h[1]);
+
+            len = frame < len ? frame : len;
+        }
+        r = send(l->fd, buf_ptr(&l->tx), len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
         if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         {

@@ -89,6 +89,7 @@ struct link
     size_t tx_cap;
     struct buffer tx;
     bool tcp_dead; /**< the connection failed; reported once */
+    bool frame_per_send; /**< TCP handed to the upstream ovpn module: one frame per send() */
 
     enum link_fail fail; /**< set by a failed link_open() */
 

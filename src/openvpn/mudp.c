@@ -513,6 +513,10 @@ dispatch(struct multi_context *m, const struct event_ready *ev)
     {
         manage_io(m->mgmt, otime_mono());
     }
+    else if (ev->arg == &m->c->dco_slots)
+    {
+        multi_dco_read_events(m);
+    }
     else
     {
         /* &m->by_peer_id[i]: NULL now if that client went away this round */
@@ -555,6 +559,10 @@ multi_server_loop(struct context *c)
     if (c->ps->tt.fd >= 0)
     {
         event_ctl(&c->es, c->ps->tt.fd, EVENT_READ, &c->ps->tt);
+    }
+    if (tunnel_dco_event_fd(c) >= 0)
+    {
+        event_ctl(&c->es, tunnel_dco_event_fd(c), EVENT_READ, &c->dco_slots);
     }
     for (;;)
     {

@@ -346,8 +346,9 @@ multi_create(struct multi_context *m, const struct link_addr *a, int64_t now_ms,
     }
 
     struct keepalive_config kc = {
-        .ping = o->ping_send_timeout,
-        .ping_rec_timeout = o->ping_rec_timeout,
+        /* with DCO the kernel pings the client and notices its silence */
+        .ping = multi_dco_enabled(m) ? 0 : o->ping_send_timeout,
+        .ping_rec_timeout = multi_dco_enabled(m) ? 0 : o->ping_rec_timeout,
         .inactive = o->inactivity_timeout,
         .inactive_bytes = o->inactivity_minimum_bytes,
         .session_timeout = o->session_timeout,
@@ -368,6 +369,7 @@ multi_close(struct multi_context *m, struct multi_instance *mi, const char *why)
     {
         msg(M_INFO, "%s %s", mi->prefix, why);
     }
+    multi_dco_del_peer(m, mi); /* before the teardown reports its byte counts */
     multi_connect_teardown(m, mi);
     hash_remove(m, mi);
     if (mi->peer_id < (uint32_t) m->o->max_clients && m->by_peer_id[mi->peer_id] == mi)
@@ -596,7 +598,14 @@ drain_events(struct multi_context *m, struct multi_instance *mi, bool *again)
         switch (ev.type)
         {
             case TLS_EVENT_KEY_NEW:
-                install_key(mi, &ev.key);
+                if (multi_dco_enabled(m))
+                {
+                    multi_dco_on_key(m, mi, &ev);
+                }
+                else
+                {
+                    install_key(mi, &ev.key);
+                }
                 secure_memzero(&ev.key, sizeof(ev.key));
                 if (mi->at_refresh)
                 {
@@ -605,6 +614,7 @@ drain_events(struct multi_context *m, struct multi_instance *mi, bool *again)
                 break;
 
             case TLS_EVENT_KEY_RETIRED:
+                multi_dco_on_key(m, mi, &ev);
                 if (mi->live[ev.key.key_id & 7])
                 {
                     data_crypto_free(&mi->dc[ev.key.key_id & 7]);
@@ -642,6 +652,7 @@ multi_service(struct multi_context *m, struct multi_instance *mi, int64_t now_ms
         tls_multi_tick(mi->tls, now_ms);
         drain_events(m, mi, &again);
     }
+    multi_dco_sync(m, mi);
     while (tls_multi_outgoing(mi->tls, now_ms, &out))
     {
         multi_send_ctl(m, mi, &out);
@@ -859,6 +870,7 @@ multi_status_lines(struct multi_context *m, int version, void (*emit)(void *, co
     struct status_build sb;
     struct status_server_view v;
 
+    multi_dco_refresh_all(m);
     status_view(m, &sb, &v);
     status_server_lines(&v, version, emit, arg);
     status_view_free(&sb);
@@ -874,6 +886,7 @@ multi_write_status(struct multi_context *m)
     {
         return;
     }
+    multi_dco_refresh_all(m);
     status_view(m, &sb, &v);
     status_write_lines_file(m->o->status_file, &v,
                             m->o->status_file_version > 0 ? m->o->status_file_version : 1);

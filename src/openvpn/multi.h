@@ -101,6 +101,11 @@ struct multi_instance
     struct keepalive ka;
     int64_t next_due_ms;
     uint64_t bytes_in, bytes_out;
+
+    /* data channel offload (multi_dco.c) */
+    bool dco_peer;
+    struct dco_slots dco_slots;
+    struct dco_stats dco_last; /* kernel counters already counted */
 };
 
 struct multi_context
@@ -198,6 +203,23 @@ void multi_notify_exit(struct multi_context *m);
 void multi_write_status(struct multi_context *m);
 /** SIGUSR2: the client list in the log (version 1 format). */
 void multi_log_status(struct multi_context *m);
+
+/* ---- multi_dco.c: clients on the kernel data channel ---- */
+/** The server's interface is an ovpn (DCO) device. */
+bool multi_dco_enabled(const struct multi_context *m);
+/** Authorized client with its addresses: hand it to the kernel; false (logged) if refused. */
+bool multi_dco_add_peer(struct multi_context *m, struct multi_instance *mi);
+void multi_dco_del_peer(struct multi_context *m, struct multi_instance *mi);
+/** KEY_NEW / KEY_RETIRED of a DCO client. */
+void multi_dco_on_key(struct multi_context *m, struct multi_instance *mi,
+                      const struct tls_event *ev);
+/** Keep the kernel's key slots in step with the control channel. */
+void multi_dco_sync(struct multi_context *m, struct multi_instance *mi);
+/** Fold the kernel's counters of one client / of all into the byte counts. */
+void multi_dco_refresh(struct multi_context *m, struct multi_instance *mi);
+void multi_dco_refresh_all(struct multi_context *m);
+/** Act on the kernel's notifications (peer gone: close the instance). */
+void multi_dco_read_events(struct multi_context *m);
 /** The status text (version 1-3) line by line, for the file, the log and `status`. */
 void multi_status_lines(struct multi_context *m, int version,
                         void (*emit)(void *, const char *), void *arg);

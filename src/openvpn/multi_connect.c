@@ -473,6 +473,14 @@ connect_finish(struct multi_context *m, struct multi_instance *mi, uint8_t key_i
     }
     dp.ekm = (mi->iv_proto & IV_PROTO_TLS_KEY_EXPORT) != 0;
     dp.data_v2 = (mi->iv_proto & IV_PROTO_DATA_V2) != 0;
+    if (multi_dco_enabled(m) && !dp.data_v2)
+    {
+        msg(D_TLS_ERRORS, "Client does not support DATA_V2. Data channel offloading requires "
+                          "DATA_V2. Dropping client.");
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        refuse(m, mi, "AUTH_FAILED,Data channel negotiation failed (missing DATA_V2)");
+        return;
+    }
     dp.peer_id = mi->peer_id;
     if (!tls_multi_set_data_params(mi->tls, &dp))
     {
@@ -481,6 +489,12 @@ connect_finish(struct multi_context *m, struct multi_instance *mi, uint8_t key_i
         return;
     }
     strbcpy(mi->cipher, dp.cipher, sizeof(mi->cipher));
+    if (multi_dco_enabled(m) && !mi->dco_peer && !multi_dco_add_peer(m, mi))
+    {
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        refuse(m, mi, "AUTH_FAILED");
+        return;
+    }
     tls_multi_key_authorize(mi->tls, key_id, true);
     mi->state = MI_CONNECTED;
     learn_routes(m, mi);

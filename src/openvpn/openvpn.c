@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "crypto_backend.h"
+#include "dco.h"
 #include "error.h"
 #include "init.h"
 #include "multi.h"
@@ -22,6 +23,8 @@
 static void
 print_banner(void)
 {
+    char dco_ver[128];
+
     msg(M_INFO, "%s", options_title());
     msg(M_INFO, "library versions: %s%s%s", crypto_library_version(),
 #ifdef ENABLE_LZO
@@ -30,7 +33,7 @@ print_banner(void)
         "", ""
 #endif
     );
-    msg(M_INFO, "DCO version: N/A");
+    msg(M_INFO, "DCO version: %s", dco_version_loaded(dco_ver, sizeof(dco_ver)));
 }
 
 static bool
@@ -86,7 +89,9 @@ main(int argc, char **argv)
     }
     if (o.version)
     {
-        options_print_version();
+        char dco_ver[128];
+
+        options_print_version(dco_version_loaded(dco_ver, sizeof(dco_ver)));
         return 0;
     }
     error_set_verb(o.verb);

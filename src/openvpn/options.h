@@ -304,6 +304,7 @@ struct options
     int comp;                  /**< enum comp_kind */
     bool comp_lzo_adaptive;
     int allow_compression;     /**< 0 no, 1 asym (default), 2 yes */
+    bool allow_compression_defined; /**< given explicitly (the DCO rules ask) */
 
     /* ---- keepalive and timeouts ---- */
     int ping_send_timeout;     /**< --ping */
@@ -513,7 +514,8 @@ void options_show(const struct options *o);
 void options_usage(void);
 
 /** Print the --version text (title line, library versions, features). */
-void options_print_version(void);
+/** --version text; @p dco_version is what dco_version_loaded() says. */
+void options_print_version(const char *dco_version);
 
 /** The title line: "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] ..." */
 const char *options_title(void);

@@ -260,6 +260,7 @@ OPT_HANDLER(opt_h_compress)
 
 OPT_HANDLER(opt_h_allow_compression)
 {
+    o->allow_compression_defined = true;
     if (streq(args[0], "no"))
     {
         o->allow_compression = 0;

@@ -47,7 +47,7 @@ options_title(void)
 }
 
 void
-options_print_version(void)
+options_print_version(const char *dco_version)
 {
     printf("%s\n", options_title());
 #ifdef ENABLE_LZO
@@ -55,7 +55,7 @@ options_print_version(void)
 #else
     printf("library versions: %s\n", crypto_library_version());
 #endif
-    printf("DCO version: N/A\n");
+    printf("DCO version: %s\n", dco_version);
     printf("This is an independent implementation, compatible with OpenVPN 2.6;\n");
     printf("it is free software under the GNU GPL version 2 (GPL-2.0-only).\n");
 }

@@ -245,29 +245,50 @@ start_session(struct tls_multi *m, int64_t now_ms)
     return ks_init(primary(m), &env, 0, hard_reset_opcode(m), now_ms);
 }
 
+int
+tls_reneg_sec_pick(int max, int min, bool min_set, bool server_mode, uint32_t rnd)
+{
+    int span;
+
+    if (max <= 0)
+    {
+        return max;
+    }
+    if (min_set)
+    {
+        /* 2.6: max - rnd % (max - min), so (min, max]; min >= max gives max */
+        span = min < max ? max - min : 1;
+    }
+    else if (server_mode)
+    {
+        /* no min: a --mode server spreads its clients over the top 10% */
+        span = max / 10 > 1 ? max / 10 : 1;
+    }
+    else
+    {
+        return max;
+    }
+    return max - (int) (rnd % (uint32_t) span);
+}
+
 /*
- * 2.6 takes up to 10% off --reneg-sec, in whole seconds, once per session,
- * on the server of --mode server only (so that many clients do not
- * renegotiate together); a p2p --tls-server keeps the configured value.
- * Logs show the result ("soft reset sec=N/M").
+ * Draw the --reneg-sec of this session once (tls_reneg_sec_pick()), so that
+ * many peers configured alike do not all renegotiate together.  Logs show
+ * the result ("soft reset sec=N/M").
  */
 static bool
 jitter_reneg_sec(struct tls_config *c)
 {
     uint8_t r[4];
-    uint32_t v, span;
+    uint32_t v;
 
-    if (c->role != SSL_ROLE_SERVER || c->p2p || c->reneg_sec <= 0)
-    {
-        return true;
-    }
     if (!crypto_rand_bytes(r, sizeof(r)))
     {
         return false;
     }
     v = (uint32_t) r[0] << 24 | (uint32_t) r[1] << 16 | (uint32_t) r[2] << 8 | r[3];
-    span = c->reneg_sec / 10 > 1 ? (uint32_t) (c->reneg_sec / 10) : 1;
-    c->reneg_sec -= (int) (v % span);
+    c->reneg_sec = tls_reneg_sec_pick(c->reneg_sec, c->reneg_sec_min, c->reneg_sec_min_set,
+                                      c->server_mode, v);
     return true;
 }
 
@@ -372,6 +393,28 @@ multi_fail(struct tls_multi *m)
     }
 }
 
+/*
+ * SWEET32: with a 64-bit-block data cipher and no --reneg-bytes, 2.6 caps
+ * the key's life at 64 MB (and says so once).  Only CBC is checked: AEAD
+ * and "none" are not affected, and 64-bit CFB/OFB (BF-CFB ...) are left as
+ * they are (the library reports block size 1 for them).
+ */
+static void
+limit_reneg_bytes(struct tls_multi *m, const char *cipher)
+{
+    struct cipher_info ci;
+
+    if (!m->cfg.reneg_bytes_unset || !crypto_cipher_info(cipher, &ci)
+        || ci.mode != CIPHER_MODE_CBC || ci.block_size >= 16)
+    {
+        return;
+    }
+    msg(M_WARN, "WARNING: cipher with small block size in use, reducing reneg-bytes to 64MB "
+                "to mitigate SWEET32 attacks.");
+    m->cfg.reneg_bytes = TLS_RENEG_BYTES_SMALL_BLOCK;
+    m->cfg.reneg_bytes_unset = false;
+}
+
 /* Let every key state make progress; collect new keys. */
 static void
 process_all(struct tls_multi *m, int64_t now_ms)
@@ -406,7 +449,10 @@ process_all(struct tls_multi *m, int64_t now_ms)
         }
         if (key_new)
         {
-            struct tls_event *ev = event_push(m, TLS_EVENT_KEY_NEW);
+            struct tls_event *ev;
+
+            limit_reneg_bytes(m, ks->data_key.cipher);
+            ev = event_push(m, TLS_EVENT_KEY_NEW);
 
             ev->key = ks->data_key;
             secure_memzero(&ks->data_key.key2, sizeof(ks->data_key.key2));
@@ -516,12 +562,13 @@ tls_multi_renegotiate(struct tls_multi *m, int64_t now_ms)
     {
         return false;
     }
+    /* 2.6 prints its signed option values: an unset --reneg-bytes is -1 */
     msg(D_HANDSHAKE,
-        "TLS: soft reset sec=%d/%d bytes=%llu/%llu pkts=%llu/%llu",
+        "TLS: soft reset sec=%d/%d bytes=%llu/%lld pkts=%llu/%llu",
         (int) ((now_ms - ks->active_ms) / 1000),
         m->cfg.reneg_sec,
         (unsigned long long) ks->n_bytes,
-        (unsigned long long) m->cfg.reneg_bytes,
+        m->cfg.reneg_bytes_unset ? -1LL : (long long) m->cfg.reneg_bytes,
         (unsigned long long) ks->n_pkts,
         (unsigned long long) m->cfg.reneg_pkts);
     start_reneg(m, next_key_id(ks->key_id), now_ms);

@@ -99,9 +99,13 @@ struct tls_config
 
     int tls_timeout_s;    /**< --tls-timeout (0: 2) */
     int hand_window_s;    /**< --hand-window (0: 60) */
-    int reneg_sec;        /**< --reneg-sec (0: off; 2.6 default 3600 is the caller's);
-                               without p2p the TLS server takes 0-10% off, per session */
+    int reneg_sec;        /**< --reneg-sec max (0: off; 2.6 default 3600 is the caller's);
+                               the value used is drawn per session: tls_reneg_sec_pick() */
+    int reneg_sec_min;    /**< --reneg-sec max MIN; only if @c reneg_sec_min_set */
+    bool reneg_sec_min_set;
     uint64_t reneg_bytes; /**< --reneg-bytes (0: off) */
+    bool reneg_bytes_unset; /**< no --reneg-bytes: the soft-reset line shows -1 as 2.6
+                                 does, and a 64-bit-block data cipher gets 64 MB (SWEET32) */
     uint64_t reneg_pkts;  /**< --reneg-pkts (0: off) */
     int tran_window_s;    /**< --tran-window (0: 3600) */
     size_t tls_mtu;       /**< --tls-mtu (0: 1250) */
@@ -315,6 +319,17 @@ void tls_multi_key_authorize(struct tls_multi *m, uint8_t key_id, bool ok);
 /** Server: our session id and the client's (for the stateless cookie start, §2.7). */
 void tls_multi_session_ids(const struct tls_multi *m, struct session_id *own,
                            struct session_id *peer);
+
+/**
+ * The --reneg-sec a session uses (2.6): with a MIN, uniformly in
+ * (min, max] (just max when min >= max); without one, a --mode server
+ * (@p server_mode) takes 0..10% off max and everyone else uses max.  @p rnd
+ * is a random number; 0 stays 0 (off).
+ */
+int tls_reneg_sec_pick(int max, int min, bool min_set, bool server_mode, uint32_t rnd);
+
+/** 2.6's cap on --reneg-bytes for 64-bit-block data ciphers (SWEET32), when unset. */
+#define TLS_RENEG_BYTES_SMALL_BLOCK (64ull * 1024 * 1024)
 
 /** IV_PROTO this implementation announces as a p2p peer with @p cc_exit. */
 unsigned int tls_p2p_iv_proto(bool cc_exit);

@@ -531,7 +531,7 @@ tun_ifconfig(struct tuntap *tt, const struct ifconfig_config *ic)
 {
     int mtu = ic->mtu > 0 ? ic->mtu : tt->mtu;
 
-    if (tt->fd < 0 || (tt->type != DEV_TYPE_TUN && tt->type != DEV_TYPE_TAP))
+    if ((tt->fd < 0 && !tt->dco) || (tt->type != DEV_TYPE_TUN && tt->type != DEV_TYPE_TAP))
     {
         return true; /* --dev null: nothing to configure */
     }

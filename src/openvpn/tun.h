@@ -60,6 +60,7 @@ struct tuntap
     int ifindex;
     bool persistent; /**< was persistent (--mktun) before we opened it: keep it */
     int mtu;
+    bool dco; /**< an ovpn (DCO) link driven by tunnel_dco.c: no fd, the kernel moves the packets */
 };
 
 /**

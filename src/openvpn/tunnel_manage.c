@@ -35,6 +35,7 @@ cb_status(void *arg, int version, void (*emit)(void *, const char *), void *emit
 
     if (current)
     {
+        tunnel_dco_refresh_stats(current);
         status_p2p_view_fill(current, otime_wall(), &v);
         status_p2p_lines(&v, emit, emit_arg);
     }
@@ -77,6 +78,10 @@ cb_load_stats(void *arg, int *nclients, uint64_t *in, uint64_t *out)
 {
     (void) arg;
     *nclients = 0;
+    if (current)
+    {
+        tunnel_dco_refresh_stats(current);
+    }
     *in = current ? current->stats.link_read_bytes : 0;
     *out = current ? current->stats.link_write_bytes : 0;
 }
@@ -85,6 +90,10 @@ static void
 cb_bytecount(void *arg, uint64_t *in, uint64_t *out)
 {
     (void) arg;
+    if (current)
+    {
+        tunnel_dco_refresh_stats(current); /* the kernel moves the data packets */
+    }
     *in = current ? current->stats.link_read_bytes : 0;
     *out = current ? current->stats.link_write_bytes : 0;
 }

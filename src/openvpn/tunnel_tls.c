@@ -72,34 +72,44 @@ load_wrap(struct tunnel_tls *t, const struct options *o)
 
 /*
  * --tls-verify hook (ssl_verify_script_fn): run "CMD DEPTH SUBJECT" once per
- * certificate with the verify module's variables plus the start-up ones
- * 2.6 has in its environment by then.  Runs during the handshake only.
+ * certificate with the instance's common environment (t->script_env: dev,
+ * ifconfig_*, remote_1, untrusted_ip ...) and the verify module's variables,
+ * as 2.6 has them in its environment by then.  Runs during the handshake.
  */
 static bool
 run_tls_verify(void *arg, int depth, const char *subject, const struct ssl_verify_env *env)
 {
-    const struct options *o = arg;
+    const struct tunnel_tls *t = arg;
+    const struct options *o = t->opts;
     struct env_set *es = env_set_new();
     char d[16];
     const char *args[3];
     bool ok;
 
-    for (int i = 0; i < o->n_setenv; i++)
+    if (t->script_env)
     {
-        env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
+        t->script_env(t->script_env_arg, es);
     }
-    env_set_add(es, "script_type", "tls-verify");
-    env_set_add(es, "script_context", "init");
-    env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
-    env_set_addf(es, "verb", "%d", o->verb);
-    env_set_add(es, "daemon", o->daemon ? "1" : "0");
-    env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
-    env_set_addf(es, "daemon_pid", "%d", (int)getpid());
-    if (o->local_host)
+    else
     {
-        env_set_add(es, "local_1", o->local_host);
+        /* no instance behind us (the server's template): what the options say */
+        for (int i = 0; i < o->n_setenv; i++)
+        {
+            env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
+        }
+        env_set_add(es, "script_type", "tls-verify");
+        env_set_add(es, "script_context", "init");
+        env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
+        env_set_addf(es, "verb", "%d", o->verb);
+        env_set_add(es, "daemon", o->daemon ? "1" : "0");
+        env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
+        env_set_addf(es, "daemon_pid", "%d", (int)getpid());
+        if (o->local_host)
+        {
+            env_set_add(es, "local_1", o->local_host);
+        }
+        env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
     }
-    env_set_add(es, "local_port_1", o->local_port ? o->local_port : "1194");
     for (size_t i = 0; i < env->n; i++)
     {
         env_set_add(es, env->e[i].name, env->e[i].value);
@@ -116,9 +126,12 @@ run_tls_verify(void *arg, int depth, const char *subject, const struct ssl_verif
 unsigned int
 tunnel_tls_pull_iv_proto(void)
 {
-    /* PROTOCOL §7.2; AUTH_PENDING_KW: AUTH_PENDING extends the push deadline */
+    /* PROTOCOL §7.2; AUTH_PENDING_KW: AUTH_PENDING extends the push deadline;
+     * CC_EXIT: with "protocol-flags cc-exit" pushed, the exit notification
+     * goes over the control channel (init.c; needed on DCO, where userspace
+     * sends no data packets) */
     return IV_PROTO_DATA_V2 | IV_PROTO_REQUEST_PUSH | IV_PROTO_TLS_KEY_EXPORT
-           | IV_PROTO_AUTH_PENDING_KW;
+           | IV_PROTO_AUTH_PENDING_KW | IV_PROTO_CC_EXIT_NOTIFY;
 }
 
 /* §7.1: a p2p peer sends the NCP minimum, a pull client 2.6's full set. */
@@ -181,13 +194,14 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
     struct ssl_config sc;
 
     memset(t, 0, sizeof(*t));
+    t->opts = o;
     strbcpy(t->occ_local, occ_local, sizeof(t->occ_local));
     strbcpy(t->occ_remote, occ_remote, sizeof(t->occ_remote));
     options_ssl_verify_config(o, &t->verify_cfg);
     if (o->tls_verify)
     {
         t->verify_cfg.script = run_tls_verify;
-        t->verify_cfg.script_arg = (void *)o; /* the options outlive the tunnel */
+        t->verify_cfg.script_arg = t; /* t->opts: the options outlive the tunnel */
     }
     ssl_verify_state_init(&t->verify_state, &t->verify_cfg);
     if (!options_ssl_config(o, &sc))
@@ -227,7 +241,10 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
         .tls_timeout_s = o->tls_timeout,
         .hand_window_s = o->hand_window,
         .reneg_sec = o->reneg_sec,
+        .reneg_sec_min = o->reneg_sec_min,
+        .reneg_sec_min_set = o->reneg_sec_min >= 0,
         .reneg_bytes = o->reneg_bytes > 0 ? (uint64_t)o->reneg_bytes : 0,
+        .reneg_bytes_unset = o->reneg_bytes < 0,
         .reneg_pkts = o->reneg_pkts > 0 ? (uint64_t)o->reneg_pkts : 0,
         .tran_window_s = o->tran_window,
         .tls_mtu = (size_t)o->tls_mtu,
@@ -380,7 +397,7 @@ install_key(struct tunnel_tls *t, const struct tls_data_key *k)
 {
     uint8_t id = k->key_id & P_KEY_ID_MASK;
 
-    if (!tunnel_tls_key_init(&t->dc[id], &t->live[id], k))
+    if (!t->on_key && !tunnel_tls_key_init(&t->dc[id], &t->live[id], k))
     {
         return false;
     }
@@ -407,6 +424,11 @@ tunnel_tls_drain_events(struct tunnel_tls *t)
         switch (ev.type)
         {
             case TLS_EVENT_KEY_NEW:
+                if (t->on_key && !t->on_key(t->on_key_arg, &ev))
+                {
+                    secure_memzero(&ev.key, sizeof(ev.key));
+                    break;
+                }
                 if (install_key(t, &ev.key))
                 {
                     installed++;
@@ -416,6 +438,10 @@ tunnel_tls_drain_events(struct tunnel_tls *t)
                 break;
 
             case TLS_EVENT_KEY_RETIRED:
+                if (t->on_key)
+                {
+                    t->on_key(t->on_key_arg, &ev);
+                }
                 if (t->live[ev.key.key_id & P_KEY_ID_MASK])
                 {
                     data_crypto_free(&t->dc[ev.key.key_id & P_KEY_ID_MASK]);

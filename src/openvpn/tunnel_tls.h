@@ -27,6 +27,18 @@
 /** A control message from the peer (TLS_EVENT_TEXT; "EXIT" for TLS_EVENT_EXIT). */
 typedef void tunnel_tls_text_fn(void *arg, const char *text);
 
+struct env_set;
+
+/**
+ * --tls-verify: add the instance's common script environment (dev, tun_mtu,
+ * ifconfig_*, proto_1, remote_1, untrusted_ip ... as 2.6 has it by then) to
+ * @p es; the certificate variables are added after it.
+ */
+typedef void tunnel_tls_env_fn(void *arg, struct env_set *es);
+
+/** Data channel offload: KEY_NEW / KEY_RETIRED go to the kernel instead (tunnel_dco.c). */
+typedef bool tunnel_tls_key_fn(void *arg, const struct tls_event *ev);
+
 struct tunnel_tls
 {
     struct ssl_ctx *ssl_ctx;
@@ -56,6 +68,11 @@ struct tunnel_tls
     char auth_password[TUNNEL_TLS_CRED_LEN]; /* password, or the pushed auth-token */
     tunnel_tls_text_fn *on_text;             /* NULL: text messages are only logged */
     void *on_text_arg;
+    tunnel_tls_key_fn *on_key; /* NULL: keys build userspace data_crypto contexts */
+    void *on_key_arg;
+    tunnel_tls_env_fn *script_env; /* NULL: --tls-verify gets the options' variables only */
+    void *script_env_arg;
+    const struct options *opts; /* borrowed: the --tls-verify hook's settings */
 };
 
 /** Build everything from @p o; false (logged) on a configuration problem. */
