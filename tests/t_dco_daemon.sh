@@ -18,6 +18,9 @@
 #                     with matching sha256 while the keys are renegotiated
 #                     every 4 s (the kernel's slots swap); the reference is
 #                     killed and our kernel peer expires -> ping-restart
+#        p2p-refused  the device vanishes before the handshake: the kernel
+#                     refuses the peer, 2.6's line, a restart with a new
+#                     device, the tunnel comes up again
 #        p2p-tcp      reference tcp-server / ours tcp-client: ping,
 #                     transfer; reference killed -> our restart
 #        server-udp   ours --server (topology subnet, ccd iroute) /
@@ -56,7 +59,7 @@ guest()
     common=(--dev tun0 --verb 4 --ca "$P/ca.crt" --dh none)
 
     # run_case NAME: runs case_NAME, reports, stops the daemons it started
-    for name in p2p-udp p2p-tcp server-udp server-tcp client-udp client-tcp; do
+    for name in p2p-udp p2p-refused p2p-tcp server-udp server-tcp client-udp client-tcp; do
         why=""
         pids=()
         "case_${name//-/_}"
@@ -152,6 +155,27 @@ case_p2p_udp()
     peer_dies "$B" "$pid_ref"
     nl_wait_log "$NL_DIR/$n-ours.log" "Inactivity timeout (--ping-restart), restarting" 30 \
         || fail_with "the kernel's peer expiry was not noticed"
+}
+
+# The kernel refuses the peer (its device vanished under the daemon): 2.6's
+# "Cannot add peer to DCO" line, a restart that builds a new device, and
+# the tunnel comes up again once the peer reconnects.
+case_p2p_refused()
+{
+    local n=p2p-refused
+    p2p_args server udp "$NL_A_V4" "$NL_B_V4"
+    start ours "$A" $n "${args[@]}" --keepalive 1 6
+    nl_wait_log "$NL_DIR/$n-ours.log" "DCO device tun0 opened" 30 1 "$pid_ours" \
+        || { fail_with "ours did not open its device"; return; }
+    ip -n "$A" link del tun0
+    p2p_args client udp "$NL_B_V4" "$NL_A_V4"
+    start ref "$B" $n "${args[@]}" --keepalive 1 6
+    nl_wait_log "$NL_DIR/$n-ours.log" "Cannot add peer to DCO: " 30 1 "$pid_ours" \
+        || fail_with "no 'Cannot add peer to DCO' line"
+    nl_wait_log "$NL_DIR/$n-ours.log" "DCO device tun0 opened" 30 2 "$pid_ours" \
+        || fail_with "no new device after the restart"
+    nl_wait_init "$NL_DIR/$n-ours.log" "$pid_ours" 60 || fail_with "no tunnel after the restart"
+    [ -z "$why" ] && ! nl_ping "$B" 10.1.0.1 20 && fail_with "ping after the recovery"
 }
 
 case_p2p_tcp()
