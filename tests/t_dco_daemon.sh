@@ -311,6 +311,8 @@ srcdir=$(cd "$here/.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 builddir=$(cd "$(dirname "$bin")/../.." 2>/dev/null && pwd) || builddir=$srcdir
 vmtools=${DCO_VM_TOOLS:-$srcdir/../shared/tools/dco-vm}
+# a clone elsewhere on the lab machine: the tools' usual place
+[ -x "$vmtools/run.sh" ] || [ -n "${DCO_VM_TOOLS:-}" ] || vmtools=/work/shared/tools/dco-vm
 flavors=${DCO_FLAVORS:-dco ovpn}
 
 skip() { echo "t_dco_daemon.sh: SKIP: $*"; exit 77; }

@@ -72,6 +72,8 @@ srcdir=$(cd "$here/../.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 builddir=$(cd "$(dirname "$bin")/../.." 2>/dev/null && pwd) || builddir=$srcdir
 vmtools=${DCO_VM_TOOLS:-$srcdir/../shared/tools/dco-vm}
+# a clone elsewhere on the lab machine: the tools' usual place
+[ -x "$vmtools/run.sh" ] || [ -n "${DCO_VM_TOOLS:-}" ] || vmtools=/work/shared/tools/dco-vm
 stage=$(mktemp -d "$builddir/dco-bench.XXXXXX") || exit 99
 trap 'rm -rf "$stage"' EXIT
 cp "$here/dco_bench.sh" "$srcdir/tests/netns-lib.sh" "$bin" "$stage/"
