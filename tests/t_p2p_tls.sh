@@ -9,6 +9,8 @@
 # CBC cipher negotiated through --data-ciphers.  Each case checks the 2.6
 # "P2P mode NCP negotiation result" line on both sides, pings both ways and
 # moves XFER_MB (default 5) MiB each way with matching sha256.
+# Renegotiation: --reneg-sec during a transfer, and --reneg-bytes /
+# --reneg-pkts on ours and on the reference (key_ids seen on the wire).
 #
 # By hand:  OPENVPN=/path/to/openvpn tests/t_p2p_tls.sh [FILTER]
 
@@ -160,6 +162,101 @@ run_reneg()
 }
 run_reneg "ours<->ref"
 run_reneg "ref<->ours"
+
+# Which key_ids carry data: a sniffer on A's veth prints "SRC KEY_ID" once
+# for every P_DATA_V1/V2 source and key_id it sees (the first byte of the
+# UDP payload is opcode << 3 | key_id; data packets are never wrapped).
+SNIFF_PY='
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(3))
+s.bind((sys.argv[1], 0))
+seen = set()
+while True:
+    f = s.recv(65535)
+    if len(f) < 14 + 20 + 9 or f[12:14] != b"\x08\x00" or f[14 + 9] != 17:
+        continue
+    ihl = (f[14] & 15) * 4
+    if len(f) <= 14 + ihl + 8:
+        continue
+    b0 = f[14 + ihl + 8]
+    if b0 >> 3 in (6, 9):
+        key = (socket.inet_ntoa(f[26:30]), b0 & 7)
+        if key not in seen:
+            seen.add(key)
+            print(*key, flush=True)
+'
+
+# --reneg-bytes / --reneg-pkts: the side given the limit (ours or the
+# reference) must start soft resets once its data count passes it, logging
+# 2.6's line, while the other side only follows; both sides must send data
+# with key_id 1 and 2 afterwards and traffic must keep flowing.
+# run_reneg_limit PAIR SIDE(a|b) OPTION VALUE
+run_reneg_limit()
+{
+    local pair=$1 side=$2 opt=$3 val=$4 bin_a bin_b pa pb ps why="" trig other want kid src i
+    local name="$pair udp4 auth $opt $val on $side"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    case "$pair" in
+        "ours<->ref") bin_a=$OPENVPN bin_b=$REF ;;
+        "ref<->ours") bin_a=$REF bin_b=$OPENVPN ;;
+    esac
+    local la="$NL_DIR/case$n-a.log" lb="$NL_DIR/case$n-b.log" sniff="$NL_DIR/case$n-kid.out"
+    local xa=() xb=()
+    if [ "$side" = a ]; then
+        xa=("$opt" "$val") trig=$la other=$lb
+    else
+        xb=("$opt" "$val") trig=$lb other=$la
+    fi
+    # 2.6 prints an unset --reneg-bytes as -1 and an unset --reneg-pkts as 0
+    case "$opt" in
+        --reneg-bytes) want="TLS: soft reset sec=[0-9]*/3600 bytes=[0-9]*/$val pkts=[0-9]*/0\$" ;;
+        --reneg-pkts) want="TLS: soft reset sec=[0-9]*/3600 bytes=[0-9]*/-1 pkts=[0-9]*/$val\$" ;;
+    esac
+    nl_start ps "$NL_NS_A" "$sniff" timeout 120 "$NL_PYTHON" -c "$SNIFF_PY" veth0
+    side_args a udp4 auth "$GCM"
+    nl_start pa "$NL_NS_A" "$la" "$bin_a" "${ARGS[@]}" "${xa[@]}"
+    side_args b udp4 auth "$GCM"
+    nl_start pb "$NL_NS_B" "$lb" "$bin_b" "${ARGS[@]}" "${xb[@]}"
+    if ! nl_wait_init "$la" "$pa" 20 || ! nl_wait_init "$lb" "$pb" 20; then
+        why="did not initialize"
+    else
+        # bursts of 1 KB pings (40 packets each) until two soft resets: 2.6
+        # checks the limits only when its TLS timer runs, which can take
+        # seconds after the count passed them; at most about 50 s
+        for ((i = 0; i < 60; i++)); do
+            ip netns exec "$NL_NS_A" ping -4 -q -n -c 20 -i 0.01 -s 1000 -W 1 10.210.0.2 \
+                >/dev/null 2>&1
+            [ "$(grep -c "$want" "$trig")" -ge 2 ] && break
+            sleep 0.5
+        done
+        if [ "$(grep -c "$want" "$trig")" -lt 2 ]; then
+            why="the side with $opt did not log two soft resets like '$want'"
+        elif grep -q "TLS: soft reset" "$other"; then
+            why="the side without $opt started a soft reset"
+        elif [ "$(grep -c 'Control Channel: TLS' "$la")" -lt 3 ] ||
+            [ "$(grep -c 'Control Channel: TLS' "$lb")" -lt 3 ]; then
+            why="fewer than two new handshakes on a side"
+        elif ! nl_ping "$NL_NS_A" 10.210.0.2 || ! nl_ping "$NL_NS_B" 10.210.0.1; then
+            why="ping after the renegotiations failed"
+        else
+            for kid in 1 2; do
+                for src in "$NL_A_V4" "$NL_B_V4"; do
+                    grep -qx "$src $kid" "$sniff" ||
+                        why=${why:-"no data packet with key_id $kid from $src"}
+                done
+            done
+        fi
+    fi
+    nl_kill "$pa"
+    nl_kill "$pb"
+    nl_kill "$ps"
+    nl_result "$name" "$why" "$la" "$lb" "$sniff"
+}
+run_reneg_limit "ours<->ref" a --reneg-bytes 200000
+run_reneg_limit "ref<->ours" a --reneg-bytes 200000
+run_reneg_limit "ours<->ref" b --reneg-pkts 300
+run_reneg_limit "ref<->ours" b --reneg-pkts 300
 
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }

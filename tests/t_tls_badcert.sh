@@ -9,8 +9,10 @@
 # the reason, the handshake must fail on both sides (no "Initialization
 # Sequence Completed"), and the TLS client must keep retrying as 2.6 does.
 # --tls-verify: a script that fails rejects the chain the same way; one that
-# succeeds lets the tunnel up, and must see the same arguments and
-# certificate environment from ours as from the reference.
+# succeeds lets the tunnel up, and must see the same arguments and the same
+# environment (certificate and instance variables, same names, same values
+# but for pids, times and ports) from ours as from the reference, in four
+# setups (p2p client and server, two remotes, pull client).
 #
 # By hand:  OPENVPN=/path/to/openvpn tests/t_tls_badcert.sh [FILTER]
 
@@ -118,47 +120,85 @@ cat >"$NL_DIR/dump.sh" <<EOF
 EOF
 chmod +x "$NL_DIR/reject.sh" "$NL_DIR/dump.sh"
 
-# script_case: B (the reference, then ours) verifies A's good certificate
-# with dump.sh; the tunnel must come up and both must have passed the same
-# arguments and variables for each depth.
-script_case()
+# env_case NAME SIDE: SIDE (a or b) runs the reference, then ours, with
+# --tls-verify dump.sh and the extra arguments in ENV_A / ENV_B; the other
+# side is the reference.  The tunnel must come up and, for each depth, the
+# script must get the same arguments and the same set of variable names
+# (2.6 exports the instance's environment too: dev, proto_N, remote_N,
+# ifconfig_*, route_*, untrusted_ip ...), with the same values except for
+# pids, times and ephemeral ports.
+env_case()
 {
-    local name="ours verifies: --tls-verify script accepts" who bin pa pb d why="" vars
+    local name="ours verifies: --tls-verify script environment, $1" side=$2
+    local who bin pa pb d why="" ba bb xa xb
     case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
     n=$((n + 1))
     for who in ref ours; do
         if [ "$who" = ours ]; then bin=$OPENVPN; else bin=$REF; fi
-        nl_start pa "$NL_NS_A" "$NL_DIR/script-$who-a.log" "$REF" --verb 3 --dev null \
+        xa=("${ENV_A[@]//WHO/$who}")
+        xb=("${ENV_B[@]//WHO/$who}")
+        if [ "$side" = a ]; then ba=$bin bb=$REF; else ba=$REF bb=$bin; fi
+        rm -f "$NL_DIR/env-$who-"*
+        nl_start pa "$NL_NS_A" "$NL_DIR/script-$n-$who-a.log" "$ba" --verb 3 \
             --tls-server --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
-            --dh none --proto udp4 --local "$NL_A_V4" --remote "$NL_B_V4"
-        nl_start pb "$NL_NS_B" "$NL_DIR/script-$who-b.log" "$bin" --verb 3 --dev null \
+            --dh none "${xa[@]}"
+        nl_start pb "$NL_NS_B" "$NL_DIR/script-$n-$who-b.log" "$bb" --verb 3 \
             --tls-client --ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
-            --proto udp4 --local "$NL_B_V4" --remote "$NL_A_V4" --script-security 2 \
-            --tls-verify "$NL_DIR/dump.sh $who"
-        nl_wait_init "$NL_DIR/script-$who-b.log" "$pb" 15 || why=${why:-"$who did not come up"}
+            "${xb[@]}"
+        if [ "$side" = a ]; then d=$pa; else d=$pb; fi
+        nl_wait_init "$NL_DIR/script-$n-$who-$side.log" "$d" 15 ||
+            why=${why:-"$who did not come up"}
         nl_kill "$pa"
         nl_kill "$pb"
+        for d in 0 1; do
+            [ -f "$NL_DIR/env-$who-$d" ] || continue
+            sed -e "s/^ARG=$who\$/ARG=WHO/" "$NL_DIR/env-$who-$d" >"$NL_DIR/case$n-$who-$d"
+        done
     done
-    # Compared: the arguments, the certificate variables and the start-up
-    # ones ours exports (pids differ; dev, proto_1, remote_1, untrusted_ip
-    # ... are not exported by ours yet).
-    vars='^(ARG|script_type|script_context|tls_[a-z0-9_]*|X509_[0-9]+_[A-Za-z0-9_]*'
-    vars="$vars|common_name|verb|daemon|daemon_log_redirect|tun_mtu|local_1|local_port_1)="
     for d in 0 1; do
         [ -n "$why" ] && break
-        for who in ref ours; do
-            grep -E "$vars" "$NL_DIR/env-$who-$d" 2>/dev/null |
-                sed -e "s/^ARG=$who\$/ARG=WHO/" \
-                    >"$NL_DIR/cmp-$who-$d"
-        done
-        if [ ! -s "$NL_DIR/cmp-ref-$d" ] ||
-            ! diff -u "$NL_DIR/cmp-ref-$d" "$NL_DIR/cmp-ours-$d"; then
-            why="depth $d: the script saw different arguments or variables"
+        if [ ! -s "$NL_DIR/case$n-ref-$d" ] || [ ! -s "$NL_DIR/case$n-ours-$d" ]; then
+            why="depth $d: a script did not run"
+        elif ! diff -u <(cut -d= -f1 "$NL_DIR/case$n-ref-$d" | sort) \
+            <(cut -d= -f1 "$NL_DIR/case$n-ours-$d" | sort); then
+            why="depth $d: the script saw different variable names"
+        elif ! diff -u <(grep -Ev '^(daemon_pid|daemon_start_time|untrusted_port)=' \
+            "$NL_DIR/case$n-ref-$d" | sort) \
+            <(grep -Ev '^(daemon_pid|daemon_start_time|untrusted_port)=' \
+                "$NL_DIR/case$n-ours-$d" | sort); then
+            why="depth $d: the script saw different arguments or values"
         fi
     done
-    nl_result "$name" "$why" "$NL_DIR/script-ours-b.log"
+    nl_result "$name" "$why" "$NL_DIR/script-$n-ours-$side.log"
 }
-script_case
+
+# A p2p client without a device, as most of the cases here.
+ENV_A=(--dev null --proto udp4 --local "$NL_A_V4" --remote "$NL_B_V4")
+ENV_B=(--dev null --proto udp4 --local "$NL_B_V4" --remote "$NL_A_V4" --script-security 2
+    --tls-verify "$NL_DIR/dump.sh WHO")
+env_case "client, dev null" b
+# The TLS server over IPv6 with a tun, addresses, a route and --setenv, no
+# --remote (the peer floats in from a --nobind client): remote_port_1
+# alone, ifconfig_ipv6_*, route_*, redirect_gateway, untrusted_ip6.
+ENV_A=(--dev tun --proto udp6 --local "$NL_A_V6" --ifconfig 10.211.0.1 10.211.0.2
+    --ifconfig-ipv6 2001:db8:211::1/64 2001:db8:211::2 --route 10.99.0.0 255.255.0.0
+    --setenv FOO bar --script-security 2 --tls-verify "$NL_DIR/dump.sh WHO")
+ENV_B=(--dev tun --proto udp6 --remote "$NL_A_V6" --nobind --ifconfig 10.211.0.2 10.211.0.1)
+env_case "server, tun, udp6, no --remote" a
+# A --nobind client with two connection entries: proto_N, remote_N and
+# remote_port_N for each, no local_port_1.
+ENV_A=(--dev null --proto udp4 --local "$NL_A_V4")
+ENV_B=(--dev tun --ifconfig 10.211.0.2 10.211.0.1 --remote "$NL_A_V4" 1194 udp4
+    --remote 198.51.100.9 1195 tcp-client --nobind --script-security 2
+    --tls-verify "$NL_DIR/dump.sh WHO")
+env_case "client, two --remote, --nobind" b
+# A pull client of a --mode server: its first handshake comes before the
+# push, the device and --up, so no dev, dev_type, tun_mtu, script_context.
+ENV_A=(--dev tun --proto udp4 --local "$NL_A_V4" --server 10.212.0.0 255.255.255.0
+    --topology subnet)
+ENV_B=(--dev tun --client --remote "$NL_A_V4" --nobind --script-security 2
+    --tls-verify "$NL_DIR/dump.sh WHO")
+env_case "pull client" b
 
 for who in ours ref; do
     run_case "$who" "--tls-verify script rejects" "$PKI/server.crt" "$PKI/server.key" \

@@ -84,14 +84,15 @@ script_env_connections(const struct options *o, struct env_set *es)
     {
         const struct remote_entry *r = o->n_remotes > 0 ? &o->remotes[i] : NULL;
         bool own_proto = r && r->proto >= 0;
+        int proto = own_proto ? r->proto : o->proto;
+        sa_family_t af = own_proto ? r->af : o->proto_af;
         const char *local = r && r->local_host ? r->local_host : o->local_host;
         const char *lport = r && r->local_port ? r->local_port : o->local_port;
         bool bind = r && r->bind_local >= 0 ? r->bind_local != 0 : o->bind_local;
         const char *rport = r && r->port ? r->port : o->remote_port;
 
         snprintf(name, sizeof(name), "proto_%d", i + 1);
-        env_set_add(es, name, script_proto_name(o, own_proto ? r->proto : o->proto,
-                                                own_proto ? r->af : o->proto_af));
+        env_set_add(es, name, script_proto_name(o, proto, af));
         if (local)
         {
             snprintf(name, sizeof(name), "local_%d", i + 1);
@@ -342,6 +343,17 @@ init_env_tls_verify(void *arg, struct env_set *es)
     char buf[SOCKADDR_PRINT_MAX];
 
     script_env(c, es, "tls-verify", false);
+    if (c->tls && c->tls->pull && !c->pulled)
+    {
+        /* a pull client's first handshake comes before the device and the
+         * up script: 2.6 has not set these yet */
+        static const char *const later[] = { "dev", "dev_type", "tun_mtu", "script_context" };
+
+        for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+        {
+            env_set_del(es, later[i]);
+        }
+    }
     if (tun_opened_here)
     {
         env_set_add(es, "redirect_gateway", "0");

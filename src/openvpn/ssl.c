@@ -287,8 +287,8 @@ jitter_reneg_sec(struct tls_config *c)
         return false;
     }
     v = (uint32_t) r[0] << 24 | (uint32_t) r[1] << 16 | (uint32_t) r[2] << 8 | r[3];
-    c->reneg_sec = tls_reneg_sec_pick(c->reneg_sec, c->reneg_sec_min, c->reneg_sec_min_set,
-                                      c->server_mode, v);
+    c->reneg_sec =
+      tls_reneg_sec_pick(c->reneg_sec, c->reneg_sec_min, c->reneg_sec_min_set, c->server_mode, v);
     return true;
 }
 
@@ -404,13 +404,14 @@ limit_reneg_bytes(struct tls_multi *m, const char *cipher)
 {
     struct cipher_info ci;
 
-    if (!m->cfg.reneg_bytes_unset || !crypto_cipher_info(cipher, &ci)
-        || ci.mode != CIPHER_MODE_CBC || ci.block_size >= 16)
+    if (!m->cfg.reneg_bytes_unset || !crypto_cipher_info(cipher, &ci) ||
+        ci.mode != CIPHER_MODE_CBC || ci.block_size >= 16)
     {
         return;
     }
-    msg(M_WARN, "WARNING: cipher with small block size in use, reducing reneg-bytes to 64MB "
-                "to mitigate SWEET32 attacks.");
+    msg(M_WARN,
+        "WARNING: cipher with small block size in use, reducing reneg-bytes to 64MB "
+        "to mitigate SWEET32 attacks.");
     m->cfg.reneg_bytes = TLS_RENEG_BYTES_SMALL_BLOCK;
     m->cfg.reneg_bytes_unset = false;
 }

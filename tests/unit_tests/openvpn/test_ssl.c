@@ -6,9 +6,11 @@
  * derive the same data keys (encrypt with one, decrypt with the other),
  * wrapping with tls-auth and tls-crypt, renegotiation keeps the lame duck,
  * soft resets started by both sides at once (with and without loss) meet
- * on one key state, --reneg-sec jitter only on a non-p2p server,
- * hand-window expiry is an error, garbage and replays are dropped and
- * counted without disturbing a handshake.
+ * on one key state, --reneg-sec jitter only on a --mode server unless a
+ * MIN is given (then (min, max] for anyone), --reneg-pkts and the SWEET32
+ * --reneg-bytes cap start soft resets with 2.6's log line, hand-window
+ * expiry is an error, garbage and replays are dropped and counted without
+ * disturbing a handshake.
  */
 #include "config.h"
 
@@ -49,6 +51,7 @@ struct side
     bool want_v2, want_ekm; /* what KEY_NEW must say (p2p: both) */
     int auth_events;        /* TLS_EVENT_AUTH seen */
     uint8_t auth_key_id;
+    bool auto_authorize; /* answer TLS_EVENT_AUTH with "ok" at once */
 };
 
 struct net
@@ -164,6 +167,10 @@ install_events(struct side *s)
         {
             s->auth_events++;
             s->auth_key_id = id;
+            if (s->auto_authorize)
+            {
+                tls_multi_key_authorize(s->m, id, true);
+            }
         }
         else if (ev.type == TLS_EVENT_KEY_RETIRED)
         {
@@ -464,7 +471,13 @@ client_reneg_started(struct side *c, struct side *s)
     return tls_multi_get_stats(c->m)->renegotiations > 0;
 }
 
-/* A fresh pair where @p who (s or c) has --reneg-sec @p sec; @p p2p for both. */
+/* --reneg-sec MIN for reneg_pair()'s @p who; < 0: not given. */
+static int reneg_min = -1;
+
+/*
+ * A fresh pair where @p who (s or c) has --reneg-sec @p sec (and reneg_min);
+ * @p p2p for both, else a pull client and a --mode server.
+ */
 static int64_t
 reneg_pair(struct side *c, struct side *s, struct side *who, int sec, bool p2p)
 {
@@ -477,6 +490,10 @@ reneg_pair(struct side *c, struct side *s, struct side *who, int sec, bool p2p)
         tls_multi_free(x->m);
         x->cfg.p2p = p2p;
         x->cfg.reneg_sec = x == who ? sec : 0;
+        x->cfg.reneg_sec_min = reneg_min;
+        x->cfg.reneg_sec_min_set = x == who && reneg_min >= 0;
+        x->cfg.server_mode = x->auto_authorize = !p2p && x == s;
+        x->cfg.peer_info = x->cfg.server_mode ? "" : x->cfg.peer_info;
         x->m = tls_multi_new(&x->cfg, now);
         assert_non_null(x->m);
         x->want_v2 = x->want_ekm = p2p;
@@ -505,7 +522,7 @@ reneg_delay(struct side *c, struct side *s, struct side *who, int64_t t0, int64_
 }
 
 /*
- * As 2.6: only the server of a non-p2p (--mode server) session takes
+ * As 2.6: only a --mode server session takes
  * 0-10% off --reneg-sec, in whole seconds, drawn once per session; a p2p
  * --tls-server and any client use the configured value.
  */
@@ -535,6 +552,188 @@ reneg_sec__jitter_only_for_non_p2p_server(void **state)
         int64_t t0 = reneg_pair(&c, &s, who, 100, i < 2), d = reneg_delay(&c, &s, who, t0, 102000);
 
         assert_true(d >= 99900 && d <= 100100);
+        side_free(&c);
+        side_free(&s);
+    }
+}
+
+/*
+ * --reneg-sec MAX MIN: 2.6 draws max - r % (max - min), i.e. (min, max]
+ * (the man page says "between min and max"), for clients and p2p peers
+ * too; min >= max or max - min == 1 leaves max, and 0 (off) stays 0.
+ */
+static void
+reneg_sec_pick__min_given__window_min_exclusive_to_max(void **state)
+{
+    bool seen[101] = { false };
+    (void) state;
+
+    for (uint32_t r = 0; r < 1000; r++)
+    {
+        int v = tls_reneg_sec_pick(100, 50, true, false, r * 2654435761u);
+
+        assert_true(v > 50 && v <= 100);
+        seen[v] = true;
+        assert_int_equal(tls_reneg_sec_pick(100, 50, true, true, r), 100 - (int) (r % 50));
+    }
+    assert_true(seen[51] && seen[100]);
+    for (int v = 51; v <= 100; v++)
+    {
+        assert_true(seen[v]); /* every second of the window is reachable */
+    }
+    assert_int_equal(tls_reneg_sec_pick(100, 0, true, false, 99), 1);
+    assert_int_equal(tls_reneg_sec_pick(100, 0, true, false, 100), 100);
+    assert_int_equal(tls_reneg_sec_pick(100, 99, true, false, 12345), 100);
+    assert_int_equal(tls_reneg_sec_pick(100, 100, true, false, 12345), 100);
+    assert_int_equal(tls_reneg_sec_pick(100, 500, true, true, 12345), 100);
+    assert_int_equal(tls_reneg_sec_pick(0, 10, true, true, 7), 0);
+}
+
+/* No MIN: a --mode server takes 0..10% off (3600 -> 3241..3600), others use max. */
+static void
+reneg_sec_pick__no_min__server_mode_only_top_tenth(void **state)
+{
+    int lo = INT32_MAX, hi = 0;
+    (void) state;
+
+    for (uint32_t r = 0; r < 2000; r++)
+    {
+        int v = tls_reneg_sec_pick(3600, -1, false, true, r);
+
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        assert_int_equal(tls_reneg_sec_pick(3600, -1, false, false, r), 3600);
+    }
+    assert_int_equal(lo, 3241);
+    assert_int_equal(hi, 3600);
+    assert_int_equal(tls_reneg_sec_pick(5, -1, false, true, 3), 5); /* span is at least 1 */
+    assert_int_equal(tls_reneg_sec_pick(0, -1, false, true, 3), 0);
+}
+
+/* The draw reaches the key states: a p2p client with "reneg-sec 20 10". */
+static void
+reneg_sec__min_given__p2p_client_draws_in_window(void **state)
+{
+    int64_t lo = INT64_MAX, hi = 0;
+    (void) state;
+
+    reneg_min = 10;
+    for (int i = 0; i < 8; i++)
+    {
+        struct side c, s;
+        int64_t t0 = reneg_pair(&c, &s, &c, 20, true), d = reneg_delay(&c, &s, &c, t0, 22000);
+
+        assert_true(d >= 10900 && d <= 20100);
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+        side_free(&c);
+        side_free(&s);
+    }
+    reneg_min = -1;
+    assert_true(hi - lo >= 1000); /* eight draws from ten values are not all alike */
+}
+
+/*
+ * --reneg-pkts: the side whose data count reaches the limit starts a soft
+ * reset, logs 2.6's line (an unset --reneg-bytes shows as -1), and both
+ * move to key_id 1 with data flowing on it.
+ */
+static void
+reneg_pkts__limit_reached__soft_reset_logged_as_2_6(void **state)
+{
+    struct side c, s;
+    int64_t now = 1000;
+    uint8_t id;
+    (void) state;
+
+    side_init(&s, SSL_ROLE_SERVER, TLS_WRAP_NONE, now);
+    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_NONE, now);
+    tls_multi_free(c.m);
+    c.cfg.reneg_sec = 3600;
+    c.cfg.reneg_pkts = 5;
+    c.cfg.reneg_bytes_unset = true;
+    c.m = tls_multi_new(&c.cfg, now);
+    assert_non_null(c.m);
+    now = run(NULL, &c, &s, now, 20000, both_active);
+    assert_true(both_active(&c, &s));
+    for (int i = 0; i < 4; i++)
+    {
+        tls_multi_count_data(c.m, 0, 100);
+    }
+    mock_msg_reset();
+    tls_multi_tick(c.m, now);
+    assert_int_equal(tls_multi_get_stats(c.m)->renegotiations, 0);
+    tls_multi_count_data(c.m, 0, 100);
+    tls_multi_tick(c.m, now);
+    assert_int_equal(tls_multi_get_stats(c.m)->renegotiations, 1);
+    assert_non_null(strstr(mock_all_msgs, "TLS: soft reset sec=0/3600 bytes=500/-1 pkts=5/5"));
+    reneg_expect = 1;
+    run(NULL, &c, &s, now, 20000, reneg_done);
+    assert_true(reneg_done(&c, &s));
+    assert_true(tls_multi_tx_key(s.m, &id) && id == 1);
+    assert_data_flows(&c, &s);
+    assert_data_flows(&s, &c);
+    side_free(&c);
+    side_free(&s);
+}
+
+/*
+ * SWEET32: without --reneg-bytes a 64-bit-block data cipher gets 2.6's
+ * 64 MB limit and warning; an AEAD cipher gets neither.
+ */
+static void
+reneg_bytes__unset_with_64bit_block_cipher__capped_at_64mb(void **state)
+{
+    static const char warn[] = "WARNING: cipher with small block size in use, reducing "
+                               "reneg-bytes to 64MB to mitigate SWEET32 attacks.";
+    (void) state;
+
+    for (int i = 0; i < 2; i++)
+    {
+        struct side c, s;
+        struct tls_data_params dp = { .cipher = "AES-256-GCM" };
+        int64_t now = 1000;
+
+        if (i == 0)
+        {
+            snprintf(dp.cipher, sizeof(dp.cipher), "DES-EDE3-CBC");
+        }
+        mock_msg_reset();
+        side_init(&s, SSL_ROLE_SERVER, TLS_WRAP_NONE, now);
+        side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_NONE, now);
+        for (struct side *x = &c; x; x = x == &c ? &s : NULL)
+        {
+            tls_multi_free(x->m);
+            x->cfg.p2p = false;
+            x->cfg.pull = x == &c;
+            x->cfg.server_mode = x->auto_authorize = x == &s;
+            x->cfg.peer_info = x == &s ? "" : x->cfg.peer_info;
+            x->cfg.reneg_bytes_unset = true;
+            x->want_v2 = x->want_ekm = false;
+            x->m = tls_multi_new(&x->cfg, now);
+            assert_non_null(x->m);
+            assert_true(tls_multi_set_data_params(x->m, &dp));
+        }
+        now = run(NULL, &c, &s, now, 20000, both_active);
+        assert_true(both_active(&c, &s));
+        if (i == 1)
+        {
+            assert_null(strstr(mock_all_msgs, warn));
+            tls_multi_count_data(c.m, 0, TLS_RENEG_BYTES_SMALL_BLOCK);
+            tls_multi_tick(c.m, now);
+            assert_int_equal(tls_multi_get_stats(c.m)->renegotiations, 0);
+        }
+        else
+        {
+            assert_non_null(strstr(mock_all_msgs, warn));
+            tls_multi_count_data(c.m, 0, TLS_RENEG_BYTES_SMALL_BLOCK - 1);
+            tls_multi_tick(c.m, now);
+            assert_int_equal(tls_multi_get_stats(c.m)->renegotiations, 0);
+            tls_multi_count_data(c.m, 0, 1);
+            tls_multi_tick(c.m, now);
+            assert_int_equal(tls_multi_get_stats(c.m)->renegotiations, 1);
+            assert_non_null(strstr(mock_all_msgs, "bytes=67108864/67108864 pkts=2/0"));
+        }
         side_free(&c);
         side_free(&s);
     }
@@ -860,6 +1059,11 @@ main(void)
         cmocka_unit_test(renegotiate__both_sides_same_time__new_key_at_once),
         cmocka_unit_test(renegotiate__both_sides_with_loss_seeded__new_key_within_20s),
         cmocka_unit_test(reneg_sec__jitter_only_for_non_p2p_server),
+        cmocka_unit_test(reneg_sec_pick__min_given__window_min_exclusive_to_max),
+        cmocka_unit_test(reneg_sec_pick__no_min__server_mode_only_top_tenth),
+        cmocka_unit_test(reneg_sec__min_given__p2p_client_draws_in_window),
+        cmocka_unit_test(reneg_pkts__limit_reached__soft_reset_logged_as_2_6),
+        cmocka_unit_test(reneg_bytes__unset_with_64bit_block_cipher__capped_at_64mb),
         cmocka_unit_test(server_mode__keys_only_after_authorize_and_params),
         cmocka_unit_test(server_mode__refused_client_gets_no_keys),
         cmocka_unit_test(stateless_cookie__only_a_returning_client_gets_state),
