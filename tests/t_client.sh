@@ -451,6 +451,78 @@ case_redirect6()
     stop_all
 }
 
+# redirect-gateway def1 block-local: the client's default gateway is
+# 203.0.113.1 (the server's namespace answers there too), so the gateway's
+# network 203.0.113.0/24 goes into the tunnel as two /25s, the gateway keeps
+# a host route, the server's 198.51.100.0/24 is left alone; all of it is gone
+# after exit.  (2.6 blocks only the gateway's network, and nothing when the
+# server is on it.)
+case_block_local()
+{
+    local name="redirect-gateway block-local routes the local network into the tunnel" why="" slog clog
+    selected "$name" || return 0
+    n=$((n + 1))
+    slog="$NL_DIR/srv-$n.log"
+    clog="$NL_DIR/cli-$n.log"
+    ip -n "$NL_NS_A" addr add 203.0.113.1/24 dev veth0
+    ip -n "$NL_NS_B" addr add 203.0.113.50/24 dev veth0
+    ip -n "$NL_NS_B" route replace default via 203.0.113.1 dev veth0
+    start_server "$slog" --proto udp4 --topology subnet --push "redirect-gateway def1 block-local"
+    nl_wait_log "$slog" "Initialization Sequence Completed" 10 1 "$SRV" || why="server did not start"
+    [ -z "$why" ] && start_client "$clog" --proto udp4
+    [ -z "$why" ] && ! nl_wait_init "$clog" "$CLI" 20 && why="client did not complete initialization"
+    if [ -z "$why" ]; then
+        ip -n "$NL_NS_B" route show 203.0.113.0/25 | grep -q "via 10.8.0.1 dev tun0" ||
+            why="203.0.113.0/25 via the tunnel missing"
+        ip -n "$NL_NS_B" route show 203.0.113.128/25 | grep -q "via 10.8.0.1 dev tun0" ||
+            why="${why:+$why, }203.0.113.128/25 via the tunnel missing"
+        ip -n "$NL_NS_B" route show 203.0.113.1/32 | grep -q "via 203.0.113.1" ||
+            why="${why:+$why, }host route to the gateway missing"
+        ip -n "$NL_NS_B" route show 198.51.100.0/25 | grep -q . &&
+            why="${why:+$why, }the server's own network was blocked"
+    fi
+    [ -z "$why" ] && ! nl_ping "$NL_NS_B" 10.8.0.1 15 && why="ping 10.8.0.1 failed"
+    stop_all
+    [ -z "$why" ] && ip -n "$NL_NS_B" route show 203.0.113.0/25 | grep -q . && why="routes left at exit"
+    nl_result "$name" "$why" "$slog" "$clog"
+    ip -n "$NL_NS_B" route del default 2>/dev/null
+    ip -n "$NL_NS_B" addr del 203.0.113.50/24 dev veth0 2>/dev/null
+    ip -n "$NL_NS_A" addr del 203.0.113.1/24 dev veth0 2>/dev/null
+}
+
+# IPv6 transport + redirect-gateway ipv6: 2000::/4 covers the server's
+# address, so 2.6 pins a /128 host route to it on the old device (metric 1)
+# while connected and removes it at exit.
+case_redirect6_transport()
+{
+    local name="redirect-gateway ipv6 over udp6: host route to the server" why="" slog clog
+    selected "$name" || return 0
+    n=$((n + 1))
+    slog="$NL_DIR/srv-$n.log"
+    clog="$NL_DIR/cli-$n.log"
+    start_server "$slog" --proto udp6 --local "$NL_A_V6" --topology subnet \
+        --server-ipv6 2001:db8:8::/64 --push "redirect-gateway def1 ipv6"
+    nl_wait_log "$slog" "Initialization Sequence Completed" 10 1 "$SRV" || why="server did not start"
+    # shellcheck disable=SC2086  # CLIENT_MODE is a word list on purpose
+    [ -z "$why" ] && nl_start CLI "$NL_NS_B" "$clog" "$OPENVPN" $CLIENT_MODE --dev tun \
+        --proto udp6 --remote "$NL_A_V6" --ca "$PKI/ca.crt" --cert "$PKI/client.crt" \
+        --key "$PKI/client.key" --remote-cert-tls server --nobind --verb 4
+    [ -z "$why" ] && ! nl_wait_init "$clog" "$CLI" 20 && why="client did not complete initialization"
+    if [ -z "$why" ] && ! ip -n "$NL_NS_B" -6 route show "$NL_A_V6/128" | grep -q "dev veth0 metric 1"; then
+        why="no host route to the server: $(ip -n "$NL_NS_B" -6 route show "$NL_A_V6/128")"
+    fi
+    [ -z "$why" ] && ! grep -q "ROUTE6: 2000::/4 overlaps IPv6 remote $NL_A_V6, adding host route to VPN endpoint" "$clog" &&
+        why="no ROUTE6 overlap line"
+    [ -z "$why" ] && ! nl_ping "$NL_NS_B" 2001:db8:8::1 15 && why="ping6 2001:db8:8::1 failed"
+    if [ -z "$why" ]; then
+        nl_kill "$CLI" TERM >/dev/null 2>&1
+        CLI=""
+        [ -n "$(ip -n "$NL_NS_B" -6 route show "$NL_A_V6/128")" ] && why="host route left behind at exit"
+    fi
+    nl_result "$name" "$why" "$slog" "$clog"
+    stop_all
+}
+
 case_traffic "udp4 topology subnet" udp4 udp4 subnet 10.8.0.2/24
 case_traffic "tcp4 topology net30" tcp4-server tcp4-client net30 "10.8.0.6 peer 10.8.0.5"
 case_auth "auth-user-pass right password connects" secret ok
@@ -465,6 +537,8 @@ case_connections
 case_prompt
 case_remote_random
 case_redirect6
+case_redirect6_transport
+case_block_local
 
 echo "t_client: $pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]

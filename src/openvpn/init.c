@@ -289,6 +289,17 @@ build_routes(struct context *c)
     {
         env.have_vpn_gateway6 = true;
     }
+    if (c->link_open && c->link.remote_known && c->link.remote.ss.ss_family == AF_INET6)
+    {
+        /* IPv6 transport: how the remote is reached before the tunnel */
+        env.have_remote_host6 = true;
+        env.remote_host6 = ((const struct sockaddr_in6 *) &c->link.remote.ss)->sin6_addr;
+        bool via_gw = false;
+
+        env.have_net_gateway6 = sitnl_route_v6_best(&env.remote_host6, &env.net_gateway6, &via_gw,
+                                                    env.net_gateway6_dev);
+        env.net_gateway6_onlink = !via_gw;
+    }
     if (o->n_remotes > 0)
     {
         struct link_addr ra;

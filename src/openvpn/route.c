@@ -453,49 +453,106 @@ in_net(struct in_addr a, struct in_addr net, int prefix)
 }
 
 /*
- * block-local as 2.6 does it: each network on the default gateway's
- * interface is split in two halves routed through the tunnel (more specific
+ * block-local as 2.6 does it: the default gateway's own network (the
+ * address of the gateway interface that contains the gateway, with its
+ * netmask) is split in two halves routed through the tunnel (more specific
  * than the on-link route), and the gateway itself keeps a host route.  Not
- * when the server is on one of those networks: the tunnel would cut itself
- * off.
+ * when the server is on that network: the tunnel would cut itself off.
  */
 static void
 add_block_local(struct route_list *rl, const struct route_env *env)
 {
-    for (size_t i = 0; i < env->n_gw_if_addrs; i++)
+    struct route4 gw = { .net = env->net_gateway, .prefixlen = 32, .gw = env->net_gateway,
+                         .metric = -1 };
+    struct in_addr lan = { 0 };
+    uint32_t mask, net, half;
+    int p = -1;
+
+    for (size_t i = 0; i < env->n_gw_if_addrs && p < 0; i++)
     {
-        if (env->have_remote_host &&
-            in_net(env->remote_host, env->gw_if_addrs[i], env->gw_if_prefixes[i]))
+        if (in_net(env->net_gateway, env->gw_if_addrs[i], env->gw_if_prefixes[i]))
         {
-            return;
+            p = env->gw_if_prefixes[i];
+            lan = env->gw_if_addrs[i];
         }
     }
-    if (env->n_gw_if_addrs > 0)
+    if (p <= 0 || p >= 32 || (env->have_remote_host && in_net(env->remote_host, lan, p)))
     {
-        struct route4 gw = { .net = env->net_gateway, .prefixlen = 32, .gw = env->net_gateway,
-                             .metric = -1 };
-
-        route_list_add(rl, &gw, NULL);
+        return;
     }
-    for (size_t i = 0; i < env->n_gw_if_addrs; i++)
+    mask = 0xFFFFFFFFu << (32 - p);
+    net = ntohl(lan.s_addr) & mask;
+    half = (~mask + 1u) >> 1;
+    route_list_add(rl, &gw, NULL);
+    for (int k = 0; k < 2; k++)
     {
-        int p = env->gw_if_prefixes[i];
-        uint32_t mask = p ? 0xFFFFFFFFu << (32 - p) : 0;
-        uint32_t net = ntohl(env->gw_if_addrs[i].s_addr) & mask;
-        uint32_t half = p < 32 ? (~mask + 1u) >> 1 : 0;
+        struct route4 r = { .prefixlen = p + 1, .gw = env->vpn_gateway,
+                            .metric = env->default_metric };
 
-        if (p <= 0 || p >= 32)
+        r.net.s_addr = htonl(net + (uint32_t) k * half);
+        route_list_add(rl, &r, NULL);
+    }
+}
+
+static bool
+v6_in(const struct in6_addr *a, const struct in6_addr *net, int bits)
+{
+    for (int i = 0; i < 16 && bits > 0; i++, bits -= 8)
+    {
+        uint8_t mask = bits >= 8 ? 0xff : (uint8_t) (0xff << (8 - bits));
+
+        if ((a->s6_addr[i] & mask) != (net->s6_addr[i] & mask))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* 2.6: when a redirect route would swallow an IPv6 remote, the tunnel's own
+ * packets get a host route the old way (metric 1, on the old device). */
+static void
+add_v6_remote_host(struct route_list *rl, const struct route_env *env,
+                   const char *const *nets, const int *bits, size_t n)
+{
+    char remote[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN], net[INET6_ADDRSTRLEN];
+    struct route6 host;
+
+    if (!env->have_remote_host6 || !env->have_net_gateway6)
+    {
+        return;
+    }
+    inet_ntop(AF_INET6, &env->remote_host6, remote, sizeof(remote));
+    inet_ntop(AF_INET6, &env->net_gateway6, gw, sizeof(gw));
+    if (env->net_gateway6_onlink)
+    {
+        msg(D_ROUTE, "ROUTE6_GATEWAY %s ON_LINK IFACE=%s", remote, env->net_gateway6_dev);
+    }
+    else
+    {
+        msg(D_ROUTE, "ROUTE6_GATEWAY %s IFACE=%s", gw, env->net_gateway6_dev);
+    }
+    for (size_t i = 0; i < n; i++)
+    {
+        struct in6_addr a;
+
+        inet_pton(AF_INET6, nets[i], &a);
+        if (!v6_in(&env->remote_host6, &a, bits[i]))
         {
             continue;
         }
-        for (int k = 0; k < 2; k++)
-        {
-            struct route4 r = { .prefixlen = p + 1, .gw = env->vpn_gateway,
-                                .metric = env->default_metric };
-
-            r.net.s_addr = htonl(net + (uint32_t) k * half);
-            route_list_add(rl, &r, NULL);
-        }
+        inet_ntop(AF_INET6, &a, net, sizeof(net));
+        msg(D_ROUTE, "ROUTE6: %s/%d overlaps IPv6 remote %s, adding host route to VPN endpoint",
+            net, bits[i], remote);
+        memset(&host, 0, sizeof(host));
+        host.net = env->remote_host6;
+        host.prefixlen = 128;
+        host.have_gw = !env->net_gateway6_onlink;
+        host.gw = env->net_gateway6;
+        host.metric = 1;
+        strbcpy(host.dev, env->net_gateway6_dev, sizeof(host.dev));
+        route_list_add(rl, NULL, &host);
+        return;
     }
 }
 
@@ -538,6 +595,7 @@ route_add_redirect(struct route_list *rl, const struct route_env *env,
     }
     if (rr->ipv6)
     {
+        add_v6_remote_host(rl, env, v6_nets, v6_bits, sizeof(v6_bits) / sizeof(v6_bits[0]));
         for (size_t i = 0; i < sizeof(v6_bits) / sizeof(v6_bits[0]); i++)
         {
             struct route6 r;
@@ -597,10 +655,11 @@ route4_apply(bool add, const struct route4 *r, const char *ifname)
  * "via ::" there).  On tap the gateway is used.
  */
 static bool
-route6_apply(bool add, const struct route6 *r, const char *ifname)
+route6_apply(bool add, const struct route6 *r, const char *tun_ifname)
 {
     char net[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN], used[INET6_ADDRSTRLEN];
-    bool use_gw = r->have_gw && !sitnl_iface_is_l3(ifname);
+    const char *ifname = r->dev[0] ? r->dev : tun_ifname;
+    bool use_gw = r->have_gw && (r->dev[0] || !sitnl_iface_is_l3(ifname));
     static const struct in6_addr any = IN6ADDR_ANY_INIT;
 
     inet_ntop(AF_INET6, &r->net, net, sizeof(net));

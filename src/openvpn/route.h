@@ -29,6 +29,13 @@ struct route_env
     struct in6_addr vpn_gateway6; /**< ifconfig-ipv6 remote */
     int default_metric;           /**< --route-metric, -1 = none */
     const char *ifname;
+    /* IPv6 transport: the remote and the route to it before the tunnel */
+    bool have_remote_host6;
+    struct in6_addr remote_host6;
+    bool have_net_gateway6;       /**< a route to remote_host6 exists */
+    bool net_gateway6_onlink;     /**< ... without a gateway */
+    struct in6_addr net_gateway6;
+    char net_gateway6_dev[16];
     /* IPv4 networks on the default gateway's interface (for block-local) */
     struct in_addr gw_if_addrs[8];
     int gw_if_prefixes[8];
@@ -52,6 +59,7 @@ struct route6
     bool have_gw;
     int metric; /**< -1 = none */
     bool added;
+    char dev[16]; /**< "" = the tunnel; else this device (the host route to the remote) */
 };
 
 struct route_list

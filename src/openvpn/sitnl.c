@@ -578,6 +578,113 @@ sitnl_default_gw_v4(struct in_addr *gw, char ifname[16])
     return true;
 }
 
+/* The IPv6 route for one destination (sitnl_route_v6_best). */
+struct best6
+{
+    struct in6_addr dst;
+    bool found;
+    int prefixlen;
+    uint32_t priority;
+    bool have_gw;
+    struct in6_addr gw;
+    int ifindex;
+};
+
+static bool
+in6_prefix_match(const struct in6_addr *a, const struct in6_addr *net, int bits)
+{
+    for (int i = 0; i < 16 && bits > 0; i++, bits -= 8)
+    {
+        uint8_t mask = bits >= 8 ? 0xff : (uint8_t) (0xff << (8 - bits));
+
+        if ((a->s6_addr[i] & mask) != (net->s6_addr[i] & mask))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+consider_route6(struct nl_object *obj, void *arg)
+{
+    struct rtnl_route *rt = (struct rtnl_route *) obj;
+    struct best6 *b = arg;
+    struct nl_addr *dst = rtnl_route_get_dst(rt);
+    int bits = dst ? (int) nl_addr_get_prefixlen(dst) : 0;
+    struct rtnl_nexthop *nh;
+    struct nl_addr *gw;
+    struct in6_addr net;
+
+    if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST ||
+        rtnl_route_get_nnexthops(rt) < 1)
+    {
+        return;
+    }
+    memset(&net, 0, sizeof(net));
+    if (dst && nl_addr_get_len(dst) == sizeof(net))
+    {
+        memcpy(&net, nl_addr_get_binary_addr(dst), sizeof(net));
+    }
+    if (!in6_prefix_match(&b->dst, &net, bits) || (b->found && (bits < b->prefixlen ||
+        (bits == b->prefixlen && rtnl_route_get_priority(rt) >= b->priority))))
+    {
+        return;
+    }
+    nh = rtnl_route_nexthop_n(rt, 0);
+    gw = rtnl_route_nh_get_gateway(nh);
+    b->found = true;
+    b->prefixlen = bits;
+    b->priority = rtnl_route_get_priority(rt);
+    b->ifindex = rtnl_route_nh_get_ifindex(nh);
+    b->have_gw = gw && nl_addr_get_len(gw) == sizeof(b->gw);
+    memset(&b->gw, 0, sizeof(b->gw));
+    if (b->have_gw)
+    {
+        memcpy(&b->gw, nl_addr_get_binary_addr(gw), sizeof(b->gw));
+    }
+}
+
+bool
+sitnl_route_v6_best(const struct in6_addr *dst, struct in6_addr *gw, bool *have_gw,
+                    char ifname[16])
+{
+    struct nlreq req;
+    struct nl_cache *cache = NULL;
+    struct best6 b;
+    char name[IF_NAMESIZE];
+    int rc;
+
+    memset(&b, 0, sizeof(b));
+    b.dst = *dst;
+    if (!req_open(&req))
+    {
+        return false;
+    }
+    rc = rtnl_route_alloc_cache(req.sk, AF_INET6, 0, &cache);
+    if (rc < 0)
+    {
+        req_report(&req, rc);
+        req_close(&req);
+        return false;
+    }
+    nl_cache_foreach(cache, consider_route6, &b);
+    nl_cache_free(cache);
+    req_close(&req);
+    if (!b.found)
+    {
+        return false;
+    }
+    *gw = b.gw;
+    *have_gw = b.have_gw;
+    ifname[0] = '\0';
+    if (b.ifindex > 0 && if_indextoname((unsigned int) b.ifindex, name))
+    {
+        strbcpy(ifname, name, 16);
+    }
+    return ifname[0] != '\0';
+}
+
 /* One IPv4 address of the interface being listed (sitnl_iface_addrs_v4). */
 struct addr_walk
 {

@@ -56,6 +56,14 @@ bool sitnl_route_v6(bool add,
 /** The main table's IPv4 default route: gateway and device.  False if none. */
 bool sitnl_default_gw_v4(struct in_addr *gw, char ifname[16]);
 
+/**
+ * The main-table route the kernel would use to reach @p dst (longest
+ * prefix, then lowest metric): its gateway (*@p have_gw false when the
+ * destination is on-link) and device.  False if there is none.
+ */
+bool sitnl_route_v6_best(const struct in6_addr *dst, struct in6_addr *gw, bool *have_gw,
+                         char ifname[16]);
+
 /** The IPv4 addresses (and prefix lengths) of @p ifname, at most @p max. */
 bool sitnl_iface_addrs_v4(const char *ifname, struct in_addr *addrs, int *prefixes, size_t max,
                           size_t *n);

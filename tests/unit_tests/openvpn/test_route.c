@@ -586,6 +586,64 @@ redirect__block_local__splits_local_net_unless_server_is_local(void **state)
     assert_false(has_route4(&rl, "198.51.100.0", 25, "10.9.0.2"));
     assert_int_equal(rl.n4, 3);
     route_list_free(&rl);
+
+    /* two networks on the interface: only the gateway's is blocked, even
+     * when the server sits on the other one */
+    env.gw_if_addrs[1] = v4("203.0.113.50");
+    env.gw_if_prefixes[1] = 24;
+    env.n_gw_if_addrs = 2;
+    env.net_gateway = v4("203.0.113.1");
+    memset(&rl, 0, sizeof(rl));
+    route_add_redirect(&rl, &env, &rr);
+    assert_true(has_route4(&rl, "203.0.113.0", 25, "10.9.0.2"));
+    assert_true(has_route4(&rl, "203.0.113.128", 25, "10.9.0.2"));
+    assert_true(has_route4(&rl, "203.0.113.1", 32, "203.0.113.1"));
+    assert_false(has_route4(&rl, "198.51.100.0", 25, "10.9.0.2"));
+    route_list_free(&rl);
+}
+
+/*
+ * redirect-gateway ipv6 over an IPv6 transport (2.6): a remote inside one of
+ * the four redirect networks gets a /128 host route on the old device with
+ * metric 1 (on-link: no gateway); a remote outside all of them gets none.
+ */
+static void
+redirect6__remote_covered__host_route_on_old_device(void **state)
+{
+    struct route_env env = full_env();
+    struct route_redirect rr = { .ipv6 = true };
+    struct route_list rl;
+    (void) state;
+
+    env.have_remote_host6 = true;
+    inet_pton(AF_INET6, "2001:db8:100::1", &env.remote_host6);
+    env.have_net_gateway6 = true;
+    env.net_gateway6_onlink = true;
+    snprintf(env.net_gateway6_dev, sizeof(env.net_gateway6_dev), "veth0");
+    memset(&rl, 0, sizeof(rl));
+    route_add_redirect(&rl, &env, &rr);
+    assert_int_equal(rl.n6, 5);
+    assert_int_equal(rl.r6[0].prefixlen, 128);
+    assert_memory_equal(&rl.r6[0].net, &env.remote_host6, 16);
+    assert_false(rl.r6[0].have_gw);
+    assert_int_equal(rl.r6[0].metric, 1);
+    assert_string_equal(rl.r6[0].dev, "veth0");
+    assert_string_equal(rl.r6[1].dev, ""); /* the redirect routes use the tunnel */
+    route_list_free(&rl);
+
+    env.net_gateway6_onlink = false; /* behind a router: via it */
+    inet_pton(AF_INET6, "2001:db8:100::fe", &env.net_gateway6);
+    memset(&rl, 0, sizeof(rl));
+    route_add_redirect(&rl, &env, &rr);
+    assert_true(rl.r6[0].have_gw);
+    assert_memory_equal(&rl.r6[0].gw, &env.net_gateway6, 16);
+    route_list_free(&rl);
+
+    inet_pton(AF_INET6, "4000::1", &env.remote_host6); /* outside ::/3 2000::/4 3000::/4 fc00::/7 */
+    memset(&rl, 0, sizeof(rl));
+    route_add_redirect(&rl, &env, &rr);
+    assert_int_equal(rl.n6, 4);
+    route_list_free(&rl);
 }
 
 int
@@ -593,6 +651,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(redirect__block_local__splits_local_net_unless_server_is_local),
+        cmocka_unit_test(redirect6__remote_covered__host_route_on_old_device),
         cmocka_unit_test(netmask_to_prefix__contiguous_masks__give_length),
         cmocka_unit_test(netmask_to_prefix__holes__rejected),
         cmocka_unit_test(prefix_to_netmask__every_length__round_trips),
