@@ -259,6 +259,21 @@ set_nonblock(int fd)
 }
 
 static void
+password_request(struct manage *m)
+{
+    if (m->pw_need_user)
+    {
+        man_outf(m, ">PASSWORD:Need '%s' username/password", m->pw_type);
+    }
+    else
+    {
+        man_outf(m, ">PASSWORD:Need '%s' password", m->pw_type);
+    }
+}
+
+/* 2.6 repeats a pending hold or password request to every new client:
+ * the one that was told may have gone away before answering. */
+static void
 banner(struct manage *m)
 {
     man_outf(
@@ -266,6 +281,10 @@ banner(struct manage *m)
     if (m->in_hold_wait)
     {
         man_outf(m, ">HOLD:Waiting for hold release:%d", m->hold_seconds);
+    }
+    if (m->pw_pending)
+    {
+        password_request(m);
     }
 }
 
@@ -852,14 +871,7 @@ manage_query_password(struct manage *m, const char *type, bool need_user)
     m->pw_user[0] = '\0';
     if (can_notify(m))
     {
-        if (need_user)
-        {
-            man_outf(m, ">PASSWORD:Need '%s' username/password", m->pw_type);
-        }
-        else
-        {
-            man_outf(m, ">PASSWORD:Need '%s' password", m->pw_type);
-        }
+        password_request(m);
         man_flush_out(m);
     }
 }

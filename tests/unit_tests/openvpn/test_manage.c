@@ -616,6 +616,31 @@ manage__password_query__username_then_password_reach_callback(void **state)
     manage_close(m);
 }
 
+/* A password request nobody answered is repeated to the next client (2.6). */
+static void
+manage__password_query__repeated_to_a_late_client(void **state)
+{
+    struct manage *m = open_tcp(false, NULL, false);
+    int fd = connected_client(m);
+    (void) state;
+
+    manage_query_password(m, "Auth", false);
+    assert_string_equal(drain(fd), ">PASSWORD:Need 'Auth' password\r\n");
+    assert_string_equal(cmd(m, fd, "quit\n"), "<EOF>");
+    close(fd);
+    fd = connect_tcp(m);
+    usleep(10000);
+    manage_io(m, 0);
+    assert_string_equal(drain(fd),
+                        ">INFO:OpenVPN Management Interface Version 5 -- type 'help' "
+                        "for more info\r\n>PASSWORD:Need 'Auth' password\r\n");
+    assert_string_equal(cmd(m, fd, "password Auth s3cret\n"),
+                        "SUCCESS: 'Auth' password entered, but not yet verified\r\n");
+    assert_string_equal(seen.pass, "s3cret");
+    close(fd);
+    manage_close(m);
+}
+
 static void
 manage__garbage_and_overlong_input__answered_and_survives(void **state)
 {
@@ -753,6 +778,7 @@ main(void)
         cmocka_unit_test(manage__kill_and_client_kill__server_texts),
         cmocka_unit_test(manage__client_notifications__env_lines_cannot_inject),
         cmocka_unit_test(manage__password_query__username_then_password_reach_callback),
+        cmocka_unit_test(manage__password_query__repeated_to_a_late_client),
         cmocka_unit_test(manage__garbage_and_overlong_input__answered_and_survives),
         cmocka_unit_test(manage__second_client__waits_until_first_leaves),
         cmocka_unit_test(manage__unix_socket__serves_and_unlinks),
