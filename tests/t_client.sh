@@ -490,6 +490,26 @@ case_block_local()
     ip -n "$NL_NS_A" addr del 203.0.113.1/24 dev veth0 2>/dev/null
 }
 
+# A --remote that does not resolve (--resolv-retry): 2.6's lines, and the
+# client keeps retrying instead of exiting.
+case_resolve_retry()
+{
+    local name="unresolvable remote: 2.6's lines, retried" why="" clog
+    selected "$name" || return 0
+    n=$((n + 1))
+    clog="$NL_DIR/cli-$n.log"
+    # shellcheck disable=SC2086  # CLIENT_MODE is a word list on purpose
+    nl_start CLI "$NL_NS_B" "$clog" "$OPENVPN" $CLIENT_MODE --dev tun \
+        --remote nonexistent.invalid 1194 --resolv-retry 5 --ca "$PKI/ca.crt" \
+        --cert "$PKI/client.crt" --key "$PKI/client.key" --nobind --connect-retry 1 1 --verb 3
+    nl_wait_log "$clog" "SIGUSR1[soft,Could not determine IPv4/IPv6 protocol] received, process restarting" 20 2 "$CLI" ||
+        why="no two resolve failures with 2.6's restart line"
+    grep -q "RESOLVE: Cannot resolve host address: nonexistent.invalid:1194" "$clog" ||
+        why="${why:+$why, }no RESOLVE line"
+    nl_result "$name" "$why" "$clog"
+    stop_all
+}
+
 # IPv6 transport + redirect-gateway ipv6: 2000::/4 covers the server's
 # address, so 2.6 pins a /128 host route to it on the old device (metric 1)
 # while connected and removes it at exit.
@@ -539,6 +559,7 @@ case_remote_random
 case_redirect6
 case_redirect6_transport
 case_block_local
+case_resolve_retry
 
 echo "t_client: $pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]

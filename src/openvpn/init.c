@@ -875,7 +875,15 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
                     return 1;
                 }
             }
-            log_signal(SIGUSR1, "connection-failed", false);
+            if (c.link.fail == LINK_FAIL_RESOLVE)
+            {
+                msg(M_INFO, "Could not determine IPv4/IPv6 protocol");
+                log_signal(SIGUSR1, "Could not determine IPv4/IPv6 protocol", false);
+            }
+            else
+            {
+                log_signal(SIGUSR1, "connection-failed", false);
+            }
             psp->restarts++;
             if (client_retries_exhausted(o, ++failures))
             {

@@ -360,7 +360,7 @@ open_socket(struct link *l, const struct link_config *cfg)
 
     if (!resolve_addrs(l, cfg, &af))
     {
-        l->fail = LINK_FAIL_RETRY; /* 2.6 retries name resolution (--resolv-retry) */
+        l->fail = LINK_FAIL_RESOLVE; /* 2.6 retries name resolution (--resolv-retry) */
         return false;
     }
     if (cfg->proto == LINK_TCP_CLIENT && !l->remote_known)

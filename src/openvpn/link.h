@@ -40,7 +40,8 @@ enum link_fail
 {
     LINK_FAIL_NONE,
     LINK_FAIL_FATAL,  /**< local problem (bind failed, bad address): exit status 1 */
-    LINK_FAIL_RETRY,  /**< resolve or TCP connect failed: SIGUSR1 "connection-failed" */
+    LINK_FAIL_RETRY,  /**< TCP connect failed: SIGUSR1 "connection-failed" */
+    LINK_FAIL_RESOLVE, /**< a name did not resolve: retried like RETRY, 2.6 words it differently */
     LINK_FAIL_SIGNAL, /**< a signal arrived while waiting: handle it */
 };
 
