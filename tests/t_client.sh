@@ -490,6 +490,29 @@ case_block_local()
     ip -n "$NL_NS_A" addr del 203.0.113.1/24 dev veth0 2>/dev/null
 }
 
+# --auth-retry nointeract: AUTH_FAILED restarts the client, which tries the
+# same credentials again instead of exiting (2.6's SIGUSR1[soft,auth-failure]).
+case_auth_retry()
+{
+    local name="auth-retry nointeract: AUTH_FAILED restarts and retries" why="" slog clog
+    selected "$name" || return 0
+    n=$((n + 1))
+    slog="$NL_DIR/srv-$n.log"
+    clog="$NL_DIR/cli-$n.log"
+    printf 'alice\nwrong\n' >"$NL_DIR/up-$n.txt"
+    chmod 600 "$NL_DIR/up-$n.txt"
+    start_server "$slog" --proto udp4 --topology subnet --script-security 2 \
+        --auth-user-pass-verify "$NL_DIR/verify.sh" via-file
+    nl_wait_log "$slog" "Initialization Sequence Completed" 10 1 "$SRV" || why="server did not start"
+    [ -z "$why" ] && start_client "$clog" --proto udp4 --auth-user-pass "$NL_DIR/up-$n.txt" \
+        --auth-retry nointeract
+    [ -z "$why" ] && ! nl_wait_log "$clog" "SIGUSR1[soft,auth-failure] received, process restarting" 30 2 "$CLI" &&
+        why="no two AUTH_FAILED restarts"
+    [ -z "$why" ] && ! nl_alive "$CLI" && why="client exited"
+    nl_result "$name" "$why" "$slog" "$clog"
+    stop_all
+}
+
 # A --remote that does not resolve (--resolv-retry): 2.6's lines, and the
 # client keeps retrying instead of exiting.
 case_resolve_retry()
@@ -560,6 +583,7 @@ case_redirect6
 case_redirect6_transport
 case_block_local
 case_resolve_retry
+case_auth_retry
 
 echo "t_client: $pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]
