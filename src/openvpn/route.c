@@ -20,6 +20,7 @@
 
 #include "error.h"
 #include "sitnl.h"
+#include "sockaddr.h"
 #include "strutil.h"
 
 bool
@@ -494,21 +495,6 @@ add_block_local(struct route_list *rl, const struct route_env *env)
     }
 }
 
-static bool
-v6_in(const struct in6_addr *a, const struct in6_addr *net, int bits)
-{
-    for (int i = 0; i < 16 && bits > 0; i++, bits -= 8)
-    {
-        uint8_t mask = bits >= 8 ? 0xff : (uint8_t) (0xff << (8 - bits));
-
-        if ((a->s6_addr[i] & mask) != (net->s6_addr[i] & mask))
-        {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* 2.6: when a redirect route would swallow an IPv6 remote, the tunnel's own
  * packets get a host route the old way (metric 1, on the old device). */
 static void
@@ -537,7 +523,7 @@ add_v6_remote_host(struct route_list *rl, const struct route_env *env,
         struct in6_addr a;
 
         inet_pton(AF_INET6, nets[i], &a);
-        if (!v6_in(&env->remote_host6, &a, bits[i]))
+        if (!sockaddr_in6_in_net(&env->remote_host6, &a, bits[i]))
         {
             continue;
         }

@@ -30,6 +30,7 @@
 #include <netlink/route/nexthop.h>
 
 #include "error.h"
+#include "sockaddr.h"
 #include "strutil.h"
 
 /** One request's socket plus the errno the kernel answered with. */
@@ -590,21 +591,6 @@ struct best6
     int ifindex;
 };
 
-static bool
-in6_prefix_match(const struct in6_addr *a, const struct in6_addr *net, int bits)
-{
-    for (int i = 0; i < 16 && bits > 0; i++, bits -= 8)
-    {
-        uint8_t mask = bits >= 8 ? 0xff : (uint8_t) (0xff << (8 - bits));
-
-        if ((a->s6_addr[i] & mask) != (net->s6_addr[i] & mask))
-        {
-            return false;
-        }
-    }
-    return true;
-}
-
 static void
 consider_route6(struct nl_object *obj, void *arg)
 {
@@ -626,7 +612,7 @@ consider_route6(struct nl_object *obj, void *arg)
     {
         memcpy(&net, nl_addr_get_binary_addr(dst), sizeof(net));
     }
-    if (!in6_prefix_match(&b->dst, &net, bits) || (b->found && (bits < b->prefixlen ||
+    if (!sockaddr_in6_in_net(&b->dst, &net, bits) || (b->found && (bits < b->prefixlen ||
         (bits == b->prefixlen && rtnl_route_get_priority(rt) >= b->priority))))
     {
         return;

@@ -10,8 +10,10 @@
 #ifndef OVPN_SOCKADDR_H
 #define OVPN_SOCKADDR_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 /** An IPv4 or IPv6 socket address; len 0 means "unset". */
@@ -66,5 +68,21 @@ bool sockaddr_equal_addr(const struct link_addr *a, const struct link_addr *b);
 
 /** True for the unspecified address (0.0.0.0 / ::). */
 bool sockaddr_is_any(const struct link_addr *a);
+
+/** True if @p a lies in @p net / @p bits (header-only: routing code uses it too). */
+static inline bool
+sockaddr_in6_in_net(const struct in6_addr *a, const struct in6_addr *net, int bits)
+{
+    for (int i = 0; i < 16 && bits > 0; i++, bits -= 8)
+    {
+        uint8_t mask = bits >= 8 ? 0xff : (uint8_t) (0xff << (8 - bits));
+
+        if ((a->s6_addr[i] & mask) != (net->s6_addr[i] & mask))
+        {
+            return false;
+        }
+    }
+    return true;
+}
 
 #endif /* OVPN_SOCKADDR_H */
