@@ -15,6 +15,7 @@
 
 #include "options.h"
 #include "options_parse.h"
+#include "test_options_argv.h"
 #include "options_table.h"
 
 const char *
@@ -34,25 +35,7 @@ comp_lzo_version(void)
 static struct options o;
 
 /* Parse a NULL-terminated argument list (without argv[0]). */
-static bool
-run(const char *first, ...)
-{
-    char *argv[64];
-    int argc = 0;
-    va_list ap;
-
-    argv[argc++] = "openvpn";
-    va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-    {
-        argv[argc++] = (char *) a;
-    }
-    va_end(ap);
-    argv[argc] = NULL;
-    options_free(&o);
-    mock_msg_reset();
-    return options_parse_argv(&o, argc, argv);
-}
+#define run(...) test_options_parse_list(&o, __VA_ARGS__)
 
 static void
 table__rows__sorted_and_unique(void **state)

@@ -12,6 +12,7 @@
 #include "options.h"
 #include "options_dco.h"
 #include "options_parse.h"
+#include "test_options_argv.h"
 
 const char *
 comp_lzo_version(void)
@@ -29,19 +30,7 @@ static struct options o;
 static bool
 allowed(const char *line)
 {
-    static char buf[2048];
-    char *argv[128];
-    int argc = 0;
-
-    snprintf(buf, sizeof(buf), "%s", line);
-    argv[argc++] = "openvpn";
-    for (char *w = strtok(buf, " "); w && argc < 127; w = strtok(NULL, " "))
-    {
-        argv[argc++] = w;
-    }
-    argv[argc] = NULL;
-    options_free(&o);
-    assert_true(options_parse_argv(&o, argc, argv));
+    assert_true(test_options_parse_line(&o, line));
     mock_msg_reset();
     return options_dco_allowed(&o);
 }

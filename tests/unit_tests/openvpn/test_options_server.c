@@ -14,6 +14,7 @@
 
 #include "options.h"
 #include "options_parse.h"
+#include "test_options_argv.h"
 #include "options_table.h"
 
 const char *
@@ -34,24 +35,10 @@ comp_lzo_version(void)
 
 static struct options o;
 
-/* Parse a command line given as one space-separated string (no quoting needed here). */
 static bool
 run(const char *line)
 {
-    static char buf[2048];
-    char *argv[128];
-    int argc = 0;
-
-    snprintf(buf, sizeof(buf), "%s", line);
-    argv[argc++] = "openvpn";
-    for (char *w = strtok(buf, " "); w && argc < 127; w = strtok(NULL, " "))
-    {
-        argv[argc++] = w;
-    }
-    argv[argc] = NULL;
-    options_free(&o);
-    mock_msg_reset();
-    return options_parse_argv(&o, argc, argv);
+    return test_options_parse_line(&o, line);
 }
 
 static bool

@@ -11,6 +11,7 @@
 
 #include "options.h"
 #include "options_parse.h"
+#include "test_options_argv.h"
 #include "options_table.h"
 #include "options_tls.h"
 
@@ -35,25 +36,8 @@ comp_lzo_version(void)
 
 static struct options o;
 
-static bool
-run(const char *first, ...)
-{
-    char *argv[64];
-    int argc = 0;
-    va_list ap;
-
-    argv[argc++] = "openvpn";
-    va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-    {
-        argv[argc++] = (char *) a;
-    }
-    va_end(ap);
-    argv[argc] = NULL;
-    options_free(&o);
-    mock_msg_reset();
-    return options_parse_argv(&o, argc, argv);
-}
+/* Parse a NULL-terminated argument list (without argv[0]). */
+#define run(...) test_options_parse_list(&o, __VA_ARGS__)
 
 /* Parse config text only (no post-processing). */
 static bool
