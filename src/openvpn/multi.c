@@ -332,8 +332,9 @@ multi_create(struct multi_context *m, const struct link_addr *a, int64_t now_ms,
     ssl_verify_state_init(&mi->verify, &m->tmpl.verify_cfg);
     cfg = m->tls_cfg;
     cfg.verify_arg = &mi->verify;
-    mi->tls = cookie ? tls_multi_new_after_cookie(&cfg, cookie, client_sid, now_ms)
-                     : tls_multi_new(&cfg, now_ms);
+    mi->tls = cookie
+                ? tls_multi_new_after_cookie(&cfg, cookie, client_sid, now_ms, mi->created_wall)
+                : tls_multi_new(&cfg, now_ms, mi->created_wall);
     if (!mi->tls)
     {
         free(mi);

@@ -35,6 +35,7 @@ struct tls_multi
     struct key2 wrap_key;
     struct tls_crypt_v2_client_key v2c;
     struct tls_wrap_ctx *wrap; /* NULL: no wrapping, or v2 server before the first packet */
+    time_t start_wall;         /* this session's start: the replay timestamp it wraps with */
 
     struct session_id own_sid;
     struct session_id peer_sid; /* undefined until the peer's first packet */
@@ -293,7 +294,7 @@ jitter_reneg_sec(struct tls_config *c)
 }
 
 struct tls_multi *
-tls_multi_new(const struct tls_config *cfg, int64_t now_ms)
+tls_multi_new(const struct tls_config *cfg, int64_t now_ms, time_t now_wall)
 {
     struct tls_multi *m = calloc(1, sizeof(*m));
 
@@ -304,6 +305,7 @@ tls_multi_new(const struct tls_config *cfg, int64_t now_ms)
     }
     ASSERT(cfg->ssl_ctx != NULL);
     m->cfg = *cfg;
+    m->start_wall = now_wall;
     m->cfg.tls_timeout_s = or_default(cfg->tls_timeout_s, RELIABLE_DEFAULT_TIMEOUT_S);
     m->cfg.hand_window_s = or_default(cfg->hand_window_s, TLS_HAND_WINDOW_DEFAULT);
     m->cfg.tran_window_s = or_default(cfg->tran_window_s, TLS_TRAN_WINDOW_DEFAULT);
@@ -333,14 +335,17 @@ tls_multi_new(const struct tls_config *cfg, int64_t now_ms)
 }
 
 struct tls_multi *
-tls_multi_new_after_cookie(const struct tls_config *cfg, const struct session_id *cookie,
-                           const struct session_id *client_sid, int64_t now_ms)
+tls_multi_new_after_cookie(const struct tls_config *cfg,
+                           const struct session_id *cookie,
+                           const struct session_id *client_sid,
+                           int64_t now_ms,
+                           time_t now_wall)
 {
     struct tls_multi *m;
     struct ks_env env;
 
     ASSERT(cfg->role == SSL_ROLE_SERVER && cfg->wrap != TLS_WRAP_KIND_CRYPT_V2S);
-    m = tls_multi_new(cfg, now_ms);
+    m = tls_multi_new(cfg, now_ms, now_wall);
     if (m == NULL)
     {
         return NULL;
@@ -625,7 +630,7 @@ emit(struct tls_multi *m,
     {
         return false;
     }
-    if (m->wrap && !tls_wrap_wrap(m->wrap, &plain, out, m->cfg.start_wall))
+    if (m->wrap && !tls_wrap_wrap(m->wrap, &plain, out, m->start_wall))
     {
         return false;
     }

@@ -95,7 +95,6 @@ struct tls_config
     struct tls_crypt_v2_server *v2_server;           /**< borrowed */
     int replay_window;                               /**< --replay-window n (0: 64) */
     int replay_time;                                 /**< --replay-window n t (0: 15) */
-    time_t start_wall; /**< Unix time at start: replay timestamp of wrapped packets (§2.3) */
 
     int tls_timeout_s;    /**< --tls-timeout (0: 2) */
     int hand_window_s;    /**< --hand-window (0: 60) */
@@ -205,20 +204,27 @@ struct tls_multi; /* opaque */
 /**
  * A control channel for one peer, at once ready to send its hard reset
  * (the --tls-server side of a p2p link sends first too, §1.2).  Copies the
- * wrap keys and draws a session id.
+ * wrap keys and draws a session id.  @p now_wall (Unix time) becomes the
+ * replay timestamp of every packet this session wraps (§2.3): it must be the
+ * session's own start, never the process's, because a peer rejects a packet
+ * whose timestamp is older than one it has already accepted from us.
  * @return NULL (logged) if the wrap context cannot be built or the RNG fails.
  */
-struct tls_multi *tls_multi_new(const struct tls_config *cfg, int64_t now_ms);
+struct tls_multi *tls_multi_new(const struct tls_config *cfg, int64_t now_ms, time_t now_wall);
 
 /**
  * A server channel for a client that proved its address with the stateless
  * cookie (§2.7, ssl_stateless.h): our session id is @p cookie, the peer's
  * @p client_sid, both resets are done.  Not for tls-crypt-v2 servers.
+ * @p now_wall as for tls_multi_new(): the client has already accepted the
+ * stateless reply, whose timestamp is at most the current time, so the
+ * session's packets must not carry an earlier one.
  */
 struct tls_multi *tls_multi_new_after_cookie(const struct tls_config *cfg,
                                              const struct session_id *cookie,
                                              const struct session_id *client_sid,
-                                             int64_t now_ms);
+                                             int64_t now_ms,
+                                             time_t now_wall);
 
 /** Free and wipe everything; NULL is fine. */
 void tls_multi_free(struct tls_multi *m);

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "key_msg.h"
 #include "options_tls.h"
+#include "otime.h"
 #include "run_command.h"
 #include "ssl_ncp.h"
 #include "static_key.h"
@@ -237,17 +238,16 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
         .v2_server = t->cfg.v2_server,
         .replay_window = o->replay_window,
         .replay_time = o->replay_time,
-        .start_wall = time(NULL),
         .tls_timeout_s = o->tls_timeout,
         .hand_window_s = o->hand_window,
         .reneg_sec = o->reneg_sec,
         .reneg_sec_min = o->reneg_sec_min,
         .reneg_sec_min_set = o->reneg_sec_min >= 0,
-        .reneg_bytes = o->reneg_bytes > 0 ? (uint64_t)o->reneg_bytes : 0,
-        .reneg_bytes_unset = o->reneg_bytes < 0,
-        .reneg_pkts = o->reneg_pkts > 0 ? (uint64_t)o->reneg_pkts : 0,
+        .reneg_bytes = o->reneg_bytes > 0 ? (uint64_t) o->reneg_bytes : 0,
+        .reneg_bytes_unset = (o->reneg_bytes < 0),
+        .reneg_pkts = o->reneg_pkts > 0 ? (uint64_t) o->reneg_pkts : 0,
         .tran_window_s = o->tran_window,
-        .tls_mtu = (size_t)o->tls_mtu,
+        .tls_mtu = (size_t) o->tls_mtu,
         .data_ciphers = t->data_ciphers,
         .cipher_fallback = o->ciphername_defined ? o->ciphername : NULL,
         .auth = o->authname,
@@ -260,7 +260,7 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
         .single_session = o->single_session,
         .tls_exit = o->tls_exit,
     };
-    t->multi = tls_multi_new(&t->cfg, now_ms);
+    t->multi = tls_multi_new(&t->cfg, now_ms, otime_wall());
     return t->multi != NULL;
 }
 

@@ -31,6 +31,7 @@ static struct pki_entity ca, srv_ent, cli_ent;
 static struct key2 shared_key;
 
 #define QMAX 64
+#define WALL0 ((time_t) 1700000000) /* Unix time the test's sides start */
 
 struct pkt
 {
@@ -111,7 +112,6 @@ side_init(struct side *s, enum ssl_role role, enum tls_wrap_kind wrap, int64_t n
         .wrap = wrap,
         .wrap_key = &shared_key,
         .key_direction = role == SSL_ROLE_SERVER ? 0 : 1,
-        .start_wall = 1700000000,
         .hand_window_s = 60,
         .data_ciphers = "AES-256-GCM:AES-128-GCM",
         .p2p = true,
@@ -120,7 +120,7 @@ side_init(struct side *s, enum ssl_role role, enum tls_wrap_kind wrap, int64_t n
           role == SSL_ROLE_SERVER ? "V4,dev-type tun,tls-server" : "V4,dev-type tun,tls-client",
     };
     s->want_v2 = s->want_ekm = true;
-    s->m = tls_multi_new(&s->cfg, now);
+    s->m = tls_multi_new(&s->cfg, now, WALL0);
     assert_non_null(s->m);
 }
 
@@ -494,7 +494,7 @@ reneg_pair(struct side *c, struct side *s, struct side *who, int sec, bool p2p)
         x->cfg.reneg_sec_min_set = x == who && reneg_min >= 0;
         x->cfg.server_mode = x->auto_authorize = !p2p && x == s;
         x->cfg.peer_info = x->cfg.server_mode ? "" : x->cfg.peer_info;
-        x->m = tls_multi_new(&x->cfg, now);
+        x->m = tls_multi_new(&x->cfg, now, WALL0);
         assert_non_null(x->m);
         x->want_v2 = x->want_ekm = p2p;
         if (!p2p)
@@ -652,7 +652,7 @@ reneg_pkts__limit_reached__soft_reset_logged_as_2_6(void **state)
     c.cfg.reneg_sec = 3600;
     c.cfg.reneg_pkts = 5;
     c.cfg.reneg_bytes_unset = true;
-    c.m = tls_multi_new(&c.cfg, now);
+    c.m = tls_multi_new(&c.cfg, now, WALL0);
     assert_non_null(c.m);
     now = run(NULL, &c, &s, now, 20000, both_active);
     assert_true(both_active(&c, &s));
@@ -710,7 +710,7 @@ reneg_bytes__unset_with_64bit_block_cipher__capped_at_64mb(void **state)
             x->cfg.peer_info = x == &s ? "" : x->cfg.peer_info;
             x->cfg.reneg_bytes_unset = true;
             x->want_v2 = x->want_ekm = false;
-            x->m = tls_multi_new(&x->cfg, now);
+            x->m = tls_multi_new(&x->cfg, now, WALL0);
             assert_non_null(x->m);
             assert_true(tls_multi_set_data_params(x->m, &dp));
         }
@@ -755,8 +755,8 @@ server_pair(struct side *c, struct side *s, const char *user, const char *pass)
     c->cfg.pull = true;
     c->cfg.auth_username = user;
     c->cfg.auth_password = pass;
-    s->m = tls_multi_new(&s->cfg, now);
-    c->m = tls_multi_new(&c->cfg, now);
+    s->m = tls_multi_new(&s->cfg, now, WALL0);
+    c->m = tls_multi_new(&c->cfg, now, WALL0);
     assert_non_null(s->m);
     assert_non_null(c->m);
     s->want_v2 = c->want_v2 = s->want_ekm = c->want_ekm = true;
@@ -904,7 +904,7 @@ stateless_cookie__only_a_returning_client_gets_state(void **state)
     assert_int_equal(tls_stateless_process(st, buf_ptr(&out), buf_len(&out), &a, sizeof(a),
                                            1700000000 + 20, &rep, &cookie, &csid),
                      TLS_SL_ACCEPT);
-    s.m = tls_multi_new_after_cookie(&s.cfg, &cookie, &csid, now);
+    s.m = tls_multi_new_after_cookie(&s.cfg, &cookie, &csid, now, 1700000000 + 20);
     assert_non_null(s.m);
     assert_int_equal(tls_multi_incoming(s.m, buf_ptr(&out), buf_len(&out), now), TLS_IN_CONSUMED);
 
@@ -924,6 +924,98 @@ stateless_cookie__only_a_returning_client_gets_state(void **state)
     tls_stateless_free(st);
     side_free(&c);
     side_free(&s);
+}
+
+/*
+ * One client's way in through the stateless start: reset, reply (wrapped at
+ * Unix time @p arrival_wall), ACK with the cookie, then the server's channel
+ * created at that time.  Returns the server side's channel.
+ */
+static void
+cookie_join(struct tls_stateless *st,
+            struct side *c,
+            struct side *s,
+            int64_t now,
+            time_t arrival_wall)
+{
+    struct sockaddr_in a = test_addr("203.0.113.11", 40000);
+    uint8_t raw[TLS_PACKET_MAX], reply[TLS_PACKET_MAX];
+    struct buffer out = buf_storage(raw, sizeof(raw), 0);
+    struct buffer rep = buf_storage(reply, sizeof(reply), 0);
+    struct session_id cookie, csid;
+
+    assert_true(tls_multi_outgoing(c->m, now, &out));
+    assert_int_equal(
+      tls_stateless_process(
+        st, buf_ptr(&out), buf_len(&out), &a, sizeof(a), arrival_wall, &rep, &cookie, &csid),
+      TLS_SL_REPLY);
+    assert_int_equal(tls_multi_incoming(c->m, buf_ptr(&rep), buf_len(&rep), now), TLS_IN_CONSUMED);
+    buf_reset(&out, 0);
+    assert_true(tls_multi_outgoing(c->m, now, &out));
+    assert_int_equal(
+      tls_stateless_process(
+        st, buf_ptr(&out), buf_len(&out), &a, sizeof(a), arrival_wall, &rep, &cookie, &csid),
+      TLS_SL_ACCEPT);
+    s->m = tls_multi_new_after_cookie(&s->cfg, &cookie, &csid, now, arrival_wall);
+    assert_non_null(s->m);
+    assert_int_equal(tls_multi_incoming(s->m, buf_ptr(&out), buf_len(&out), now), TLS_IN_CONSUMED);
+}
+
+/*
+ * The bug real servers hit: clients arrive long after the server started.
+ * The stateless reply a client accepts first carries the time of the
+ * server's first reply; if the session then wrapped with the server's start
+ * time, that would be older and the client would drop every later packet as
+ * a replay ("bad packet ID (may be a replay)") and never connect.  Two
+ * clients, 30 s and 95 s after the server's start, both with tls-auth and
+ * with tls-crypt, must complete the handshake and pass data.
+ */
+static void
+stateless_cookie__clients_long_after_server_start__connect(void **state)
+{
+    static const enum tls_wrap_kind wraps[] = { TLS_WRAP_KIND_AUTH, TLS_WRAP_KIND_CRYPT };
+    (void) state;
+
+    for (size_t w = 0; w < sizeof(wraps) / sizeof(wraps[0]); w++)
+    {
+        struct side srv, c1, s1, c2, s2;
+        struct tls_stateless *st;
+        int64_t now = 1000;
+
+        side_init(&srv, SSL_ROLE_SERVER, wraps[w], now); /* the server starts at WALL0 */
+        st = tls_stateless_new(&srv.cfg);
+        assert_non_null(st);
+
+        now += 30 * 1000;
+        side_init(&c1, SSL_ROLE_CLIENT, wraps[w], now);
+        side_init(&s1, SSL_ROLE_SERVER, wraps[w], now);
+        tls_multi_free(s1.m);
+        s1.m = NULL;
+        cookie_join(st, &c1, &s1, now, WALL0 + 30);
+        now = run(NULL, &c1, &s1, now, 20000, both_active);
+        assert_true(both_active(&c1, &s1));
+        assert_int_equal(tls_multi_get_stats(c1.m)->in_dropped[TLS_IN_DROPPED_UNWRAP], 0);
+        assert_data_flows(&c1, &s1);
+        assert_data_flows(&s1, &c1);
+
+        now += 65 * 1000; /* the stateless context has wrapped a reply before */
+        side_init(&c2, SSL_ROLE_CLIENT, wraps[w], now);
+        side_init(&s2, SSL_ROLE_SERVER, wraps[w], now);
+        tls_multi_free(s2.m);
+        s2.m = NULL;
+        cookie_join(st, &c2, &s2, now, WALL0 + 95);
+        now = run(NULL, &c2, &s2, now, 20000, both_active);
+        assert_true(both_active(&c2, &s2));
+        assert_int_equal(tls_multi_get_stats(c2.m)->in_dropped[TLS_IN_DROPPED_UNWRAP], 0);
+        assert_data_flows(&c2, &s2);
+
+        tls_stateless_free(st);
+        side_free(&c1);
+        side_free(&s1);
+        side_free(&c2);
+        side_free(&s2);
+        side_free(&srv);
+    }
 }
 
 static void
@@ -1067,6 +1159,7 @@ main(void)
         cmocka_unit_test(server_mode__keys_only_after_authorize_and_params),
         cmocka_unit_test(server_mode__refused_client_gets_no_keys),
         cmocka_unit_test(stateless_cookie__only_a_returning_client_gets_state),
+        cmocka_unit_test(stateless_cookie__clients_long_after_server_start__connect),
         cmocka_unit_test(lame_duck__expires_after_tran_window),
         cmocka_unit_test(hand_window__no_peer__error_logged),
         cmocka_unit_test(garbage_and_replays__dropped_counted_handshake_completes),
