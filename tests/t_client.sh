@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # tests/t_client.sh -- our daemon as a pull client (--client) of the
-# REFERENCE 2.6 server (PROTOCOL §8).
+# REFERENCE 2.6 server (doc/protocol.md §8).
 #
 #   ns A: reference server 198.51.100.1, --server 10.8.0.0/24 (server tun 10.8.0.1)
 #   ns B: our client 198.51.100.2

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * client.h -- client (pull) mode on one tunnel instance (PROTOCOL §8):
+ * client.h -- client (pull) mode on one tunnel instance (doc/protocol.md §8):
  * credentials for the key-method-2 message, the PUSH_REQUEST cycle
  * (push.h decides, this module acts), applying each PUSH_REPLY part with
  * options_push_apply(), and once the reply is complete: the data channel

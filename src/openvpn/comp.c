@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * comp.c -- compression framing of data-channel payloads (PROTOCOL §6.9).
+ * comp.c -- compression framing of data-channel payloads (doc/protocol.md §6.9).
  *
  * Three framings exist on the wire, and each algorithm uses one of them:
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * comp.h -- compression framing of data-channel payloads (PROTOCOL §6.9).
+ * comp.h -- compression framing of data-channel payloads (doc/protocol.md §6.9).
  *
  * Every payload that crosses the data channel carries the framing of the
  * configured (or pushed) compression method, even when nothing is ever

@@ -6,9 +6,9 @@
  *
  * Each backend is compiled only when configure enabled it; when it is
  * not, the static inline stubs below take its place, so comp.c never
- * tests ENABLE_LZO/ENABLE_LZ4 itself (STYLE.md: feature gates live in the
- * build and in one header).  Stubs report "unavailable" and fail every
- * operation.
+ * tests ENABLE_LZO/ENABLE_LZ4 itself (house rule: feature gates live in the
+ * build and in one header, never in function bodies).  Stubs report
+ * "unavailable" and fail every operation.
  *
  * Contract of every function: plain byte arrays in, sizes as size_t, no
  * allocation (except *_workmem_size callers allocate), no logging.

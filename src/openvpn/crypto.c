@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * crypto.c -- data-channel packet protection for one key (PROTOCOL §6.3,
+ * crypto.c -- data-channel packet protection for one key (doc/protocol.md §6.3,
  * §6.4, §6.5): AEAD (pid | tag | ct), CBC + HMAC (HMAC | IV | E(pid | data
  * | pad)), OFB/CFB (IV built from the long packet id), cipher none and
  * auth none.  Replay protection through packet_id (§6.6).

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * crypto.h -- one data-channel key context: encrypt and decrypt data
- * packets in the formats of PROTOCOL §6.3 (AEAD), §6.4 (CBC + HMAC, OFB/CFB,
+ * packets in the formats of doc/protocol.md §6.3 (AEAD), §6.4 (CBC + HMAC, OFB/CFB,
  * cipher none, auth none) and §6.5 (static-key mode, long packet id).
  *
  * A struct data_crypto holds both directions of one key: cipher and HMAC

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define CRYPTO_MAX_IV_LEN     16
-#define CRYPTO_MAX_BLOCK_LEN  32 /* PROTOCOL §6.4: larger blocks are refused */
+#define CRYPTO_MAX_BLOCK_LEN  32 /* doc/protocol.md §6.4: larger blocks are refused */
 #define CRYPTO_MAX_DIGEST_LEN 64
 
 enum cipher_mode
@@ -73,7 +73,7 @@ void crypto_print_ciphers(void);
 void crypto_print_digests(void);
 
 /**
- * TLS 1.0 PRF (RFC 2246 §5, P_MD5 xor P_SHA1), PROTOCOL §5.2: the legacy
+ * TLS 1.0 PRF (RFC 2246 §5, P_MD5 xor P_SHA1), doc/protocol.md §5.2: the legacy
  * key-method-2 derivation.  False if the library refuses (e.g. FIPS).
  */
 bool crypto_tls1_prf(const uint8_t *secret,

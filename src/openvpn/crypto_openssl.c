@@ -369,7 +369,7 @@ collect_cipher(EVP_CIPHER *c, void *arg)
         return;
     }
     fill_info(c, &info);
-    /* what the data channel can use (PROTOCOL §6.4 limits) */
+    /* what the data channel can use (doc/protocol.md §6.4 limits) */
     if (info.mode == CIPHER_MODE_OTHER || info.mode == CIPHER_MODE_NONE || info.key_len > 64 ||
         info.block_size > CRYPTO_MAX_BLOCK_LEN || info.iv_len > CRYPTO_MAX_IV_LEN)
     {

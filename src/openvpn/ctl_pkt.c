@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ctl_pkt.c -- plain control-packet headers (PROTOCOL §2.1/§2.2) and the
+ * ctl_pkt.c -- plain control-packet headers (doc/protocol.md §2.1/§2.2) and the
  * early-negotiation TLVs (§2.8).
  *
  * Tier 1: includes ctl_pkt.h, error.h (ASSERT) and tiers 0-1 only.  No

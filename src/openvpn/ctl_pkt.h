@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ctl_pkt.h -- the plain control-packet header (PROTOCOL §2.1/§2.2) and the
+ * ctl_pkt.h -- the plain control-packet header (doc/protocol.md §2.1/§2.2) and the
  * early-negotiation TLVs of hard-reset payloads (§2.8).
  *
  * Input is a control packet after tls-auth/tls-crypt unwrapping (tls_wrap

@@ -3,7 +3,7 @@
  * dco.h -- data channel offload: hand the data channel of a tunnel to the
  * kernel's ovpn module over generic netlink.
  *
- * Two kernel APIs exist (shared/docs/DCO.md): the out-of-tree ovpn-dco-v2
+ * Two kernel APIs exist (doc/dco.md): the out-of-tree ovpn-dco-v2
  * family (link kind "ovpn-dco", used by OpenVPN 2.6) and the upstream ovpn
  * family (Linux >= 6.16, link kind "ovpn", used by 2.7).  dco_detect()
  * finds out which one the running kernel has; after that the caller uses

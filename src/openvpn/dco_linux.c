@@ -3,7 +3,7 @@
  * dco_linux.c -- the Linux DCO backend: generic netlink (libnl-genl-3) to
  * the ovpn-dco-v2 or ovpn kernel family, rtnetlink for the interface.
  *
- * The two families carry the same facts in different shapes (DCO.md 2.3):
+ * The two families carry the same facts in different shapes (doc/dco.md 2.3):
  * struct dialect below holds every number that differs, so one builder per
  * operation serves both.  Kernel input is parsed only through the policy
  * tables declared next to its parser; an attribute that is present has the

@@ -7,8 +7,8 @@
  * M_ERRNO appends strerror) and a mute category (bits 24..31) for --mute.
  * The D_* names in errlevel.h are the levels call sites use.
  *
- * The logging configuration is the one process global the house style
- * allows (see STYLE.md rule 9).  Tier 0.
+ * The logging configuration is the one process global the house rules
+ * allow (no other globals; no clock reads below tier 5).  Tier 0.
  */
 #ifndef OVPN_ERROR_H
 #define OVPN_ERROR_H

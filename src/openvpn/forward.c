@@ -2,7 +2,7 @@
 /*
  * forward.c -- see forward.h.  Everything a peer sends is untrusted until
  * data_crypto_decrypt() accepts it; every rejection is counted and logged
- * rate-limited, never fatal (STYLE.md E9).
+ * rate-limited, never fatal: the peer caused it, so the peer pays for it.
  */
 #include <errno.h>
 #include <signal.h>

@@ -5,7 +5,7 @@
  * routes, socket; then privileges), and the restart loop around the
  * event loop (SIGUSR1 soft restart, SIGHUP re-read, SIGTERM exit).
  *
- * struct context is defined here and used only in tiers 5-7 (STYLE.md).
+ * struct context is defined here and used only in tiers 5-7 (doc/architecture.md).
  */
 #ifndef OVPN_INIT_H
 #define OVPN_INIT_H

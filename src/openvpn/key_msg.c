@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * key_msg.c -- build and parse the key-method-2 message and peer-info
- * text (PROTOCOL §4.3, §7.1, §7.2).
+ * text (doc/protocol.md §4.3, §7.1, §7.2).
  *
  * Tier 1: libc and tiers 0-1 only; no I/O, no clock, no crypto library.
  * Nothing here logs: parse results go back to the caller as a status.

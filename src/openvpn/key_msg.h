@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * key_msg.h -- the key-method-2 message (PROTOCOL §4.3), the first
+ * key_msg.h -- the key-method-2 message (doc/protocol.md §4.3), the first
  * plaintext each side sends inside TLS, and the peer-info text it carries
  * (§7.1, §7.2).
  *

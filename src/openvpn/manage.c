@@ -3,7 +3,7 @@
  * manage.c -- see manage.h: the sockets, the password, output buffering,
  * the history rings and the notifications.  The commands are in
  * manage_cmd.c (shared state: manage_int.h).  Reply and notification texts
- * follow what OpenVPN 2.6.14 prints (PROTOCOL.md §10.4); the test driver
+ * follow what OpenVPN 2.6.14 prints (doc/protocol.md §10.4); the test driver
  * records them.
  */
 #include "config.h"

@@ -109,7 +109,7 @@ bool manage_connected(const struct manage *m);
 
 /**
  * A state change (>STATE:, `state` history).  2.6 state names; fields as
- * PROTOCOL §10.4.  NULL strings print as empty fields; local_ip6 is only
+ * doc/protocol.md §10.4.  NULL strings print as empty fields; local_ip6 is only
  * printed when not NULL/empty.
  */
 void manage_set_state(struct manage *m,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * manage_cmd.c -- the management commands (PROTOCOL §10.4): tokenizing a
+ * manage_cmd.c -- the management commands (doc/protocol.md §10.4): tokenizing a
  * line with config-file quoting, checking parameters, and the handlers with
  * 2.6's reply texts.  Output and state live in manage.c; see manage_int.h.
  * Tier 5.

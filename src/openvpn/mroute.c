@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * mroute.c -- virtual address -> owner table and tun/tap header inspection
- * (PROTOCOL §9.6).  Tier 6, but uses tier 0 only; see mroute.h.
+ * (doc/protocol.md §9.6).  Tier 6, but uses tier 0 only; see mroute.h.
  */
 #include "mroute.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * mroute.h -- the server's virtual-address table: which client owns which
- * tunnel address, iroute network or (tap) MAC address (PROTOCOL §9.6), and
+ * tunnel address, iroute network or (tap) MAC address (doc/protocol.md §9.6), and
  * the packet inspection that finds the addresses to look up.
  *
  * Owners are opaque (void *, a client instance to the caller).  Every route

@@ -3,7 +3,7 @@
  * multi.h -- the multi-client server (--mode server): one tun and one
  * socket shared by many clients, each a struct multi_instance with its own
  * control channel (ssl.h), data-channel keys, keepalive and virtual
- * addresses (PROTOCOL §8, §9).
+ * addresses (doc/protocol.md §8, §9).
  *
  *   multi.c          instances: create, find (by address, by peer-id),
  *                    per-key data channel, TLS servicing, timers, removal

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * multi_connect.c -- a client's authentication and configuration on the
- * server (PROTOCOL §7.3, §7.4, §8.2, §9): --auth-user-pass-verify,
+ * server (doc/protocol.md §7.3, §7.4, §8.2, §9): --auth-user-pass-verify,
  * --client-config-dir, --duplicate-cn, the cipher choice, the virtual
  * address (ccd or pool), --client-connect / --learn-address /
  * --client-disconnect, and the PUSH_REPLY.  See multi.h.

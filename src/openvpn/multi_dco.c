@@ -4,7 +4,7 @@
  * kernel peer per client (the peer-id is the instance's index), added once
  * the client is authorized and has its VPN addresses, with the client's
  * iroutes as kernel routes via its VPN address (the kernel routes by
- * next hop, DCO.md 0); keys follow the control channel through the slot
+ * next hop, doc/dco.md 0); keys follow the control channel through the slot
  * policy of tunnel_dco.c; notifications end instances.
  *
  * Tier 6.

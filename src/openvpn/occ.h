@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * occ.h -- the in-band payloads of the data channel (PROTOCOL.md §6.8):
+ * occ.h -- the in-band payloads of the data channel (doc/protocol.md §6.8):
  * the keepalive ping and the OCC (options consistency check) messages.
  * Recognising and building them only; when to send them is keepalive.c's
  * and forward.c's business.  Tier 1: no crypto, no clock, no I/O.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * occ_string.h -- the options-compatibility string (PROTOCOL.md §4.5) that
+ * occ_string.h -- the options-compatibility string (doc/protocol.md §4.5) that
  * peers exchange to warn about mismatched settings, and its comparison.
  * Tier 5: reads struct options and asks the crypto tier for sizes.
  */

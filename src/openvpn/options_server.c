@@ -3,7 +3,7 @@
  * options_server.c -- the server-side directives (--server, --server-ipv6,
  * --server-bridge, pools, --push, --client-config-dir, scripts, limits)
  * and the helper expansion that turns --server/--server-ipv6/
- * --server-bridge/--client into concrete settings (PROTOCOL.md section 9.2),
+ * --server-bridge/--client into concrete settings (doc/protocol.md §9.2),
  * followed by the client/server consistency checks.  Error texts follow
  * OpenVPN 2.6 so that users' searches still find answers.
  *

@@ -116,7 +116,7 @@ bool opt_parse_ip6_prefix(const char *s, uint8_t out[16], int *bits, bool bits_r
 void opt_format_ip6(const uint8_t a[16], char *out, size_t outlen);
 /** "tun", "tap", "null" or "" from --dev-type or the --dev name. */
 const char *options_dev_kind(const struct options *o);
-/** --client, --server, --server-ipv6, --server-bridge expansion (PROTOCOL 9.2). */
+/** --client, --server, --server-ipv6, --server-bridge expansion (doc/protocol.md §9.2). */
 bool options_server_expand(struct options *o);
 /** Client/server consistency checks with 2.6's texts. */
 bool options_server_verify(struct options *o);

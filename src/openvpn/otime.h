@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * otime.h -- the only clock readers.  Modules below the event loop never
- * call these: they are handed `now` (STYLE.md rule 9).  Tier 0.
+ * call these: they are handed `now` (no clock reads below tier 5).  Tier 0.
  */
 #ifndef OVPN_OTIME_H
 #define OVPN_OTIME_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ovpn_dco_linux.h -- the numbers of the two kernel DCO netlink APIs, written
- * from the tables in shared/docs/DCO.md (sections 1.1-1.7 and 2.1-2.2), not
+ * from the tables in doc/dco.md (sections 1.1-1.7 and 2.1-2.2), not
  * from the kernel headers, under our own prefixes so that they can never
  * clash with <linux/ovpn.h>:
  *   DCOV2_*   out-of-tree ovpn-dco-v2 family (OpenVPN 2.6)

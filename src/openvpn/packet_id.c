@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * packet_id.c -- packet-id counters and the replay window (PROTOCOL §6.2,
+ * packet_id.c -- packet-id counters and the replay window (doc/protocol.md §6.2,
  * §6.6).  Tier 1: no crypto, no clock reads; the ring is allocated once in
  * packet_id_rec_init().
  *

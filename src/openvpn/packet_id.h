@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * packet_id.h -- data-channel packet ids (PROTOCOL §6.2) and the replay
+ * packet_id.h -- data-channel packet ids (doc/protocol.md §6.2) and the replay
  * window (§6.6).
  *
  * Sending: a counter per key and direction, starting at 1.  Short form

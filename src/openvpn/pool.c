@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * pool.c -- ifconfig-pool slots and the --ifconfig-pool-persist file
- * (PROTOCOL §9.3, §9.4).  Tier 6, but uses tier 0 only; see pool.h.
+ * (doc/protocol.md §9.3, §9.4).  Tier 6, but uses tier 0 only; see pool.h.
  */
 #include "pool.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * pool.h -- the --ifconfig-pool / --ifconfig-ipv6-pool address allocator
- * and its --ifconfig-pool-persist file (PROTOCOL §9.3, §9.4).
+ * and its --ifconfig-pool-persist file (doc/protocol.md §9.3, §9.4).
  *
  * A pool is an array of slots.  An IPv4 slot is one address (subnet, p2p,
  * tap) or one /30 block (net30); the IPv6 pool, when there is one, is

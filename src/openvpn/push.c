@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * push.c -- see push.h.  The timing follows what a 2.6 client does
- * (PROTOCOL §8.2): it notices that the control channel is ready, sends
+ * (doc/protocol.md §8.2): it notices that the control channel is ready, sends
  * PUSH_REQUEST, repeats it every 5 s, and gives up after the hand-window.
  * Servers that saw IV_PROTO bit 2 reply without being asked, so a reply
  * may well arrive before the first request.

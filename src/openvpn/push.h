@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * push.h -- the pulling side of client mode (PROTOCOL §8.2, §8.4):
+ * push.h -- the pulling side of client mode (doc/protocol.md §8.2, §8.4):
  *
  *   - when to send PUSH_REQUEST: first 1 s after the control channel has
  *     finished the key-method-2 exchange, then every 5 s until the reply is

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * push_msg.c -- PUSH_REPLY building and control-message classification
- * (PROTOCOL §8.1, §8.2, §8.4).  Tier 1: libc and tier 0 only.
+ * (doc/protocol.md §8.1, §8.2, §8.4).  Tier 1: libc and tier 0 only.
  */
 #include "push_msg.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * push_msg.h -- the text messages of the control channel (PROTOCOL §8.1,
+ * push_msg.h -- the text messages of the control channel (doc/protocol.md §8.1,
  * §8.2, §8.4): building PUSH_REPLY messages (split as 2.6 splits them) and
  * recognising incoming messages by prefix.
  *

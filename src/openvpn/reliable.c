@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * reliable.c -- send/receive windows, retransmit timers and ACK lists of
- * the control channel (PROTOCOL §3).  See reliable.h for the contract.
+ * the control channel (doc/protocol.md §3).  See reliable.h for the contract.
  *
  * Windows are small (6 and 12 slots), so slots are found by a linear scan
  * rather than by id modulo the window: that stays correct whatever the ids

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * reliable.h -- the control channel's reliability layer (PROTOCOL §3): one
+ * reliable.h -- the control channel's reliability layer (doc/protocol.md §3): one
  * instance per key state (§1.3; message ids restart at 0 for every key_id).
  *
  * Send side: messages get consecutive ids from 0 and are never renumbered;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * session_id.c -- 8-byte control-session ids (PROTOCOL §2.1).
+ * session_id.c -- 8-byte control-session ids (doc/protocol.md §2.1).
  *
  * Tier 1: includes session_id.h, basic.h, buffer.h only; no crypto (the
  * random bytes are the caller's), no clock.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * session_id.h -- the 8-byte control-session identifiers (PROTOCOL §2.1).
+ * session_id.h -- the 8-byte control-session identifiers (doc/protocol.md §2.1).
  *
  * Each end of a control session picks a random session id at start-up and
  * puts it in every control packet it sends; the peer echoes it back in the

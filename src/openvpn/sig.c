@@ -7,8 +7,9 @@
  * so there is no window in which a signal can arrive after the last check
  * and before the wait, and no system call elsewhere is interrupted.
  *
- * Tier 3o.  The flags are process state by nature (STYLE.md rule 9 allows
- * logging only; signals are the other thing a process has exactly one of).
+ * Tier 3o.  The flags are process state by nature (the house rules allow
+ * no global but logging; signals are the other thing a process has exactly
+ * one of).
  */
 #include "config.h"
 

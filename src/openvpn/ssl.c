@@ -2,7 +2,7 @@
 /*
  * ssl.c -- the control session of one peer: session ids, wrapping,
  * packet parsing and building, routing packets to key states, timers,
- * renegotiation and the event queue (PROTOCOL §1-§3, §8.6).  The key state
+ * renegotiation and the event queue (doc/protocol.md §1-§3, §8.6).  The key state
  * itself is ssl_ks.c.  Contracts are in ssl.h.
  *
  * Tier 3c: includes ctl_pkt.h, reliable.h, tls_wrap.h, tls_crypt_v2.h,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl.h -- the TLS control channel of ONE peer (PROTOCOL §1-§5, §7.5, §8.6):
+ * ssl.h -- the TLS control channel of ONE peer (doc/protocol.md §1-§5, §7.5, §8.6):
  * a control session (our and the peer's session id, the tls-auth/tls-crypt
  * wrapping) with up to two key states (primary and lame duck), each of which
  * runs the reset exchange, a TLS session over the reliability layer, the
@@ -118,7 +118,7 @@ struct tls_config
     const char *peer_info;       /**< peer-info text to send ("" or NULL: none) */
     const char *local_options;   /**< our OCC string (§4.5), sent in key-method 2 */
 
-    /* client/server modes (PROTOCOL §8): not p2p */
+    /* client/server modes (doc/protocol.md §8): not p2p */
     bool pull;                 /**< pull client: keys wait for tls_multi_set_data_params() */
     bool server_mode;          /**< --mode server: every key state waits for
                                     tls_multi_key_authorize() (and the params) */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl_auth_token.c -- --auth-gen-token tokens (PROTOCOL §8.5).
+ * ssl_auth_token.c -- --auth-gen-token tokens (doc/protocol.md §8.5).
  * Tier 3c: tiers 0-2 only.
  */
 #include "ssl_auth_token.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl_auth_token.h -- --auth-gen-token session tokens (PROTOCOL §8.5).
+ * ssl_auth_token.h -- --auth-gen-token session tokens (doc/protocol.md §8.5).
  *
  * A token is "SESS_ID_AT_" followed by the base64 of 60 bytes:
  *   session_id[12] || initial u64 || timestamp u64 || HMAC-SHA256[32]

@@ -216,7 +216,7 @@ enum ssl_io ssl_session_read(struct ssl_session *s, uint8_t *out, size_t max, si
 const char *ssl_session_error(const struct ssl_session *s);
 
 /**
- * RFC 5705 exporter, without a context value (PROTOCOL §5.3: OpenSSL
+ * RFC 5705 exporter, without a context value (doc/protocol.md §5.3: OpenSSL
  * use_context = 0).  False before the handshake completed or on failure;
  * @p out is wiped on failure.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl_cookie.c -- stateless HMAC session-id cookies (PROTOCOL §2.7).
+ * ssl_cookie.c -- stateless HMAC session-id cookies (doc/protocol.md §2.7).
  * Tier 3c: tiers 0-2 only.
  */
 #include "ssl_cookie.h"

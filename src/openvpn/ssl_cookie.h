@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl_cookie.h -- the 2.6 stateless server's session-id cookie (PROTOCOL
- * §2.7): the server answers a client's HARD_RESET with a session id that is
- * a MAC of the client's address, port, session id and a coarse time slot,
- * and creates per-client state only when a later packet echoes a valid
- * cookie.  A spoofed reset therefore costs the server one HMAC and nothing
- * else.
+ * ssl_cookie.h -- the 2.6 stateless server's session-id cookie
+ * (doc/protocol.md §2.7): the server answers a client's HARD_RESET with a
+ * session id that is a MAC of the client's address, port, session id and a
+ * coarse time slot, and creates per-client state only when a later packet
+ * echoes a valid cookie.  A spoofed reset therefore costs the server one
+ * HMAC and nothing else.
  *
  * Cookie = first 8 bytes of HMAC-SHA256(key, T || sockaddr || client sid),
  * where T is the 32-bit slot number in network (big-endian) byte order -

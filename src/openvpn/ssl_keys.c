@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl_keys.c -- data-channel key2 from the OpenVPN PRF (PROTOCOL §5.2) or
+ * ssl_keys.c -- data-channel key2 from the OpenVPN PRF (doc/protocol.md §5.2) or
  * the TLS exporter (§5.3), and the p2p peer-id export (§7.5).
  *
  * Tier 3c: crypto_backend.h for the PRF, ssl_backend.h for the exporter;
- * never tier 3o.  Secrets are wiped on every path (STYLE E10).
+ * never tier 3o.  Secrets are wiped on every path out, including errors.
  */
 #include "config.h"
 

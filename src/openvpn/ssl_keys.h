@@ -2,7 +2,7 @@
 /*
  * ssl_keys.h -- data-channel key material for one TLS key state.
  *
- * Two ways to fill the 256-byte key2 block (PROTOCOL §5.1):
+ * Two ways to fill the 256-byte key2 block (doc/protocol.md §5.1):
  *   - the legacy OpenVPN PRF over the two key-method-2 messages and the
  *     session ids (§5.2), through crypto_tls1_prf();
  *   - the TLS keying-material exporter, label "EXPORTER-OpenVPN-datakeys"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ssl_ks.c -- one key state: reset exchange, TLS over the reliability
- * layer, key-method-2 messages, P2P NCP and the data key (PROTOCOL §3-§5,
+ * layer, key-method-2 messages, P2P NCP and the data key (doc/protocol.md §3-§5,
  * §7.5).  See ssl_ks.h; ssl.c owns the packets and the timers.
  *
  * Tier 3c: includes ssl_backend.h, ssl_keys.h, ssl_ncp.h, key_msg.h,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl_ks.h -- one key state of the control channel (PROTOCOL §3, §4.4,
+ * ssl_ks.h -- one key state of the control channel (doc/protocol.md §3, §4.4,
  * §5): its reliability instance, its TLS session, the key-method-2
  * exchange and the data key it yields.  Internal to ssl.c / ssl_ks.c: the
  * rest of the program talks to struct tls_multi (ssl.h).

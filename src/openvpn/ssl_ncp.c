@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl_ncp.c -- data-cipher lists and negotiation (PROTOCOL §7.3, §7.5).
+ * ssl_ncp.c -- data-cipher lists and negotiation (doc/protocol.md §7.3, §7.5).
  *
  * Pure functions over colon-separated lists; see ssl_ncp.h for contracts.
  * Tier 3c: includes key_msg.h, crypto_backend.h and tiers 0-1 only.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * ssl_ncp.h -- data-cipher negotiation (PROTOCOL §7.3, §7.5): the
+ * ssl_ncp.h -- data-cipher negotiation (doc/protocol.md §7.3, §7.5): the
  * --data-ciphers list (normalisation, '?' optional entries, lookup), the
  * server-side choice of client/server mode as a pure function, and the
  * deterministic P2P negotiation both peers of a --tls-client/--tls-server

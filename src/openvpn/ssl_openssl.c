@@ -12,7 +12,8 @@
  * Tier 3c: tiers 0-2 and libc only; no sockets, no clock.
  *
  * Longer than the house ~1000 lines on purpose: keeping every OpenSSL TLS
- * and X.509 include in one file is the stronger rule (STYLE.md tier 3c).
+ * and X.509 include in one file is the stronger rule (one backend file per
+ * external library, doc/architecture.md).
  * The sections (errors, credentials, protocol settings, verification,
  * contexts, sessions, certificate accessors) are independent; the
  * accessors are the first candidate to move out if it grows further.
@@ -702,7 +703,7 @@ set_verify(SSL_CTX *ctx, const struct ssl_config *cfg)
 
 /* --- contexts -------------------------------------------------------------- */
 
-/* 2.6's fixed OpenSSL settings (PROTOCOL §4.1). */
+/* 2.6's fixed OpenSSL settings (doc/protocol.md §4.1). */
 static void
 set_fixed_options(SSL_CTX *ctx)
 {
@@ -1074,7 +1075,7 @@ ssl_session_export(struct ssl_session *s, const char *label, uint8_t *out, size_
         return false;
     }
     ERR_clear_error();
-    /* use_context = 0: PROTOCOL §5.3 (no context differs from an empty one). */
+    /* use_context = 0: doc/protocol.md §5.3 (no context differs from an empty one). */
     if (SSL_export_keying_material(s->ssl, out, n, label, strlen(label), NULL, 0, 0) != 1)
     {
         s->error[0] = '\0';

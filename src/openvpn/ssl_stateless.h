@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ssl_stateless.h -- the 2.6 stateless start of a UDP server session
- * (PROTOCOL §2.7): a client's hard reset is answered at once with a server
+ * (doc/protocol.md §2.7): a client's hard reset is answered at once with a server
  * reset whose session id is an HMAC cookie over the client's address, its
  * session id and the time; the server keeps nothing.  Only a packet from
  * the same address that ACKs that reset with a valid cookie makes the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * static_key.c -- "OpenVPN Static key V1" files (PROTOCOL §5.4).
+ * static_key.c -- "OpenVPN Static key V1" files (doc/protocol.md §5.4).
  *
  * The parser is line based: everything before the exact header line is
  * ignored (files start with '#' comments); between header and footer only

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * static_key.h -- "OpenVPN Static key V1" files (PROTOCOL §5.4): read them
+ * static_key.h -- "OpenVPN Static key V1" files (doc/protocol.md §5.4): read them
  * (from a file or an inline <secret>/<tls-auth>/<tls-crypt> block) with
  * FILE:LINE errors, write them (--genkey secret), generate random ones,
  * and pick the send/receive halves for a key direction.
@@ -51,7 +51,7 @@ bool static_key_write_file(const char *path, const struct key2 *k);
 bool static_key_generate(struct key2 *out);
 
 /**
- * PROTOCOL §5.4 table: direction -1 (none) sends and receives with
+ * doc/protocol.md §5.4 table: direction -1 (none) sends and receives with
  * keys[0]; 0 sends keys[0] and receives keys[1]; 1 the opposite.
  */
 void static_key_select(const struct key2 *k,

@@ -30,7 +30,7 @@ status_time_string(time_t t, char *out, size_t n)
 
 /*
  * Format one line and hand it on.  Version 3 is version 2 with every comma
- * replaced by a TAB (PROTOCOL §10.2), so the separator is applied here, to
+ * replaced by a TAB (doc/protocol.md §10.2), so the separator is applied here, to
  * the finished line, exactly as 2.6 does -- commas inside a field (a common
  * name with a comma) become TABs too.
  */

@@ -3,7 +3,7 @@
  * status.h -- the status texts of OpenVPN 2.6, byte for byte:
  *
  *   - the point-to-point / client "OpenVPN STATISTICS" block (SIGUSR2 log,
- *     --status file, management `status`), PROTOCOL.md §10.3;
+ *     --status file, management `status`), doc/protocol.md §10.3;
  *   - the server's client list and routing table, --status-version 1, 2
  *     and 3 (v3 is v2 with every comma replaced by a TAB), §10.1/§10.2.
  *
@@ -29,7 +29,7 @@
 /** One line of status text, without its line end. */
 typedef void (*status_emit_fn)(void *arg, const char *line);
 
-/** One connected client, as the server's status shows it (PROTOCOL §10.1/10.2). */
+/** One connected client, as the server's status shows it (doc/protocol.md §10.1/10.2). */
 struct status_client
 {
     const char *common_name;

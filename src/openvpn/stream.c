@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stream.c -- OpenVPN's TCP record framing, [u16 length][packet]
- * (PROTOCOL.md 1.1).  Tier 1: pure functions over struct buffer; no I/O,
+ * (doc/protocol.md §1.1).  Tier 1: pure functions over struct buffer; no I/O,
  * no logging.  Must not include anything above buffer.h.
  */
 #include "stream.h"

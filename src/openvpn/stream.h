@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stream.h -- OpenVPN's TCP framing: a byte stream of records
- * [u16 length][packet] (PROTOCOL.md 1.1).  Pure: no I/O, no allocation,
+ * [u16 length][packet] (doc/protocol.md §1.1).  Pure: no I/O, no allocation,
  * no logging; the caller decides what an invalid stream means.
  *
  * Tier 1.  Includes only buffer.h.

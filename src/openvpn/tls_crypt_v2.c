@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * tls_crypt_v2.c -- tls-crypt-v2 key files, WKc wrap/unwrap and the
- * per-side contexts (PROTOCOL §2.5; the contract is in tls_crypt_v2.h).
+ * per-side contexts (doc/protocol.md §2.5; the contract is in tls_crypt_v2.h).
  *
  * The PEM files are read line by line like static key files: text before
  * the BEGIN line is ignored, between BEGIN and END only base64 characters

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * tls_crypt_v2.h -- tls-crypt-v2 (PROTOCOL §2.5): the server key and client
+ * tls_crypt_v2.h -- tls-crypt-v2 (doc/protocol.md §2.5): the server key and client
  * key files (PEM with base64 bodies), wrapping a client key Kc and its
  * metadata into WKc with the server key (--genkey tls-crypt-v2-client) and
  * unwrapping it again on the server, and the contexts each side uses for

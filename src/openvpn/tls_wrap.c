@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * tls_wrap.c -- tls-auth and tls-crypt wrapping of control packets
- * (PROTOCOL §2.3, §2.4; the contract is in tls_wrap.h).
+ * (doc/protocol.md §2.3, §2.4; the contract is in tls_wrap.h).
  *
  * Both wrappings keep byte0 and the sender's session id in clear at the
  * front and insert their fields right after them, so both are written as

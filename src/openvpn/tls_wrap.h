@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * tls_wrap.h -- wrap and unwrap control-channel packets with --tls-auth
- * (HMAC firewall, PROTOCOL §2.3) or --tls-crypt (encrypt + authenticate,
+ * (HMAC firewall, doc/protocol.md §2.3) or --tls-crypt (encrypt + authenticate,
  * §2.4; also used with the per-client key of tls-crypt-v2, §2.5, and the
  * dynamic tls-crypt key of renegotiations, §2.6).
  *

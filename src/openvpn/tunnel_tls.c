@@ -127,7 +127,7 @@ run_tls_verify(void *arg, int depth, const char *subject, const struct ssl_verif
 unsigned int
 tunnel_tls_pull_iv_proto(void)
 {
-    /* PROTOCOL §7.2; AUTH_PENDING_KW: AUTH_PENDING extends the push deadline;
+    /* doc/protocol.md §7.2; AUTH_PENDING_KW: AUTH_PENDING extends the push deadline;
      * CC_EXIT: with "protocol-flags cc-exit" pushed, the exit notification
      * goes over the control channel (init.c; needed on DCO, where userspace
      * sends no data packets) */

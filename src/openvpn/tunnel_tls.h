@@ -3,7 +3,7 @@
  * tunnel_tls.h -- TLS mode of a point-to-point tunnel instance: builds the
  * TLS context, the certificate checks and the control channel (ssl.h) from
  * the options, keeps one data-channel key context per key_id, and frames
- * data packets as P_DATA_V1 / P_DATA_V2 (PROTOCOL.md §6.1, §6.12).
+ * data packets as P_DATA_V1 / P_DATA_V2 (doc/protocol.md §6.1, §6.12).
  *
  * forward.c calls in here for every packet when TLS mode is on; init.c
  * opens and closes it.  Tier 5.
@@ -62,7 +62,7 @@ struct tunnel_tls
     bool occ_checked;
     int n_keys; /* keys installed so far (the first one completes start-up) */
 
-    /* pull client (--pull / --client, PROTOCOL §8): keys wait for the push */
+    /* pull client (--pull / --client, doc/protocol.md §8): keys wait for the push */
     bool pull;
     char auth_username[TUNNEL_TLS_CRED_LEN]; /* what cfg.auth_username points to */
     char auth_password[TUNNEL_TLS_CRED_LEN]; /* password, or the pushed auth-token */

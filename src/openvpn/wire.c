@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* wire.c -- the magic payloads declared in wire.h (PROTOCOL.md §6.8). */
+/* wire.c -- the magic payloads declared in wire.h (doc/protocol.md §6.8). */
 #include "wire.h"
 
 const uint8_t ping_magic[PING_MAGIC_LEN] = {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * wire.h -- every on-the-wire constant of the OpenVPN 2.x protocol, in one
- * place, each with the section of shared/docs/PROTOCOL.md it comes from.
+ * place, each with the section of doc/protocol.md it comes from.
  * Tier 1: no includes beyond <stdint.h>.
  */
 #ifndef OVPN_WIRE_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_comp.c -- compression framing (PROTOCOL §6.9): known framed bytes
+ * test_comp.c -- compression framing (doc/protocol.md §6.9): known framed bytes
  * for every stub, hand-built compressed packets for LZO and LZ4, round
  * trips for every algorithm, every truncation and random garbage on the
  * receive side, and the bounds on headroom/tailroom and output size.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_crypto.c -- data-channel crypto (PROTOCOL §6.3-§6.5): the captured
+ * test_crypto.c -- data-channel crypto (doc/protocol.md §6.3-§6.5): the captured
  * vectors of §11.1 (static key, AES-256-CBC/SHA256) and §11.6 (AES-256-GCM,
  * P_DATA_V2), the TLS-PRF vectors of §5.2 and §11.5, round trips over the
  * available ciphers and digests, every truncation, every bit flip, replay.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_ctl_pkt.c -- plain control headers (PROTOCOL §2.1/§2.2), the
+ * test_ctl_pkt.c -- plain control headers (doc/protocol.md §2.1/§2.2), the
  * early-negotiation TLVs (§2.8) and session ids, against the packets
  * captured from openvpn 2.6.14 in §11.2/§11.3 (after unwrapping).
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_key_msg.c -- key-method-2 message layout (PROTOCOL §4.3) and
+ * test_key_msg.c -- key-method-2 message layout (doc/protocol.md §4.3) and
  * peer-info text (§7.1, §7.2): exact bytes, every truncation, hostile
  * lengths, limits, round trips.
  */

@@ -2,7 +2,7 @@
 /*
  * test_manage.c -- the management interface driven over real sockets, the
  * way a management client would, with the replies OpenVPN 2.6.14 gives
- * (recorded against the reference binary, PROTOCOL.md §10.4).  Links the
+ * (recorded against the reference binary, doc/protocol.md §10.4).  Links the
  * real error.c: the log history is fed through its log hook.
  */
 #include "test_common.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* test_mroute.c -- virtual-address table and tun/tap header parsing (PROTOCOL §9.6). */
+/* test_mroute.c -- virtual-address table and tun/tap header parsing (doc/protocol.md §9.6). */
 #include "test_common.h"
 
 #include <arpa/inet.h>

@@ -2,7 +2,7 @@
 /*
  * test_options_server.c -- the client/server directives through
  * options_parse_argv(): --server / --server-ipv6 / --server-bridge /
- * --client expansion (PROTOCOL 9.2) with the push lists a 2.6.14 server
+ * --client expansion (doc/protocol.md §9.2) with the push lists a 2.6.14 server
  * produced, server keepalive, and 2.6's error texts for bad arguments and
  * inconsistent combinations.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_packet_id.c -- packet-id counters and the replay window
- * (PROTOCOL §6.2, §6.6), as numbered tables of edge cases.
+ * (doc/protocol.md §6.2, §6.6), as numbered tables of edge cases.
  */
 #include "test_common.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* test_pool.c -- ifconfig-pool allocation and the persist file (PROTOCOL §9.3, §9.4). */
+/* test_pool.c -- ifconfig-pool allocation and the persist file (doc/protocol.md §9.3, §9.4). */
 #include "test_common.h"
 
 #include <arpa/inet.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* test_push_msg.c -- PUSH_REPLY splitting and control-message classification (PROTOCOL §8). */
+/* test_push_msg.c -- PUSH_REPLY splitting and control-message classification
+ * (doc/protocol.md §8). */
 #include "test_common.h"
 
 #include "push_msg.h"

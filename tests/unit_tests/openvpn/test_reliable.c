@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_reliable.c -- the control channel's reliability layer (PROTOCOL §3):
+ * test_reliable.c -- the control channel's reliability layer (doc/protocol.md §3):
  * send window and retransmit timers, receive window and in-order delivery,
  * MRU ACK lists against the §11.8 transcript, and a seeded simulation of two
  * instances over a lossy, reordering, duplicating channel.

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* test_ssl_auth_token.c -- --auth-gen-token tokens (PROTOCOL §8.5). */
+/* test_ssl_auth_token.c -- --auth-gen-token tokens (doc/protocol.md §8.5). */
 #include "test_common.h"
 
 #include "crypto_backend.h"

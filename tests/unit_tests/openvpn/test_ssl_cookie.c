@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* test_ssl_cookie.c -- stateless session-id cookies (PROTOCOL §2.7). */
+/* test_ssl_cookie.c -- stateless session-id cookies (doc/protocol.md §2.7). */
 #include "test_common.h"
 
 #include <arpa/inet.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_ssl_keys.c -- the PROTOCOL §11.5 vector end to end: key-method-2
+ * test_ssl_keys.c -- the doc/protocol.md §11.5 vector end to end: key-method-2
  * inputs and session ids -> the master secret and key2 that a real 2.6.14
  * server derived; and the EKM paths through a fake TLS seam (this driver
  * does not link ssl_openssl.c; a live exporter is in test_ssl_openssl.c).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_ssl_ncp.c -- data-cipher lists and negotiation (PROTOCOL §7.3, §7.5):
+ * test_ssl_ncp.c -- data-cipher lists and negotiation (doc/protocol.md §7.3, §7.5):
  * normalisation, optional '?' entries, the server's choice, the P2P result
  * and its log line, fallbacks.
  */
@@ -60,7 +60,7 @@ server_choose__verified_example__aes_128_gcm(void **state)
     char out[64];
     (void) state;
 
-    /* §7.3 [V]: server order wins */
+    /* §7.3, seen from 2.6: server order wins */
     assert_int_equal(ncp_server_choose("AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305",
                                        "IV_CIPHERS=CHACHA20-POLY1305:AES-128-GCM\nIV_PROTO=990\n",
                                        NULL,

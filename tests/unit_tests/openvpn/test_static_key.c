@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_static_key.c -- "OpenVPN Static key V1" parsing and writing
- * (PROTOCOL §5.4), with the key of §11.1.
+ * (doc/protocol.md §5.4), with the key of §11.1.
  */
 #include "test_common.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_status.c -- the status texts against what OpenVPN 2.6.14 writes
- * (PROTOCOL.md §10.1-10.3): server versions 1, 2 and 3 for one fixed view,
+ * (doc/protocol.md §10.1-10.3): server versions 1, 2 and 3 for one fixed view,
  * and the p2p "OpenVPN STATISTICS" block.  TZ is UTC so the times are fixed.
  */
 #include "test_common.h"

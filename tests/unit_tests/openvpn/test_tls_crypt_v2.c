@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_tls_crypt_v2.c -- tls-crypt-v2 key files, WKc wrap/unwrap and the
- * client/server packet contexts, against PROTOCOL §11.4 and against key
+ * client/server packet contexts, against doc/protocol.md §11.4 and against key
  * files made by the reference openvpn when it is installed.
  */
 #include "config.h"

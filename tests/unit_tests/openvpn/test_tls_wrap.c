@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_tls_wrap.c -- tls-auth and tls-crypt control-packet wrapping against
- * the captured packets of PROTOCOL §11.2 and §11.3: exact fields, exact
+ * the captured packets of doc/protocol.md §11.2 and §11.3: exact fields, exact
  * re-wrapping, every truncation, every bit flip, replays, wrong roles.
  */
 #include "config.h"
