@@ -231,6 +231,7 @@ copy_pushable(struct options *dst, const struct options *src)
     dst->pf_dyn_tls_crypt = src->pf_dyn_tls_crypt;
     dst->key_derivation_ekm = src->key_derivation_ekm;
     dst->block_ipv6 = src->block_ipv6;
+    dst->sock_tcp_nodelay = src->sock_tcp_nodelay;
 }
 
 void

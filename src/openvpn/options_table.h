@@ -74,7 +74,7 @@ opt_handler opt_h_ping, opt_h_ping_restart, opt_h_ping_exit, opt_h_ping_timer_re
   opt_h_lport, opt_h_rport, opt_h_remote, opt_h_remote_random, opt_h_nobind, opt_h_bind,
   opt_h_connect_retry, opt_h_connect_retry_max, opt_h_connect_timeout, opt_h_resolv_retry,
   opt_h_sndbuf, opt_h_rcvbuf, opt_h_mark, opt_h_explicit_exit_notify, opt_h_fast_io,
-  opt_h_tcp_nodelay;
+  opt_h_tcp_nodelay, opt_h_socket_flags;
 
 /* options_dev.c */
 opt_handler opt_h_dev, opt_h_dev_type, opt_h_dev_node, opt_h_tun_mtu, opt_h_tun_mtu_extra,
