@@ -120,11 +120,9 @@ source_ok(struct multi_context *m, struct multi_instance *mi, const struct buffe
         {
             return false;
         }
-        if (!(e.src[0] & 1) && mroute_lookup_mac(m->routes, e.src, 0) != mi)
-        {
-            mroute_add_mac(m->routes, e.src, mi, now); /* learn (or move) the MAC */
-        }
-        return true;
+        /* learn (or move) the MAC; past --max-routes-per-client the frame is dropped */
+        return (e.src[0] & 1) || mroute_lookup_mac(m->routes, e.src, 0) == mi
+               || multi_learn_mac(m, mi, e.src, now);
     }
     struct mroute_pkt ip;
 

@@ -76,6 +76,7 @@ struct multi_instance
 
     /* addressing (§9) */
     int pool_slot; /* -1: none */
+    int route_count; /* routes it owns in m->routes (--max-routes-per-client) */
     bool has_v4, has_v6;
     uint32_t vaddr4;      /* client address, host order */
     uint32_t vaddr4_peer; /* net30: the /30's .1; subnet: the netmask */
@@ -237,6 +238,20 @@ void multi_connect_token_refresh(struct multi_context *m, struct multi_instance 
 void multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bool allow,
                                const char *reason, const char *client_reason,
                                const char *config_text);
+
+/* ---- multi_route.c ---- */
+/**
+ * Give @p mi a route (host-order IPv4 @p addr, MROUTE_HOST or a prefix
+ * length), an IPv6 one, or a tap MAC, within --max-routes-per-client;
+ * logs "MULTI: Learn" (or the quota line and "Learn FAILED") as 2.6.
+ * True if the route is @p mi's afterwards.
+ */
+bool multi_learn_v4(struct multi_context *m, struct multi_instance *mi, uint32_t addr, int bits,
+                    time_t now);
+bool multi_learn_v6(struct multi_context *m, struct multi_instance *mi, const uint8_t addr[16],
+                    int bits, time_t now);
+bool multi_learn_mac(struct multi_context *m, struct multi_instance *mi, const uint8_t mac[6],
+                     time_t now);
 
 /* ---- multi_manage.c ---- */
 /** Open --management if configured; false (logged) if it cannot listen. */
