@@ -805,6 +805,33 @@ tcp_recv(struct link *l, struct link_pkt *pkts, int max)
     return count;
 }
 
+/* @p sent bytes from the front of tx reached the kernel: the frames that
+ * are now complete leave the count (their headers are still in tx). */
+static void
+count_sent(struct link *l, size_t sent)
+{
+    const uint8_t *p = buf_ptr(&l->tx);
+    size_t pos = 0;
+
+    while (sent > 0 && pos + STREAM_HDR_LEN <= buf_len(&l->tx))
+    {
+        size_t take;
+
+        if (l->tx_head_left == 0)
+        {
+            l->tx_head_left = STREAM_HDR_LEN + (((size_t) p[pos] << 8) | p[pos + 1]);
+        }
+        take = sent < l->tx_head_left ? sent : l->tx_head_left;
+        l->tx_head_left -= take;
+        sent -= take;
+        pos += take;
+        if (l->tx_head_left == 0 && l->tx_frames > 0)
+        {
+            l->tx_frames--;
+        }
+    }
+}
+
 bool
 link_flush(struct link *l)
 {
@@ -844,9 +871,12 @@ link_flush(struct link *l)
             tcp_fail(l, NULL, -1);
             return false;
         }
+        count_sent(l, (size_t) r);
         buf_advance(&l->tx, (size_t) r);
     }
     buf_reset(&l->tx, 0);
+    l->tx_frames = 0;
+    l->tx_head_left = 0;
     return true;
 }
 
@@ -878,6 +908,7 @@ tcp_queue(struct link *l, struct link_pkt *pkts, int n)
             l->tx.offset = 0;
         }
         ASSERT(stream_write_frame(&l->tx, buf_ptr(&pkts[accepted].buf), len));
+        l->tx_frames++;
         l->tx_bytes += len;
         l->tx_packets++;
     }
@@ -950,6 +981,12 @@ bool
 link_tx_pending(const struct link *l)
 {
     return l->proto != LINK_UDP && buf_len(&l->tx) > 0;
+}
+
+size_t
+link_tx_frames(const struct link *l)
+{
+    return l->proto == LINK_UDP ? 0 : l->tx_frames;
 }
 
 size_t

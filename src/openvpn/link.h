@@ -97,6 +97,8 @@ struct link
     size_t tx_cap;
     struct buffer tx;
     bool tcp_dead; /**< the connection failed; reported once */
+    size_t tx_frames;    /**< TCP frames in tx not yet wholly handed to the kernel */
+    size_t tx_head_left; /**< bytes of the first of them still to write (0: none begun) */
     bool frame_per_send; /**< TCP handed to the upstream ovpn module: one frame per send() */
     bool tcp_nodelay;    /**< set on accepted sockets too */
     bool bound;          /**< local holds the address the socket is bound to */
@@ -173,6 +175,9 @@ bool link_tx_pending(const struct link *l);
 
 /** Write queued TCP bytes; false if the connection failed. */
 bool link_flush(struct link *l);
+
+/** Packets (frames) in the TCP send queue: --tcp-queue-limit counts these. */
+size_t link_tx_frames(const struct link *l);
 
 /** Bytes in the TCP send queue, for back-pressure on the tun reader. */
 size_t link_tx_queued(const struct link *l);

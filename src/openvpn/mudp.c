@@ -68,6 +68,12 @@ replicate(struct multi_context *m, struct multi_instance *except, struct buffer 
         {
             struct buffer copy = *plain;
 
+            if (!multi_queue_ready(m, mi))
+            {
+                drop(m, &m->dropped_saturation, otime_mono(),
+                     "MULTI: packet dropped due to output saturation (multi_add_mbuf)", mi);
+                continue;
+            }
             multi_seal(m, mi, &copy, wall);
         }
     }
@@ -178,7 +184,15 @@ deliver(struct multi_context *m, struct multi_instance *mi, struct buffer *plain
         }
         else if (to && to != mi)
         {
-            multi_seal(m, to, plain, wall);
+            if (multi_queue_ready(m, to))
+            {
+                multi_seal(m, to, plain, wall);
+            }
+            else
+            {
+                drop(m, &m->dropped_saturation, now,
+                     "MULTI: packet dropped due to output saturation (multi_add_mbuf)", to);
+            }
             return;
         }
     }
@@ -425,6 +439,11 @@ read_tun(struct multi_context *m)
         if (bcast)
         {
             replicate(m, NULL, b, wall);
+        }
+        else if (!multi_queue_ready(m, to))
+        {
+            drop(m, &m->dropped_saturation, now,
+                 "MULTI: packet dropped due to output saturation (multi_process_incoming_tun)", to);
         }
         else
         {

@@ -520,6 +520,19 @@ multi_seal(struct multi_context *m, struct multi_instance *mi, struct buffer *pl
     c->to_link.n++;
 }
 
+bool
+multi_queue_ready(struct multi_context *m, struct multi_instance *mi)
+{
+    if (!mi->tcp || link_tx_frames(mi->tcp) <= (size_t) m->o->tcp_queue_limit)
+    {
+        return true;
+    }
+    /* 2.6 writes each packet at once and queues only what the socket refuses:
+     * give the kernel what it takes before calling the queue full */
+    link_flush(mi->tcp);
+    return link_tx_frames(mi->tcp) <= (size_t) m->o->tcp_queue_limit;
+}
+
 /* ---- control channel ---------------------------------------------------------- */
 
 void

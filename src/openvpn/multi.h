@@ -137,6 +137,7 @@ struct multi_context
     struct ratelimit rl_drop;
     struct ratelimit rl_new;
     uint64_t dropped_no_route, dropped_bad_source, dropped_no_instance, dropped_max_clients;
+    uint64_t dropped_saturation; /* tun packets for a TCP client past --tcp-queue-limit */
     uint64_t stateless_replies;
     struct manage *mgmt;  /* --management, or NULL */
     int mgmt_fd[2];       /* what is registered with the event set */
@@ -238,6 +239,13 @@ void multi_connect_token_refresh(struct multi_context *m, struct multi_instance 
 void multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bool allow,
                                const char *reason, const char *client_reason,
                                const char *config_text);
+
+/**
+ * --tcp-queue-limit: may another packet from the tun be queued for @p mi?
+ * A TCP client holds at most that many packets the kernel has not taken
+ * (2.6's deferred output queue); UDP clients always may.
+ */
+bool multi_queue_ready(struct multi_context *m, struct multi_instance *mi);
 
 /* ---- multi_route.c ---- */
 /**
