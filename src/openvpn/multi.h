@@ -41,7 +41,6 @@
 
 #define MULTI_KEY_IDS     8
 #define MULTI_CN_MAX      128
-#define MULTI_ADDR_HASH   1024 /* buckets of the real-address hash (power of two) */
 #define MULTI_AUTH_FAIL_HOLD 5 /* seconds an AUTH_FAILED client lingers for its ACKs */
 
 enum mi_state
@@ -119,7 +118,8 @@ struct multi_context
     struct tls_stateless *stateless; /* UDP: the HMAC cookie start (§2.7) */
     struct auth_token_key at_key;    /* --auth-gen-token */
 
-    struct multi_instance *by_addr[MULTI_ADDR_HASH];
+    struct multi_instance **by_addr; /* real-address hash, --hash-size's first value */
+    unsigned int addr_mask;          /* its buckets - 1 */
     struct multi_instance **by_peer_id; /* o->max_clients entries */
     int n_instances;
     unsigned long next_cid;

@@ -155,7 +155,6 @@ OPT_HANDLER(opt_h_local)
         return true;
     }
     opt_set_str(&o->local_host, args[0]);
-    o->local_defined = true;
     return true;
 }
 
