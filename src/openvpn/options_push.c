@@ -20,7 +20,6 @@
 #include "options_table.h"
 #include "strutil.h"
 
-#define PUSH_NAME "[PUSH-OPTIONS]"
 
 /* What --route-nopull refuses (2.6: the route and DHCP/DNS permission classes). */
 static const char *const nopull_kw[] = {

@@ -130,7 +130,7 @@ opt_handler opt_h_client, opt_h_pull, opt_h_auth_user_pass, opt_h_auth_retry, op
   opt_h_route_nopull, opt_h_redirect_gateway, opt_h_redirect_private, opt_h_server_poll_timeout,
   opt_h_push_peer_info, opt_h_dhcp_option, opt_h_peer_id, opt_h_protocol_flags,
   opt_h_key_derivation, opt_h_auth_token, opt_h_auth_token_user, opt_h_push_continuation,
-  opt_h_echo, opt_h_block_ipv6, opt_h_ignore_quietly, opt_h_connection, opt_h_management,
+  opt_h_echo, opt_h_block_ipv6, opt_h_tun_ipv6, opt_h_connection, opt_h_management,
   opt_h_management_flag, opt_h_management_log_cache, opt_h_management_client_user,
   opt_h_management_client_group;
 /** --management family and --auth-user-pass file checks. */
