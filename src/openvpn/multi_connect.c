@@ -314,6 +314,16 @@ learn_routes(struct multi_context *m, struct multi_instance *mi)
     time_t now = otime_mono();
     char a[64];
 
+    if (m->tap)
+    {
+        /* 2.6: a tap client's routes are the MACs it sends from, learned as they come */
+        if (mi->cc_loaded && (mi->cc.n_iroutes || mi->cc.n_iroutes6))
+        {
+            msg(D_MULTI_ERRORS, "MULTI: --iroute options rejected for %s -- iroute only works "
+                                "with tun-style tunnels", mi->prefix);
+        }
+        return;
+    }
     if (mi->has_v4 && multi_learn_v4(m, mi, mi->vaddr4, MROUTE_HOST, now))
     {
         ip4_str(mi->vaddr4, a, sizeof(a));

@@ -201,10 +201,6 @@ options_postprocess(struct options *o)
     {
         return true;
     }
-    if (o->shared_secret_file)
-    {
-        msg(M_WARN, "DEPRECATED OPTION: The option --secret is deprecated.");
-    }
     /* helpers first (2.6 order: --server & co., then --keepalive), then checks */
     if (!options_server_expand(o) || !check_modes(o) || !expand_keepalive(o) ||
         !expand_tcp_nodelay(o) ||
