@@ -837,35 +837,6 @@ send_exit_notify(struct context *c)
     }
 }
 
-/* 2.6: --connect-retry seconds for the first five failures per remote,
- * then doubling, never above --connect-retry-max. */
-static int
-retry_pause(const struct options *o, int proto, int failures)
-{
-    int sec = o->connect_retry > 0 ? o->connect_retry : 1;
-    int backoff = failures / (o->n_remotes > 0 ? o->n_remotes : 1) - 4;
-
-    /* 2.6 slows down only a TCP client or a UDP TLS client */
-    if (proto != PROTO_TCP_CLIENT && proto != PROTO_TCP && !(proto == PROTO_UDP && o->tls_client))
-    {
-        backoff = 0;
-    }
-    if (backoff > 0)
-    {
-        sec <<= backoff < 15 ? backoff : 15;
-    }
-    return sec > o->connect_retry_max_delay ? o->connect_retry_max_delay : sec;
-}
-
-static int
-instance_proto(const struct context *c)
-{
-    const struct options *o = c->o;
-    const struct remote_entry *re = o->n_remotes ? &o->remotes[c->remote_index] : NULL;
-
-    return re && re->proto >= 0 ? re->proto : o->proto;
-}
-
 static int
 run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop,
               struct persist_state *psp)
@@ -926,7 +897,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             {
                 return 1;
             }
-            pause = retry_pause(o, instance_proto(&c), failures);
+            pause = init_link_retry_pause(&c, failures);
             msg(D_RESTART, "Restart pause, %d second(s)", pause);
             if (!sig_sleep(pause) && sig_pending() && (sig = sig_take()) != SIGUSR1 && sig != SIGHUP)
             {

@@ -177,6 +177,9 @@ void init_static_connected(struct context *c);
  */
 bool init_link_open(struct context *c, bool *fatal);
 
+/** Seconds to wait before the next attempt after @p failures failed ones. */
+int init_link_retry_pause(const struct context *c, int failures);
+
 /** Before closing for signal @p sig: keep what --persist-remote-ip/-local-ip ask for. */
 void init_link_keep(struct context *c, int sig);
 

@@ -164,3 +164,26 @@ init_link_keep(struct context *c, int sig)
         ps->kept_local_valid = true;
     }
 }
+
+/* 2.6: --connect-retry seconds for the first five failures per remote, then
+ * doubling, never above --connect-retry-max; only a TCP client or a UDP TLS
+ * client slows down so. */
+int
+init_link_retry_pause(const struct context *c, int failures)
+{
+    const struct options *o = c->o;
+    const struct remote_entry *re = o->n_remotes ? &o->remotes[c->remote_index] : NULL;
+    int proto = re && re->proto >= 0 ? re->proto : o->proto;
+    int sec = o->connect_retry > 0 ? o->connect_retry : 1;
+    int backoff = failures / (o->n_remotes > 0 ? o->n_remotes : 1) - 4;
+
+    if (proto != PROTO_TCP_CLIENT && proto != PROTO_TCP && !(proto == PROTO_UDP && o->tls_client))
+    {
+        backoff = 0;
+    }
+    if (backoff > 0)
+    {
+        sec <<= backoff < 15 ? backoff : 15;
+    }
+    return sec > o->connect_retry_max_delay ? o->connect_retry_max_delay : sec;
+}

@@ -6,6 +6,7 @@
 #include "crypto_backend.h"
 #include "crypto_selftest.h"
 #include "error.h"
+#include "platform.h"
 #include "ssl_backend.h"
 #include "static_key.h"
 #include "tls_crypt_v2.h"
@@ -137,6 +138,13 @@ tools_run(const struct options *o, int *status)
 {
     if (o->genkey != GENKEY_NONE)
     {
+        /* 2.6 keeps a new key out of swap with --mlock */
+        if (o->mlock && !platform_mlockall())
+        {
+            msg(M_INFO, "Exiting due to fatal error");
+            *status = 1;
+            return true;
+        }
         *status = genkey(o);
     }
     else if (o->show_ciphers)
