@@ -2,8 +2,8 @@
 /*
  * init_link.c -- the transport socket of one tunnel instance: the link
  * configuration from the options, name resolution retried as --resolv-retry
- * says, --tcp-nodelay, and the addresses --persist-remote-ip and
- * --persist-local-ip keep across SIGUSR1 restarts.
+ * says, --tcp-nodelay, the pause between attempts, and the addresses
+ * --persist-remote-ip and --persist-local-ip keep across SIGUSR1 restarts.
  *
  * Tier 5 (tunnel instance).  Must not include tier 6+ headers (multi*).
  * Owns nothing: the link lives in struct context, the kept addresses in
