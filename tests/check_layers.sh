@@ -14,7 +14,7 @@ tier()
         ssl|ssl_*) echo 3c ;;
         link|sockaddr|event|sig|tun|sitnl|route|dco|dco_linux|ovpn_dco_linux|platform|run_command|env_set) echo 3o ;;
         options|options_*) echo 4 ;;
-        forward|init|init_env|push|client|keepalive|manage|manage_*|status|occ_string|tools|tunnel_tls|tunnel_dco|tunnel_manage) echo 5 ;;
+        forward|init|init_env|init_link|push|client|keepalive|manage|manage_*|status|occ_string|tools|tunnel_tls|tunnel_dco|tunnel_manage) echo 5 ;;
         multi|multi_*|mroute|pool|mudp|mtcp) echo 6 ;;
         openvpn) echo 7 ;;
         *) echo unknown ;;

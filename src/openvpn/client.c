@@ -37,6 +37,7 @@ enum
     PK_TUN_MTU = 1u << 7,
     PK_PEER_ID = 1u << 8,
     PK_CRYPTO = 1u << 9,
+    PK_SOCKFLAGS = 1u << 10,
 };
 
 static const struct
@@ -68,6 +69,7 @@ static const struct
     { "cipher", PK_CRYPTO },
     { "protocol-flags", PK_CRYPTO },
     { "key-derivation", PK_CRYPTO },
+    { "socket-flags", PK_SOCKFLAGS },
 };
 
 /* Which categories the items of @p list belong to. */
@@ -114,6 +116,10 @@ log_import(const struct context *c)
     if (k & PK_COMP)
     {
         msg(D_PUSH, "OPTIONS IMPORT: compression parms modified");
+    }
+    if (k & PK_SOCKFLAGS)
+    {
+        msg(D_PUSH, "OPTIONS IMPORT: --socket-flags option modified");
     }
     if (k & PK_UP)
     {
@@ -413,6 +419,10 @@ bring_up(struct context *c)
             sig_raise(SIGUSR1, "process-push-msg-failed");
             return;
         }
+    }
+    if ((c->pushed_kinds & PK_SOCKFLAGS) && c->o->sock_tcp_nodelay)
+    {
+        link_set_tcp_nodelay(&c->link); /* on UDP 2.6 too notes that it failed */
     }
     init_keepalive(c);
     tunnel_manage_state(c, "ASSIGN_IP", NULL);

@@ -57,6 +57,8 @@
 #define D_PUSH           LOGLEV(3, 38, 0)
 #define D_IFCONFIG_POOL  LOGLEV(3, 39, 0)
 #define D_MULTI_DROPPED  LOGLEV(4, 47, 0)
+#define D_OSBUF          LOGLEV(3, 48, 0) /* socket options (TCP_NODELAY) */
+#define D_ROUTE_QUOTA    LOGLEV(3, 49, 0) /* --max-routes-per-client reached */
 #define D_MULTI_DEBUG    LOGLEV(7, 74, 0)
 #define D_PUSH_DEBUG     LOGLEV(7, 75, 0)
 

@@ -5,11 +5,13 @@
  * unless timestamps are suppressed or the target is syslog.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +22,7 @@ int x_debug_level = 1;
 int x_msg_line_num;
 static int mute_cutoff;
 static bool use_timestamps = true;
+static bool machine_readable;
 static FILE *log_fp;
 static bool use_syslog;
 static void (*fatal_hook)(void);
@@ -46,6 +49,12 @@ void
 error_set_timestamps(bool enabled)
 {
     use_timestamps = enabled;
+}
+
+void
+error_set_machine_readable(bool enabled)
+{
+    machine_readable = enabled;
 }
 
 bool
@@ -157,7 +166,16 @@ emit(msglvl_t flags, const char *text)
         syslog(prio, "%s", text);
         return;
     }
-    if (use_timestamps && !(flags & M_NOPREFIX))
+    if (machine_readable)
+    {
+        /* --machine-readable-output: unix time with microseconds and the
+         * message's flags in hex, on every line (2.6's format) */
+        struct timeval tv;
+
+        gettimeofday(&tv, NULL);
+        fprintf(fp, "%" PRIi64 ".%06ld %x %s\n", (int64_t) tv.tv_sec, (long) tv.tv_usec, flags, text);
+    }
+    else if (use_timestamps && !(flags & M_NOPREFIX))
     {
         char ts[32];
         time_t t = time(NULL);

@@ -82,6 +82,8 @@ void assert_failed(const char *file, int line, const char *cond) NORETURN;
 void error_set_verb(int verb);
 void error_set_mute(int mute);
 void error_set_timestamps(bool enabled);
+/** --machine-readable-output: "SECONDS.MICROSECONDS FLAGS text" on every line (not syslog). */
+void error_set_machine_readable(bool enabled);
 /** Send output to @p path (truncating unless @p append); false with errno on failure. */
 bool error_redirect_to_file(const char *path, bool append);
 /** Send output to syslog under @p ident (--syslog, --daemon without --log). */

@@ -406,6 +406,10 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
     /* a pull client is complete only once the pushed options brought the tun up */
     if (t->n_keys > 0 && !c->init_completed && (!t->pull || c->pulled))
     {
+        if (!init_up_delayed(c))
+        {
+            return;
+        }
         c->init_completed = true;
         occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
         msg(M_INFO, "Initialization Sequence Completed");
@@ -479,6 +483,10 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     }
     c->stats.auth_read_bytes += buf_len(&p->buf);
     note_authentic_source(c, &p->addr, now);
+    if (!c->tls && !c->init_completed)
+    {
+        init_static_connected(c); /* --up-delay: the tun comes up now */
+    }
 
     if (comp_decompress(&c->comp, plain) != COMP_OK)
     {

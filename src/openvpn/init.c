@@ -38,23 +38,6 @@
 #define OCC_N_TRIES  12
 #define REAP_INTERVAL 5
 
-static enum link_proto
-link_proto_of(int proto)
-{
-    switch (proto)
-    {
-        case PROTO_TCP_SERVER:
-            return LINK_TCP_SERVER;
-
-        case PROTO_TCP_CLIENT:
-        case PROTO_TCP:
-            return LINK_TCP_CLIENT;
-
-        default:
-            return LINK_UDP;
-    }
-}
-
 /* ---- keys ---------------------------------------------------------- */
 
 static bool
@@ -354,52 +337,6 @@ build_routes(struct context *c)
     return true;
 }
 
-/* ---- socket --------------------------------------------------------- */
-
-static bool
-open_link(struct context *c, bool *fatal)
-{
-    const struct options *o = c->o;
-    const struct remote_entry *re = o->n_remotes ? &o->remotes[c->remote_index] : NULL;
-    struct link_config lc = {
-        .proto = link_proto_of(re && re->proto >= 0 ? re->proto : o->proto),
-        .af = re && re->af != AF_UNSPEC ? re->af : o->proto_af,
-        .local_host = o->local_host,
-        .local_port = o->local_port,
-        .bind_local = o->bind_local,
-        .bind_ipv6_only = o->bind_ipv6_only,
-        .remote_host = re ? re->host : NULL,
-        .remote_port = re && re->port ? re->port : o->remote_port,
-        .connect_timeout = o->connect_timeout,
-        .sndbuf = o->sndbuf,
-        .rcvbuf = o->rcvbuf,
-        .mark = o->mark,
-        .max_packet = (size_t)(o->tun_mtu + 32) + 512,
-        .tcp_listen_only = o->mode == MODE_SERVER, /* mtcp.c accepts the clients */
-    };
-
-    *fatal = false;
-    if (!link_open(&c->link, &lc))
-    {
-        /* a busy port or a bad local address will not fix itself by retrying */
-        *fatal = c->link.fail == LINK_FAIL_FATAL;
-        return false;
-    }
-    c->link_open = true;
-    if (c->link.remote_known)
-    {
-        char a[128];
-
-        c->peer = c->link.remote;
-        c->peer_known = true;
-        if (c->tls)
-        {
-            tls_multi_set_peer_name(c->tls->multi, sockaddr_print(&c->peer, a, sizeof(a)));
-        }
-    }
-    return true;
-}
-
 /* ---- one instance ----------------------------------------------------- */
 
 static void
@@ -484,6 +421,56 @@ drop_privileges_once(struct context *c)
     return true;
 }
 
+/* A pull client brings its tun up from the PUSH_REPLY, --up-delay once the
+ * peer is there; both drop privileges only then (2.6's do_up). */
+static bool
+tun_deferred(const struct context *c)
+{
+    return (c->tls && c->tls->pull) || c->o->up_delay;
+}
+
+static void
+note_deferred_privileges(const struct context *c)
+{
+    static const char why[] = "will be delayed because of --client, --pull, or --up-delay";
+    const struct options *o = c->o;
+
+    if (c->ps->privileges_dropped || c->ps->restarts > 0)
+    {
+        return;
+    }
+    if (o->chroot_dir)
+    {
+        msg(M_INFO, "NOTE: chroot %s", why);
+    }
+    if (o->username || o->groupname)
+    {
+        msg(M_INFO, "NOTE: UID/GID downgrade %s", why);
+    }
+}
+
+/* 2.6 locks memory before the tun and the socket exist, and changes the
+ * priority after the tun, once per process. */
+static bool
+first_time_mlock(struct context *c)
+{
+    if (c->ps->first_done || !c->o->mlock)
+    {
+        return true;
+    }
+    return platform_mlockall();
+}
+
+static void
+first_time_nice(struct context *c)
+{
+    if (!c->ps->first_done)
+    {
+        c->ps->first_done = true;
+        platform_nice(c->o->nice);
+    }
+}
+
 /* Set up everything but the event loop.  *fatal tells a retryable failure
  * (peer unreachable) from one that must end the process. */
 static bool
@@ -510,16 +497,24 @@ open_instance(struct context *c, bool *fatal)
     {
         return false;
     }
-    /* a pull client learns its addresses and routes from the server first */
-    if (!(c->tls && c->tls->pull) && !init_tun_up(c))
+    if (!first_time_mlock(c))
     {
         return false;
     }
-    if (!open_link(c, fatal))
+    if (!tun_deferred(c) && !init_tun_up(c))
     {
         return false;
     }
-    if (!(c->tls && c->tls->pull) && !drop_privileges_once(c))
+    first_time_nice(c);
+    if (!init_link_open(c, fatal))
+    {
+        return false;
+    }
+    if (tun_deferred(c))
+    {
+        note_deferred_privileges(c);
+    }
+    else if (!drop_privileges_once(c))
     {
         *fatal = true;
         return false;
@@ -564,7 +559,35 @@ init_tun_up(struct context *c)
     {
         return false;
     }
-    return !(c->tls && c->tls->pull) || drop_privileges_once(c);
+    c->tun_up_done = true;
+    return !tun_deferred(c) || drop_privileges_once(c);
+}
+
+bool
+init_up_delayed(struct context *c)
+{
+    if (!c->o->up_delay || c->tun_up_done || (c->tls && c->tls->pull))
+    {
+        return true;
+    }
+    if (!init_tun_up(c))
+    {
+        sig_raise(SIGUSR1, "connection initialisation failed");
+        return false;
+    }
+    return true;
+}
+
+void
+init_static_connected(struct context *c)
+{
+    if (c->init_completed || !init_up_delayed(c))
+    {
+        return;
+    }
+    c->init_completed = true;
+    msg(M_INFO, "Initialization Sequence Completed");
+    tunnel_manage_state(c, "CONNECTED", "SUCCESS");
 }
 
 void
@@ -814,21 +837,6 @@ send_exit_notify(struct context *c)
     }
 }
 
-/* 2.6: --connect-retry seconds for the first five failures per remote,
- * then doubling, never above --connect-retry-max. */
-static int
-retry_pause(const struct options *o, int failures)
-{
-    int sec = o->connect_retry > 0 ? o->connect_retry : 1;
-    int backoff = failures / (o->n_remotes > 0 ? o->n_remotes : 1) - 4;
-
-    if (backoff > 0)
-    {
-        sec <<= backoff < 15 ? backoff : 15;
-    }
-    return sec > o->connect_retry_max_delay ? o->connect_retry_max_delay : sec;
-}
-
 static int
 run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop,
               struct persist_state *psp)
@@ -889,7 +897,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             {
                 return 1;
             }
-            pause = retry_pause(o, failures);
+            pause = init_link_retry_pause(&c, failures);
             msg(D_RESTART, "Restart pause, %d second(s)", pause);
             if (!sig_sleep(pause) && sig_pending() && (sig = sig_take()) != SIGUSR1 && sig != SIGHUP)
             {
@@ -898,7 +906,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             }
             continue;
         }
-        if (!c.tls)
+        if (!c.tls && !o->up_delay)
         {
             c.init_completed = true;
             msg(M_INFO, "Initialization Sequence Completed");
@@ -919,6 +927,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
                             sig_name_for_state(sig));
         tunnel_manage_attach(NULL);
         init_env_closing(sig);
+        init_link_keep(&c, sig);
         close_instance(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);
         init_env_closing(0);
         log_signal(sig, sig_reason(), sig == SIGTERM || sig == SIGINT);

@@ -80,6 +80,14 @@ struct persist_state
     struct dco *dco;      /* open while the ovpn interface is our "tun" */
     bool dco_iface_ours;  /* created by us: deleted at exit */
 
+    /* --persist-remote-ip / --persist-local-ip: addresses kept over a SIGUSR1 (init_link.c) */
+    struct link_addr kept_remote;
+    bool kept_remote_valid;
+    int kept_remote_index; /* the --remote they belong to */
+    struct link_addr kept_local;
+    bool kept_local_valid;
+    bool first_done;       /* the one-time steps (--mlock, --nice) ran */
+
     struct manage *mgmt; /* --management: open across restarts (tunnel_manage.c) */
     bool query_passwords; /* --management-query-passwords */
 };
@@ -94,6 +102,7 @@ struct context
     bool have_crypto;
     struct tunnel_tls *tls;    /* TLS mode (tunnel_tls.h); NULL in static-key mode */
     bool init_completed;       /* "Initialization Sequence Completed" logged */
+    bool tun_up_done;          /* init_tun_up() ran in this instance */
     struct comp_ctx comp;
     struct link link;
     bool link_open;
@@ -150,6 +159,29 @@ struct context
  * client runs only once the PUSH_REPLY is in.  False (logged) on failure.
  */
 bool init_tun_up(struct context *c);
+
+/**
+ * --up-delay: 2.6 opens the tun, runs --up and drops privileges only when
+ * the peer is there (TLS keys up, or the first authenticated static-key
+ * packet).  Does that once; false (SIGUSR1 raised) if it failed.
+ */
+bool init_up_delayed(struct context *c);
+
+/** Static-key mode with --up-delay: the first authenticated packet arrived. */
+void init_static_connected(struct context *c);
+
+/**
+ * Open the instance's socket (init_link.c): resolving as --resolv-retry
+ * says, with --tcp-nodelay and the addresses kept by init_link_keep().
+ * *fatal tells an error that ends the process from one worth a restart.
+ */
+bool init_link_open(struct context *c, bool *fatal);
+
+/** Seconds to wait before the next attempt after @p failures failed ones. */
+int init_link_retry_pause(const struct context *c, int failures);
+
+/** Before closing for signal @p sig: keep what --persist-remote-ip/-local-ip ask for. */
+void init_link_keep(struct context *c, int sig);
 
 /** (Re)start --ping/--ping-restart/... from the options (pushed values, too). */
 void init_keepalive(struct context *c);

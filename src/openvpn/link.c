@@ -136,6 +136,27 @@ set_buffers(int fd, const struct link_config *cfg)
 }
 
 /* Create the socket with every option 2.6 sets before bind/connect. */
+static bool
+set_nodelay(int fd)
+{
+    int on = 1;
+
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) != 0)
+    {
+        msg(M_WARN, "NOTE: setsockopt TCP_NODELAY=%d failed", on);
+        return false;
+    }
+    msg(D_OSBUF, "Socket flags: TCP_NODELAY=%d succeeded", on);
+    return true;
+}
+
+bool
+link_set_tcp_nodelay(struct link *l)
+{
+    l->tcp_nodelay = true;
+    return set_nodelay(l->fd >= 0 ? l->fd : l->listen_fd);
+}
+
 static int
 make_socket(const struct link_config *cfg, sa_family_t af)
 {
@@ -161,6 +182,10 @@ make_socket(const struct link_config *cfg, sa_family_t af)
     {
         msg(M_WARN | M_ERRNO, "NOTE: setsockopt SO_MARK=%d failed", cfg->mark);
     }
+    if (cfg->tcp_nodelay)
+    {
+        set_nodelay(fd); /* a UDP socket refuses it: 2.6 says so and goes on */
+    }
     if (af == AF_INET6)
     {
         int v6only = cfg->bind_ipv6_only ? 1 : 0;
@@ -174,27 +199,65 @@ make_socket(const struct link_config *cfg, sa_family_t af)
     return fd;
 }
 
+static bool
+resolve(const struct link_config *cfg, const char *host, const char *port, sa_family_t af,
+        bool passive, struct link_addr *out)
+{
+    int type = cfg->proto == LINK_UDP ? SOCK_DGRAM : SOCK_STREAM;
+
+    return sockaddr_resolve_note(host, port, af, type, passive,
+                                 cfg->resolve_hint && !passive
+                                     ? " (I would have retried this name query if you had "
+                                       "specified the --resolv-retry option.)"
+                                     : "",
+                                 out);
+}
+
+/* 2.6 resolves the remote in two steps and logs this line at the second
+ * one, so it appears at every start; twice when the address was kept. */
+static void
+log_preserved(const struct link_addr *a, int times)
+{
+    char t[SOCKADDR_PRINT_MAX];
+
+    sockaddr_print(a, t, sizeof(t));
+    for (int i = 0; i < times; i++)
+    {
+        msg(M_INFO, "TCP/UDP: Preserving recently used remote address: %s", t);
+    }
+}
+
 /* Resolve remote and local addresses and pick the address family. */
 static bool
 resolve_addrs(struct link *l, const struct link_config *cfg, sa_family_t *af)
 {
-    int type = cfg->proto == LINK_UDP ? SOCK_DGRAM : SOCK_STREAM;
-
     *af = cfg->af;
-    if (cfg->remote_host)
+    if (cfg->remote_addr)
     {
-        if (!sockaddr_resolve(cfg->remote_host, cfg->remote_port, *af, type, false, &l->remote))
+        l->remote = *cfg->remote_addr;
+        l->remote_known = true;
+        *af = l->remote.ss.ss_family;
+        log_preserved(&l->remote, 2);
+    }
+    else if (cfg->remote_host)
+    {
+        if (!resolve(cfg, cfg->remote_host, cfg->remote_port, *af, false, &l->remote))
         {
             return false;
         }
         l->remote_known = true;
         *af = l->remote.ss.ss_family;
+        log_preserved(&l->remote, 1);
+    }
+    else if (cfg->local_addr)
+    {
+        *af = cfg->local_addr->ss.ss_family;
     }
     else if (cfg->local_host)
     {
         struct link_addr tmp;
 
-        if (!sockaddr_resolve(cfg->local_host, cfg->local_port, *af, type, true, &tmp))
+        if (!resolve(cfg, cfg->local_host, cfg->local_port, *af, true, &tmp))
         {
             return false;
         }
@@ -205,9 +268,14 @@ resolve_addrs(struct link *l, const struct link_config *cfg, sa_family_t *af)
         *af = AF_INET;
         msg(M_INFO, "Could not determine IPv4/IPv6 protocol. Using AF_INET");
     }
+    if (cfg->local_addr && cfg->local_addr->ss.ss_family == *af)
+    {
+        l->local = *cfg->local_addr;
+        return true;
+    }
     if (cfg->bind_local || cfg->proto == LINK_TCP_SERVER)
     {
-        return sockaddr_resolve(cfg->local_host, cfg->local_port, *af, type, true, &l->local);
+        return resolve(cfg, cfg->local_host, cfg->local_port, *af, true, &l->local);
     }
     return true;
 }
@@ -358,6 +426,8 @@ open_socket(struct link *l, const struct link_config *cfg)
     sa_family_t af;
     bool bound = cfg->bind_local || cfg->proto == LINK_TCP_SERVER;
 
+    l->tcp_nodelay = cfg->tcp_nodelay;
+    l->bound = bound;
     if (!resolve_addrs(l, cfg, &af))
     {
         l->fail = LINK_FAIL_RESOLVE; /* 2.6 retries name resolution (--resolv-retry) */
@@ -453,6 +523,11 @@ link_accept(struct link *l, struct link *out)
     out->remote = peer;
     out->remote_known = true;
     out->max_packet = l->max_packet;
+    out->tcp_nodelay = l->tcp_nodelay;
+    if (out->tcp_nodelay)
+    {
+        set_nodelay(fd); /* 2.6 sets its socket flags on every accepted connection */
+    }
     alloc_storage(out);
     msg(M_INFO, "TCP connection established with %s", sockaddr_print(&peer, a, sizeof(a)));
     return true;
@@ -730,6 +805,33 @@ tcp_recv(struct link *l, struct link_pkt *pkts, int max)
     return count;
 }
 
+/* @p sent bytes from the front of tx reached the kernel: the frames that
+ * are now complete leave the count (their headers are still in tx). */
+static void
+count_sent(struct link *l, size_t sent)
+{
+    const uint8_t *p = buf_ptr(&l->tx);
+    size_t pos = 0;
+
+    while (sent > 0 && pos + STREAM_HDR_LEN <= buf_len(&l->tx))
+    {
+        size_t take;
+
+        if (l->tx_head_left == 0)
+        {
+            l->tx_head_left = STREAM_HDR_LEN + (((size_t) p[pos] << 8) | p[pos + 1]);
+        }
+        take = sent < l->tx_head_left ? sent : l->tx_head_left;
+        l->tx_head_left -= take;
+        sent -= take;
+        pos += take;
+        if (l->tx_head_left == 0 && l->tx_frames > 0)
+        {
+            l->tx_frames--;
+        }
+    }
+}
+
 bool
 link_flush(struct link *l)
 {
@@ -769,9 +871,12 @@ link_flush(struct link *l)
             tcp_fail(l, NULL, -1);
             return false;
         }
+        count_sent(l, (size_t) r);
         buf_advance(&l->tx, (size_t) r);
     }
     buf_reset(&l->tx, 0);
+    l->tx_frames = 0;
+    l->tx_head_left = 0;
     return true;
 }
 
@@ -803,6 +908,7 @@ tcp_queue(struct link *l, struct link_pkt *pkts, int n)
             l->tx.offset = 0;
         }
         ASSERT(stream_write_frame(&l->tx, buf_ptr(&pkts[accepted].buf), len));
+        l->tx_frames++;
         l->tx_bytes += len;
         l->tx_packets++;
     }
@@ -875,6 +981,12 @@ bool
 link_tx_pending(const struct link *l)
 {
     return l->proto != LINK_UDP && buf_len(&l->tx) > 0;
+}
+
+size_t
+link_tx_frames(const struct link *l)
+{
+    return l->proto == LINK_UDP ? 0 : l->tx_frames;
 }
 
 size_t

@@ -59,6 +59,13 @@ struct link_config
     int sndbuf, rcvbuf, mark; /**< 0 = leave as the kernel sets it */
     size_t max_packet;        /**< largest packet (TCP framing and buffers) */
     bool tcp_listen_only;     /**< TCP server of --mode server: listen, accept with link_accept() */
+    bool tcp_nodelay;         /**< TCP_NODELAY on the socket (and on accepted ones) */
+    /** Already resolved: used instead of resolving remote_host again (--persist-remote-ip). */
+    const struct link_addr *remote_addr;
+    /** Likewise for the bind address (--persist-local-ip). */
+    const struct link_addr *local_addr;
+    /** A name that does not resolve is final: say that --resolv-retry would retry it. */
+    bool resolve_hint;
 };
 
 /** One packet in a batch.  The caller owns buf's storage. */
@@ -90,7 +97,11 @@ struct link
     size_t tx_cap;
     struct buffer tx;
     bool tcp_dead; /**< the connection failed; reported once */
+    size_t tx_frames;    /**< TCP frames in tx not yet wholly handed to the kernel */
+    size_t tx_head_left; /**< bytes of the first of them still to write (0: none begun) */
     bool frame_per_send; /**< TCP handed to the upstream ovpn module: one frame per send() */
+    bool tcp_nodelay;    /**< set on accepted sockets too */
+    bool bound;          /**< local holds the address the socket is bound to */
 
     enum link_fail fail; /**< set by a failed link_open() */
 
@@ -116,6 +127,12 @@ bool link_open(struct link *l, const struct link_config *cfg);
  * included).  False if none is pending (or it failed: logged).
  */
 bool link_accept(struct link *l, struct link *out);
+
+/**
+ * Set TCP_NODELAY on the socket (--tcp-nodelay, a pushed "socket-flags
+ * TCP_NODELAY"); logs 2.6's lines, a "NOTE ... failed" on a UDP socket.
+ */
+bool link_set_tcp_nodelay(struct link *l);
 
 /** Close sockets and free storage; safe on a zeroed or closed link. */
 void link_close(struct link *l);
@@ -158,6 +175,9 @@ bool link_tx_pending(const struct link *l);
 
 /** Write queued TCP bytes; false if the connection failed. */
 bool link_flush(struct link *l);
+
+/** Packets (frames) in the TCP send queue: --tcp-queue-limit counts these. */
+size_t link_tx_frames(const struct link *l);
 
 /** Bytes in the TCP send queue, for back-pressure on the tun reader. */
 size_t link_tx_queued(const struct link *l);

@@ -341,6 +341,40 @@ sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t n)
     }
 }
 
+/* --management-client-user/-group: the unix socket's peer must be that uid/gid (2.6's lines). */
+static bool
+peer_allowed(const struct manage *m, int fd)
+{
+    static const char why[] = "MANAGEMENT: unix domain socket client connection rejected --";
+    struct ucred cr;
+    socklen_t len = sizeof(cr);
+
+    if (!m->cfg.unix_socket || (!m->peer_ids.have_uid && !m->peer_ids.have_gid))
+    {
+        return true;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0 || len != sizeof(cr))
+    {
+        msg(D_MANAGEMENT, "%s cannot get UID/GID of socket peer", why);
+        return false;
+    }
+    if (m->peer_ids.have_uid && cr.uid != m->peer_ids.uid)
+    {
+        msg(D_MANAGEMENT, "%s UID of socket peer (%d) doesn't match required value (%d) as given by "
+                          "--management-client-user",
+            why, (int) cr.uid, (int) m->peer_ids.uid);
+        return false;
+    }
+    if (m->peer_ids.have_gid && cr.gid != m->peer_ids.gid)
+    {
+        msg(D_MANAGEMENT, "%s GID of socket peer (%d) doesn't match required value (%d) as given by "
+                          "--management-client-group",
+            why, (int) cr.gid, (int) m->peer_ids.gid);
+        return false;
+    }
+    return true;
+}
+
 static void
 do_accept(struct manage *m)
 {
@@ -352,6 +386,11 @@ do_accept(struct manage *m)
     if (fd < 0)
     {
         return; /* EAGAIN, or the peer gave up already */
+    }
+    if (!peer_allowed(m, fd))
+    {
+        close(fd);
+        return;
     }
     set_nonblock(fd);
     m->client_fd = fd;
@@ -592,6 +631,19 @@ manage_open(const struct manage_config *cfg, const struct manage_callbacks *cb)
     {
         manage_close(m);
         return NULL;
+    }
+    if (!platform_lookup_ids(cfg->client_user, cfg->client_group, &m->peer_ids))
+    {
+        manage_close(m);
+        return NULL;
+    }
+    if (m->peer_ids.have_uid)
+    {
+        msg(D_MANAGEMENT, "MANAGEMENT: client_uid=%d", (int) m->peer_ids.uid);
+    }
+    if (m->peer_ids.have_gid)
+    {
+        msg(D_MANAGEMENT, "MANAGEMENT: client_gid=%d", (int) m->peer_ids.gid);
     }
     /* the warning about a TCP port without a password is the options' (2.6 prints it once) */
     m->listen_fd = cfg->unix_socket ? listen_unix(m) : listen_tcp(m);

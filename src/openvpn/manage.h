@@ -40,6 +40,8 @@ struct manage_config
     bool signal_on_disconnect; /**< --management-signal */
     int log_history;           /**< --management-log-cache (0: the 2.6 default 250) */
     bool server;               /**< server mode: >BYTECOUNT_CLI:, client-kill etc. */
+    const char *client_user;   /**< --management-client-user: only this uid may connect (unix) */
+    const char *client_group;  /**< --management-client-group: only this gid */
     const char *title;         /**< for `version` */
 };
 

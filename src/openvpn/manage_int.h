@@ -15,6 +15,7 @@
 #include "basic.h"
 #include "errlevel.h"
 #include "manage.h"
+#include "platform.h"
 
 /* Management chatter: shown from --verb 3, flagged 'D' in the log history. */
 #define D_MANAGEMENT LOGLEV(3, 39, M_DEBUG)
@@ -45,6 +46,7 @@ struct manage
 
     int listen_fd;
     int client_fd;
+    struct platform_ids peer_ids; /* --management-client-user/-group, looked up at open */
     int bound_port;
     bool authed; /* password given (or none needed) */
     int pw_failures;

@@ -200,25 +200,50 @@ add(struct mroute_table *t, const struct key *k, void *owner, time_t now)
     return true;
 }
 
-bool
-mroute_add_v4(struct mroute_table *t, uint32_t addr, int bits, void *owner, time_t now)
+static bool
+key_v4(struct key *k, uint32_t addr, int bits)
 {
-    struct key k;
     uint32_t be = htonl(addr);
 
     if (bits < MROUTE_HOST || bits > 32)
     {
         return false;
     }
-    memset(&k, 0, sizeof(k));
-    k.type = KT_V4;
-    k.bits = bits < 0 ? BITS_HOST : (uint8_t) bits;
-    memcpy(k.addr, &be, 4);
+    memset(k, 0, sizeof(*k));
+    k->type = KT_V4;
+    k->bits = bits < 0 ? BITS_HOST : (uint8_t) bits;
+    memcpy(k->addr, &be, 4);
     if (bits >= 0)
     {
-        mask_addr(k.addr, 4, (unsigned int) bits);
+        mask_addr(k->addr, 4, (unsigned int) bits);
     }
-    return add(t, &k, owner, now);
+    return true;
+}
+
+static bool
+key_v6(struct key *k, const uint8_t addr[16], int bits)
+{
+    if (bits < MROUTE_HOST || bits > 128)
+    {
+        return false;
+    }
+    memset(k, 0, sizeof(*k));
+    k->type = KT_V6;
+    k->bits = bits < 0 ? BITS_HOST : (uint8_t) bits;
+    memcpy(k->addr, addr, 16);
+    if (bits >= 0)
+    {
+        mask_addr(k->addr, 16, (unsigned int) bits);
+    }
+    return true;
+}
+
+bool
+mroute_add_v4(struct mroute_table *t, uint32_t addr, int bits, void *owner, time_t now)
+{
+    struct key k;
+
+    return key_v4(&k, addr, bits) && add(t, &k, owner, now);
 }
 
 bool
@@ -226,19 +251,25 @@ mroute_add_v6(struct mroute_table *t, const uint8_t addr[16], int bits, void *ow
 {
     struct key k;
 
-    if (bits < MROUTE_HOST || bits > 128)
-    {
-        return false;
-    }
-    memset(&k, 0, sizeof(k));
-    k.type = KT_V6;
-    k.bits = bits < 0 ? BITS_HOST : (uint8_t) bits;
-    memcpy(k.addr, addr, 16);
-    if (bits >= 0)
-    {
-        mask_addr(k.addr, 16, (unsigned int) bits);
-    }
-    return add(t, &k, owner, now);
+    return key_v6(&k, addr, bits) && add(t, &k, owner, now);
+}
+
+void *
+mroute_owner_v4(const struct mroute_table *t, uint32_t addr, int bits)
+{
+    struct key k;
+    struct node *n = key_v4(&k, addr, bits) ? find(t, &k) : NULL;
+
+    return n ? n->owner : NULL;
+}
+
+void *
+mroute_owner_v6(const struct mroute_table *t, const uint8_t addr[16], int bits)
+{
+    struct key k;
+    struct node *n = key_v6(&k, addr, bits) ? find(t, &k) : NULL;
+
+    return n ? n->owner : NULL;
 }
 
 bool

@@ -61,6 +61,11 @@ bool mroute_add_v6(struct mroute_table *t,
                    int bits,
                    void *owner,
                    time_t now);
+/** Owner of exactly this route (no prefix search), NULL if none: what an
+ *  add would replace. */
+void *mroute_owner_v4(const struct mroute_table *t, uint32_t addr, int bits);
+void *mroute_owner_v6(const struct mroute_table *t, const uint8_t addr[16], int bits);
+
 /** Tap learning: MAC (VLAN 0) -> owner. */
 bool mroute_add_mac(struct mroute_table *t, const uint8_t mac[6], void *owner, time_t now);
 

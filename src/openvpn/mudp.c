@@ -68,6 +68,12 @@ replicate(struct multi_context *m, struct multi_instance *except, struct buffer 
         {
             struct buffer copy = *plain;
 
+            if (!multi_queue_ready(m, mi))
+            {
+                drop(m, &m->dropped_saturation, otime_mono(),
+                     "MULTI: packet dropped due to output saturation (multi_add_mbuf)", mi);
+                continue;
+            }
             multi_seal(m, mi, &copy, wall);
         }
     }
@@ -120,11 +126,9 @@ source_ok(struct multi_context *m, struct multi_instance *mi, const struct buffe
         {
             return false;
         }
-        if (!(e.src[0] & 1) && mroute_lookup_mac(m->routes, e.src, 0) != mi)
-        {
-            mroute_add_mac(m->routes, e.src, mi, now); /* learn (or move) the MAC */
-        }
-        return true;
+        /* learn (or move) the MAC; past --max-routes-per-client the frame is dropped */
+        return (e.src[0] & 1) || mroute_lookup_mac(m->routes, e.src, 0) == mi
+               || multi_learn_mac(m, mi, e.src, now);
     }
     struct mroute_pkt ip;
 
@@ -180,7 +184,15 @@ deliver(struct multi_context *m, struct multi_instance *mi, struct buffer *plain
         }
         else if (to && to != mi)
         {
-            multi_seal(m, to, plain, wall);
+            if (multi_queue_ready(m, to))
+            {
+                multi_seal(m, to, plain, wall);
+            }
+            else
+            {
+                drop(m, &m->dropped_saturation, now,
+                     "MULTI: packet dropped due to output saturation (multi_add_mbuf)", to);
+            }
             return;
         }
     }
@@ -427,6 +439,11 @@ read_tun(struct multi_context *m)
         if (bcast)
         {
             replicate(m, NULL, b, wall);
+        }
+        else if (!multi_queue_ready(m, to))
+        {
+            drop(m, &m->dropped_saturation, now,
+                 "MULTI: packet dropped due to output saturation (multi_process_incoming_tun)", to);
         }
         else
         {

@@ -47,7 +47,7 @@ print_real(const struct link_addr *a, char *out, size_t n)
 }
 
 static unsigned int
-addr_hash(const struct link_addr *a)
+addr_hash(const struct multi_context *m, const struct link_addr *a)
 {
     const uint8_t *p = (const uint8_t *) &a->ss;
     uint32_t h = 2166136261u;
@@ -57,13 +57,13 @@ addr_hash(const struct link_addr *a)
         /* sockaddr padding is zero: link.c fills addresses from memset storage */
         h = (h ^ p[i]) * 16777619u;
     }
-    return h & (MULTI_ADDR_HASH - 1);
+    return h & m->addr_mask;
 }
 
 struct multi_instance *
 multi_find_addr(struct multi_context *m, const struct link_addr *a)
 {
-    for (struct multi_instance *mi = m->by_addr[addr_hash(a)]; mi; mi = mi->hash_next)
+    for (struct multi_instance *mi = m->by_addr[addr_hash(m, a)]; mi; mi = mi->hash_next)
     {
         if (sockaddr_equal(&mi->real, a))
         {
@@ -76,7 +76,7 @@ multi_find_addr(struct multi_context *m, const struct link_addr *a)
 static void
 hash_remove(struct multi_context *m, struct multi_instance *mi)
 {
-    struct multi_instance **pp = &m->by_addr[addr_hash(&mi->real)];
+    struct multi_instance **pp = &m->by_addr[addr_hash(m, &mi->real)];
 
     while (*pp && *pp != mi)
     {
@@ -92,7 +92,7 @@ hash_remove(struct multi_context *m, struct multi_instance *mi)
 static void
 hash_insert(struct multi_context *m, struct multi_instance *mi)
 {
-    unsigned int h = addr_hash(&mi->real);
+    unsigned int h = addr_hash(m, &mi->real);
 
     mi->hash_next = m->by_addr[h];
     m->by_addr[h] = mi;
@@ -238,6 +238,13 @@ multi_init(struct multi_context *m, struct context *c)
     {
         return false;
     }
+    /* --hash-size R V: R buckets (a power of two, as 2.6 rounds) for real addresses */
+    m->addr_mask = 15;
+    while (m->addr_mask < (unsigned int) o->hash_size_real - 1 && m->addr_mask < (1u << 20))
+    {
+        m->addr_mask = m->addr_mask * 2 + 1;
+    }
+    m->by_addr = xcalloc((size_t) m->addr_mask + 1, sizeof(*m->by_addr));
     m->routes = mroute_new(o->hash_size_virtual > 0 ? (size_t) o->hash_size_virtual : 256);
     if (!m->routes || !make_pool(m) || !load_token_key(m))
     {
@@ -280,6 +287,8 @@ multi_uninit(struct multi_context *m)
     }
     pool_free(m->pool);
     mroute_free(m->routes);
+    free(m->by_addr);
+    m->by_addr = NULL;
     free(m->by_peer_id);
     free(m->tcp_out);
     tls_stateless_free(m->stateless);
@@ -518,6 +527,19 @@ multi_seal(struct multi_context *m, struct multi_instance *mi, struct buffer *pl
         return;
     }
     c->to_link.n++;
+}
+
+bool
+multi_queue_ready(struct multi_context *m, struct multi_instance *mi)
+{
+    if (!mi->tcp || link_tx_frames(mi->tcp) <= (size_t) m->o->tcp_queue_limit)
+    {
+        return true;
+    }
+    /* 2.6 writes each packet at once and queues only what the socket refuses:
+     * give the kernel what it takes before calling the queue full */
+    link_flush(mi->tcp);
+    return link_tx_frames(mi->tcp) <= (size_t) m->o->tcp_queue_limit;
 }
 
 /* ---- control channel ---------------------------------------------------------- */

@@ -41,7 +41,6 @@
 
 #define MULTI_KEY_IDS     8
 #define MULTI_CN_MAX      128
-#define MULTI_ADDR_HASH   1024 /* buckets of the real-address hash (power of two) */
 #define MULTI_AUTH_FAIL_HOLD 5 /* seconds an AUTH_FAILED client lingers for its ACKs */
 
 enum mi_state
@@ -76,6 +75,7 @@ struct multi_instance
 
     /* addressing (§9) */
     int pool_slot; /* -1: none */
+    int route_count; /* routes it owns in m->routes (--max-routes-per-client) */
     bool has_v4, has_v6;
     uint32_t vaddr4;      /* client address, host order */
     uint32_t vaddr4_peer; /* net30: the /30's .1; subnet: the netmask */
@@ -118,7 +118,8 @@ struct multi_context
     struct tls_stateless *stateless; /* UDP: the HMAC cookie start (§2.7) */
     struct auth_token_key at_key;    /* --auth-gen-token */
 
-    struct multi_instance *by_addr[MULTI_ADDR_HASH];
+    struct multi_instance **by_addr; /* real-address hash, --hash-size's first value */
+    unsigned int addr_mask;          /* its buckets - 1 */
     struct multi_instance **by_peer_id; /* o->max_clients entries */
     int n_instances;
     unsigned long next_cid;
@@ -136,6 +137,7 @@ struct multi_context
     struct ratelimit rl_drop;
     struct ratelimit rl_new;
     uint64_t dropped_no_route, dropped_bad_source, dropped_no_instance, dropped_max_clients;
+    uint64_t dropped_saturation; /* tun packets for a TCP client past --tcp-queue-limit */
     uint64_t stateless_replies;
     struct manage *mgmt;  /* --management, or NULL */
     int mgmt_fd[2];       /* what is registered with the event set */
@@ -237,6 +239,27 @@ void multi_connect_token_refresh(struct multi_context *m, struct multi_instance 
 void multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bool allow,
                                const char *reason, const char *client_reason,
                                const char *config_text);
+
+/**
+ * --tcp-queue-limit: may another packet from the tun be queued for @p mi?
+ * A TCP client holds at most that many packets the kernel has not taken
+ * (2.6's deferred output queue); UDP clients always may.
+ */
+bool multi_queue_ready(struct multi_context *m, struct multi_instance *mi);
+
+/* ---- multi_route.c ---- */
+/**
+ * Give @p mi a route (host-order IPv4 @p addr, MROUTE_HOST or a prefix
+ * length), an IPv6 one, or a tap MAC, within --max-routes-per-client;
+ * logs "MULTI: Learn" (or the quota line and "Learn FAILED") as 2.6.
+ * True if the route is @p mi's afterwards.
+ */
+bool multi_learn_v4(struct multi_context *m, struct multi_instance *mi, uint32_t addr, int bits,
+                    time_t now);
+bool multi_learn_v6(struct multi_context *m, struct multi_instance *mi, const uint8_t addr[16],
+                    int bits, time_t now);
+bool multi_learn_mac(struct multi_context *m, struct multi_instance *mi, const uint8_t mac[6],
+                     time_t now);
 
 /* ---- multi_manage.c ---- */
 /** Open --management if configured; false (logged) if it cannot listen. */

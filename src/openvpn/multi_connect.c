@@ -314,35 +314,41 @@ learn_routes(struct multi_context *m, struct multi_instance *mi)
     time_t now = otime_mono();
     char a[64];
 
-    if (mi->has_v4)
+    if (m->tap)
     {
-        mroute_add_v4(m->routes, mi->vaddr4, MROUTE_HOST, mi, now);
+        /* 2.6: a tap client's routes are the MACs it sends from, learned as they come */
+        if (mi->cc_loaded && (mi->cc.n_iroutes || mi->cc.n_iroutes6))
+        {
+            msg(D_MULTI_ERRORS, "MULTI: --iroute options rejected for %s -- iroute only works "
+                                "with tun-style tunnels", mi->prefix);
+        }
+        return;
+    }
+    if (mi->has_v4 && multi_learn_v4(m, mi, mi->vaddr4, MROUTE_HOST, now))
+    {
         ip4_str(mi->vaddr4, a, sizeof(a));
-        msg(D_MULTI_LOW, "MULTI: Learn: %s -> %s", a, mi->prefix);
         msg(D_MULTI_LOW, "MULTI: primary virtual IP for %s: %s", mi->prefix, a);
         learn_script(m, mi, "add", a);
     }
-    if (mi->has_v6)
+    if (mi->has_v6 && multi_learn_v6(m, mi, mi->vaddr6, MROUTE_HOST, now))
     {
-        mroute_add_v6(m->routes, mi->vaddr6, MROUTE_HOST, mi, now);
         ip6_str(mi->vaddr6, a, sizeof(a));
-        msg(D_MULTI_LOW, "MULTI: Learn: %s -> %s", a, mi->prefix);
         msg(D_MULTI_LOW, "MULTI: primary virtual IPv6 for %s: %s", mi->prefix, a);
         learn_script(m, mi, "add", a);
     }
     for (int i = 0; mi->cc_loaded && i < mi->cc.n_iroutes; i++)
     {
-        mroute_add_v4(m->routes, mi->cc.iroutes[i].network, mi->cc.iroutes[i].bits, mi, now);
         ip4_str(mi->cc.iroutes[i].network, a, sizeof(a));
         msg(D_MULTI_LOW, "MULTI: internal route %s/%d -> %s", a, mi->cc.iroutes[i].bits,
             mi->prefix);
+        multi_learn_v4(m, mi, mi->cc.iroutes[i].network, mi->cc.iroutes[i].bits, now);
     }
     for (int i = 0; mi->cc_loaded && i < mi->cc.n_iroutes6; i++)
     {
-        mroute_add_v6(m->routes, mi->cc.iroutes6[i].network, mi->cc.iroutes6[i].bits, mi, now);
         ip6_str(mi->cc.iroutes6[i].network, a, sizeof(a));
         msg(D_MULTI_LOW, "MULTI: internal route %s/%d -> %s", a, mi->cc.iroutes6[i].bits,
             mi->prefix);
+        multi_learn_v6(m, mi, mi->cc.iroutes6[i].network, mi->cc.iroutes6[i].bits, now);
     }
 }
 

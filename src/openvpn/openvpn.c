@@ -42,6 +42,7 @@ setup_logging(const struct options *o)
     error_set_verb(o->verb);
     error_set_mute(o->mute);
     error_set_timestamps(!o->suppress_timestamps);
+    error_set_machine_readable(o->machine_readable_output);
     if (o->log_file && !error_redirect_to_file(o->log_file, o->log_append))
     {
         msg(M_WARN | M_ERRNO, "Options error: --log fails with '%s'", o->log_file);

@@ -352,8 +352,8 @@ struct options
     bool ping_rec_timeout_defined;
     int nice;                  /**< --nice N */
     bool fast_io;
-    bool tcp_nodelay;
-    bool local_defined;        /**< --local given */
+    bool tcp_nodelay;          /**< --tcp-nodelay (a server also pushes socket-flags) */
+    bool sock_tcp_nodelay;     /**< TCP_NODELAY on our sockets: --tcp-nodelay, --socket-flags */
     bool disable_dco;          /**< --disable-dco */
     int config_depth;          /**< parse time only: --config nesting being read */
     const char *inline_data;   /**< parse time only: text of the <block> being applied */

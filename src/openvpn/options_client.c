@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "options_parse.h"
+#include "options_push.h"
 #include "options_table.h"
 #include "strutil.h"
 
@@ -285,9 +286,16 @@ OPT_HANDLER(opt_h_block_ipv6)
     return true;
 }
 
-/* tun-ipv6, block-outside-dns, register-dns: meaningful elsewhere (or obsolete), accepted. */
-OPT_HANDLER(opt_h_ignore_quietly)
+/* tun-ipv6 has done nothing since 2.4; 2.6 says so for a configured one and
+ * takes a pushed one silently.  (block-outside-dns and register-dns are
+ * Windows options: 2.6 on Linux does not know them, in a push either.) */
+OPT_HANDLER(opt_h_tun_ipv6)
 {
+    if (!streq(loc->file, PUSH_NAME))
+    {
+        msg(M_WARN, "Note: option tun-ipv6 is ignored because modern operating systems do not "
+                    "need special IPv6 tun handling anymore.");
+    }
     return true;
 }
 

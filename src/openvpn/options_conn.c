@@ -155,7 +155,6 @@ OPT_HANDLER(opt_h_local)
         return true;
     }
     opt_set_str(&o->local_host, args[0]);
-    o->local_defined = true;
     return true;
 }
 
@@ -337,6 +336,22 @@ OPT_HANDLER(opt_h_fast_io)
 OPT_HANDLER(opt_h_tcp_nodelay)
 {
     o->tcp_nodelay = true;
+    o->sock_tcp_nodelay = true;
+    return true;
+}
+
+/* TCP_NODELAY is the one socket flag 2.6 knows; a server pushes it for --tcp-nodelay. */
+OPT_HANDLER(opt_h_socket_flags)
+{
+    for (int i = 0; i < nargs; i++)
+    {
+        if (!streq(args[i], "TCP_NODELAY"))
+        {
+            opt_error(loc, kw, "unknown socket flag: %s", args[i]);
+            return false;
+        }
+        o->sock_tcp_nodelay = true;
+    }
     return true;
 }
 

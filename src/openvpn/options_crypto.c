@@ -45,6 +45,9 @@ OPT_HANDLER(opt_h_secret)
 {
     bool is_inline = streq(args[0], OPT_INLINE_TAG);
 
+    /* 2.6 says it while parsing: before a later --machine-readable-output applies */
+    msg(M_WARN, "DEPRECATED OPTION: The option --secret is deprecated.");
+
     if (is_inline && !o->inline_data)
     {
         opt_error(loc, kw, "%s is only valid for an inline <secret> block", OPT_INLINE_TAG);

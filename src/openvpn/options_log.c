@@ -7,7 +7,8 @@
  * Tier 4.  Must not include tier 5+ headers.  Only stores values: the
  * logger is configured by the caller from struct options, except --cd,
  * which (as in 2.6) takes effect during parsing so later relative paths
- * resolve against it.
+ * resolve against it, and --machine-readable-output, which 2.6 applies to
+ * the messages of the parse that follow it too.
  */
 #include "config.h"
 
@@ -94,6 +95,7 @@ OPT_HANDLER(opt_h_suppress_timestamps)
 OPT_HANDLER(opt_h_machine_readable_output)
 {
     o->machine_readable_output = true;
+    error_set_machine_readable(true); /* 2.6: from here on, parse messages included */
     return true;
 }
 

@@ -105,6 +105,17 @@ expand_keepalive(struct options *o)
     return true;
 }
 
+/* --tcp-nodelay on a server: its sockets, and the clients' through a push (2.6's helper). */
+static bool
+expand_tcp_nodelay(struct options *o)
+{
+    if (o->tcp_nodelay && o->mode == MODE_SERVER && o->n_push < MAX_PUSH)
+    {
+        o->push[o->n_push++] = xstrdup("socket-flags TCP_NODELAY");
+    }
+    return true;
+}
+
 /* "tcp" needs a role: the TLS role gives it, static-key mode must say it. */
 static bool
 resolve_tcp(struct options *o, int *proto)
@@ -190,12 +201,9 @@ options_postprocess(struct options *o)
     {
         return true;
     }
-    if (o->shared_secret_file)
-    {
-        msg(M_WARN, "DEPRECATED OPTION: The option --secret is deprecated.");
-    }
     /* helpers first (2.6 order: --server & co., then --keepalive), then checks */
     if (!options_server_expand(o) || !check_modes(o) || !expand_keepalive(o) ||
+        !expand_tcp_nodelay(o) ||
         !resolve_tcp(o, &o->proto) || !options_server_verify(o) || !options_client_verify(o))
     {
         return false;

@@ -20,7 +20,6 @@
 #include "options_table.h"
 #include "strutil.h"
 
-#define PUSH_NAME "[PUSH-OPTIONS]"
 
 /* What --route-nopull refuses (2.6: the route and DHCP/DNS permission classes). */
 static const char *const nopull_kw[] = {
@@ -231,6 +230,7 @@ copy_pushable(struct options *dst, const struct options *src)
     dst->pf_dyn_tls_crypt = src->pf_dyn_tls_crypt;
     dst->key_derivation_ekm = src->key_derivation_ekm;
     dst->block_ipv6 = src->block_ipv6;
+    dst->sock_tcp_nodelay = src->sock_tcp_nodelay;
 }
 
 void

@@ -15,6 +15,9 @@
 
 #include "options.h"
 
+/** The file name pushed options carry in messages (struct opt_loc.file). */
+#define PUSH_NAME "[PUSH-OPTIONS]"
+
 enum push_apply_result
 {
     PUSH_APPLY_OK,

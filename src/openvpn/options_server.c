@@ -806,6 +806,10 @@ server_mode_checks(const struct options *o)
     {
         return usage("--remote cannot be used with --mode server");
     }
+    if (o->up_delay)
+    {
+        return usage("--up-delay cannot be used with --mode server");
+    }
     if (o->proto == PROTO_TCP_CLIENT)
     {
         return usage("--mode server currently only supports --proto values of udp, tcp-server, "
@@ -892,6 +896,12 @@ not_server_checks(const struct options *o)
     if (o->username_as_common_name)
     {
         return usage("--username-as-common-name requires --mode server");
+    }
+    if (o->tcp_nodelay)
+    {
+        msg(M_WARN, "WARNING: setting tcp-nodelay on the client side will not affect the server. "
+                    "To have TCP_NODELAY in both direction use tcp-nodelay in the server "
+                    "configuration instead.");
     }
     if (o->auth_user_pass_verify)
     {

@@ -74,7 +74,7 @@ opt_handler opt_h_ping, opt_h_ping_restart, opt_h_ping_exit, opt_h_ping_timer_re
   opt_h_lport, opt_h_rport, opt_h_remote, opt_h_remote_random, opt_h_nobind, opt_h_bind,
   opt_h_connect_retry, opt_h_connect_retry_max, opt_h_connect_timeout, opt_h_resolv_retry,
   opt_h_sndbuf, opt_h_rcvbuf, opt_h_mark, opt_h_explicit_exit_notify, opt_h_fast_io,
-  opt_h_tcp_nodelay;
+  opt_h_tcp_nodelay, opt_h_socket_flags;
 
 /* options_dev.c */
 opt_handler opt_h_dev, opt_h_dev_type, opt_h_dev_node, opt_h_tun_mtu, opt_h_tun_mtu_extra,
@@ -130,7 +130,7 @@ opt_handler opt_h_client, opt_h_pull, opt_h_auth_user_pass, opt_h_auth_retry, op
   opt_h_route_nopull, opt_h_redirect_gateway, opt_h_redirect_private, opt_h_server_poll_timeout,
   opt_h_push_peer_info, opt_h_dhcp_option, opt_h_peer_id, opt_h_protocol_flags,
   opt_h_key_derivation, opt_h_auth_token, opt_h_auth_token_user, opt_h_push_continuation,
-  opt_h_echo, opt_h_block_ipv6, opt_h_ignore_quietly, opt_h_connection, opt_h_management,
+  opt_h_echo, opt_h_block_ipv6, opt_h_tun_ipv6, opt_h_connection, opt_h_management,
   opt_h_management_flag, opt_h_management_log_cache, opt_h_management_client_user,
   opt_h_management_client_group;
 /** --management family and --auth-user-pass file checks. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * platform.c -- process set-up: daemonize, pid file, --cd, --chroot,
- * --user/--group, CAP_NET_ADMIN retention (libcap-ng), --mlock.
+ * --user/--group, CAP_NET_ADMIN retention (libcap-ng), --mlock, --nice.
  *
  * Tier 3o.  The only file that includes <cap-ng.h>.  Without libcap-ng
  * (HAVE_LIBCAPNG unset) the same API drops privileges without retaining
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -258,13 +259,63 @@ platform_drop_privileges(const struct platform_ids *ids, bool keep_net_admin)
     return true;
 }
 
+/* 2.6 raises a small RLIMIT_MEMLOCK before locking: a locked process whose
+ * limit is reached later fails its allocations instead of paging. */
+#define MLOCK_MIN_BYTES (100L * 1024 * 1024)
+
 bool
 platform_mlockall(void)
 {
-    if (mlockall(MCL_CURRENT | MCL_FUTURE) == 0)
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0)
     {
-        return true;
+        msg(M_WARN | M_ERRNO, "WARNING: getrlimit(RLIMIT_MEMLOCK) failed");
     }
-    msg(M_WARN, "WARNING: mlockall call failed: %s (errno=%d)", strerror(errno), errno);
-    return false;
+    else
+    {
+        msg(M_INFO, "mlock: MEMLOCK limit: soft=%ld KB, hard=%ld KB", (long) rl.rlim_cur / 1024,
+            (long) rl.rlim_max / 1024);
+        if (rl.rlim_cur < (rlim_t) MLOCK_MIN_BYTES)
+        {
+            msg(M_INFO, "mlock: RLIMIT_MEMLOCK < %ld MB, increase limit", MLOCK_MIN_BYTES >> 20);
+            rl.rlim_cur = MLOCK_MIN_BYTES;
+            if (rl.rlim_max < rl.rlim_cur)
+            {
+                rl.rlim_max = rl.rlim_cur;
+            }
+            if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+            {
+                msg(M_WARN | M_ERRNO, "ERROR: setrlimit() failed");
+                return false;
+            }
+        }
+    }
+    if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+    {
+        msg(M_WARN | M_ERRNO, "WARNING: mlockall call failed");
+    }
+    else
+    {
+        msg(M_INFO, "mlockall call succeeded");
+    }
+    return true;
+}
+
+void
+platform_nice(int niceval)
+{
+    if (niceval == 0)
+    {
+        return;
+    }
+    errno = 0;
+    if (nice(niceval) < 0 && errno != 0)
+    {
+        msg(M_WARN | M_ERRNO, "WARNING: nice %d failed", niceval);
+    }
+    else
+    {
+        msg(M_INFO, "nice %d succeeded", niceval);
+    }
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * platform.h -- process set-up: daemonize, pid file, --cd, --chroot,
- * --user/--group, CAP_NET_ADMIN retention, --mlock.
+ * --user/--group, CAP_NET_ADMIN retention, --mlock, --nice.
  *
  * Tier 3o.  platform.c is the only file that includes <cap-ng.h> (when
  * configured with libcap-ng); without it the same API drops privileges
@@ -48,7 +48,15 @@ bool platform_chroot(const char *dir);
  */
 bool platform_drop_privileges(const struct platform_ids *ids, bool keep_net_admin);
 
-/** --mlock: lock all current and future pages. */
+/**
+ * --mlock: raise RLIMIT_MEMLOCK to 100 MB if it is lower, then lock all
+ * current and future pages, with 2.6's lines.  False only when the limit
+ * could not be raised (2.6 then exits: "ERROR: setrlimit() failed"); a
+ * failing mlockall() itself is a warning.
+ */
 bool platform_mlockall(void);
+
+/** --nice: change the scheduling priority by @p niceval (0: nothing), logging the result. */
+void platform_nice(int niceval);
 
 #endif /* OVPN_PLATFORM_H */

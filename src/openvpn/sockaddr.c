@@ -50,6 +50,18 @@ sockaddr_resolve(const char *host,
                  bool passive,
                  struct link_addr *out)
 {
+    return sockaddr_resolve_note(host, port, af, socktype, passive, "", out);
+}
+
+bool
+sockaddr_resolve_note(const char *host,
+                      const char *port,
+                      sa_family_t af,
+                      int socktype,
+                      bool passive,
+                      const char *note,
+                      struct link_addr *out)
+{
     struct addrinfo hints, *res = NULL, *ai;
     int status;
     bool ok = false;
@@ -67,10 +79,11 @@ sockaddr_resolve(const char *host,
     if (status != 0)
     {
         msg(D_RESOLVE_ERRORS,
-            "RESOLVE: Cannot resolve host address: %s:%s (%s)",
+            "RESOLVE: Cannot resolve host address: %s:%s (%s)%s",
             host ? host : "[UNDEF]",
             port ? port : "[UNDEF]",
-            gai_strerror(status));
+            gai_strerror(status),
+            note);
         return false;
     }
     for (ai = res; ai; ai = ai->ai_next)
@@ -85,10 +98,11 @@ sockaddr_resolve(const char *host,
     if (!ok)
     {
         msg(D_RESOLVE_ERRORS,
-            "RESOLVE: Cannot resolve host address: %s:%s (%s)",
+            "RESOLVE: Cannot resolve host address: %s:%s (%s)%s",
             host ? host : "[UNDEF]",
             port ? port : "[UNDEF]",
-            gai_strerror(EAI_FAMILY));
+            gai_strerror(EAI_FAMILY),
+            note);
     }
     return ok;
 }

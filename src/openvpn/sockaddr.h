@@ -44,6 +44,15 @@ bool sockaddr_resolve(const char *host,
                       bool passive,
                       struct link_addr *out);
 
+/** sockaddr_resolve() whose failure line ends with @p note ("" for none). */
+bool sockaddr_resolve_note(const char *host,
+                           const char *port,
+                           sa_family_t af,
+                           int socktype,
+                           bool passive,
+                           const char *note,
+                           struct link_addr *out);
+
 /** Fill @p out from a raw sockaddr of @p len bytes; false if not AF_INET/AF_INET6. */
 bool sockaddr_from_raw(struct link_addr *out, const struct sockaddr *sa, socklen_t len);
 

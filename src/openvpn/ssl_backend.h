@@ -141,6 +141,16 @@ void ssl_ctx_free(struct ssl_ctx *ctx);
  */
 bool ssl_tls_version_parse(const char *arg, enum ssl_tls_version *out, bool *or_highest);
 
+/**
+ * --show-tls: print the TLS 1.3 and the TLS <= 1.2 suites that
+ * --tls-ciphersuites, --tls-cipher and --tls-cert-profile of @p cfg allow
+ * (the other fields are unused), in 2.6's layout, on stdout.
+ */
+void ssl_print_tls_ciphers(const struct ssl_config *cfg);
+
+/** --show-engines: what 2.6 built on OpenSSL 3 prints (engines are gone). */
+void ssl_print_engines(void);
+
 /** Highest TLS version this build can negotiate. */
 enum ssl_tls_version ssl_tls_version_max_supported(void);
 

@@ -585,26 +585,174 @@ set_cert_profile(SSL_CTX *ctx, const struct ssl_opt *o)
     return true;
 }
 
+/*
+ * 2.6 takes --tls-cipher in IANA spelling ("TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256",
+ * the RFC name with dashes) and in OpenSSL spelling (which it calls
+ * deprecated); OpenSSL wants its own.  Tokens that name no suite (keywords
+ * such as DEFAULT, "!kRSA") pass through unchanged.
+ */
+/* 2.6 spells suites from a name table of its own, which lacks the CCM,
+ * ARIA and anonymous (ADH, AECDH) suites and ECDHE with CAMELLIA256 or NULL:
+ * those it shows and takes by their OpenSSL names only. */
+static bool
+iana_known_to_26(const char *name)
+{
+    bool ecdhe = strncmp(name, "ECDHE-", 6) == 0;
+
+    return !strstr(name, "CCM") && !strstr(name, "ARIA") && strncmp(name, "ADH-", 4) != 0
+           && strncmp(name, "AECDH-", 6) != 0
+           && !(ecdhe && (strstr(name, "CAMELLIA256") || strstr(name, "NULL")));
+}
+
+static const SSL_CIPHER *
+find_suite(STACK_OF(SSL_CIPHER) *all, const char *tok, bool *by_iana)
+{
+    for (int i = 0; i < sk_SSL_CIPHER_num(all); i++)
+    {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(all, i);
+        const char *std = iana_known_to_26(SSL_CIPHER_get_name(c)) ? SSL_CIPHER_standard_name(c)
+                                                                  : NULL;
+        size_t k;
+
+        if (strcmp(SSL_CIPHER_get_name(c), tok) == 0)
+        {
+            *by_iana = false;
+            return c;
+        }
+        for (k = 0; std && std[k] && tok[k]; k++)
+        {
+            if ((std[k] == '_' ? '-' : std[k]) != tok[k])
+            {
+                break;
+            }
+        }
+        if (std && !std[k] && !tok[k])
+        {
+            *by_iana = true;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* The IANA spelling of @p c into @p out ("" if 2.6 has none). */
+static void
+iana_name(const SSL_CIPHER *c, char *out, size_t outlen)
+{
+    const char *std = iana_known_to_26(SSL_CIPHER_get_name(c)) ? SSL_CIPHER_standard_name(c) : NULL;
+    size_t k = 0;
+
+    for (; std && std[k] && k + 1 < outlen; k++)
+    {
+        out[k] = std[k] == '_' ? '-' : std[k];
+    }
+    out[k] = '\0';
+}
+
+/* Every suite the library has, for the name translation. */
+static STACK_OF(SSL_CIPHER) *
+all_suites(SSL_CTX **tmp)
+{
+    *tmp = SSL_CTX_new(TLS_method());
+    if (!*tmp || !SSL_CTX_set_cipher_list(*tmp, "ALL:COMPLEMENTOFALL:@SECLEVEL=0"))
+    {
+        return NULL;
+    }
+    return SSL_CTX_get_ciphers(*tmp);
+}
+
+static bool
+translate_tls_cipher(const char *in, char *out, size_t outlen)
+{
+    SSL_CTX *tmp = NULL;
+    STACK_OF(SSL_CIPHER) *all = all_suites(&tmp);
+    char *copy = xstrdup(in), *save = NULL;
+    size_t used = 0;
+    bool ok = true;
+
+    out[0] = '\0';
+    for (char *tok = strtok_r(copy, ":", &save); tok && ok; tok = strtok_r(NULL, ":", &save))
+    {
+        bool by_iana = false;
+        const SSL_CIPHER *c = all ? find_suite(all, tok, &by_iana) : NULL;
+        const char *name = c ? SSL_CIPHER_get_name(c) : tok;
+        int n;
+
+        if (c && !by_iana)
+        {
+            char iana[128];
+
+            iana_name(c, iana, sizeof(iana));
+            if (iana[0])
+            {
+                msg(M_WARN, "Deprecated TLS cipher name '%s', please use IANA name '%s'", tok, iana);
+            }
+        }
+        n = snprintf(out + used, outlen - used, "%s%s", used ? ":" : "", name);
+        ok = n >= 0 && (size_t)n < outlen - used;
+        used += ok ? (size_t)n : 0;
+    }
+    free(copy);
+    SSL_CTX_free(tmp);
+    return ok;
+}
+
+/* --tls-ciphersuites: 2.6 accepts dashes for the underscores of the names. */
+static void
+translate_tls13(const char *in, char *out, size_t outlen)
+{
+    size_t k = 0;
+
+    for (; in[k] && k + 1 < outlen; k++)
+    {
+        out[k] = in[k] == '-' ? '_' : in[k];
+    }
+    out[k] = '\0';
+}
+
+static bool
+set_tls_cipher(SSL_CTX *ctx, const struct ssl_opt *o)
+{
+    char list[4096];
+
+    if (!o->value)
+    {
+        return SSL_CTX_set_cipher_list(ctx, DEFAULT_TLS_CIPHER) == 1;
+    }
+    if (!translate_tls_cipher(o->value, list, sizeof(list)) || !SSL_CTX_set_cipher_list(ctx, list))
+    {
+        cfg_error(o, "tls-cipher", "Failed to set restricted TLS cipher list: %s", o->value);
+        return false;
+    }
+    return true;
+}
+
+static bool
+set_tls13_suites(SSL_CTX *ctx, const struct ssl_opt *o)
+{
+    char list[1024];
+
+    if (!o->value)
+    {
+        return true;
+    }
+    translate_tls13(o->value, list, sizeof(list));
+    if (!SSL_CTX_set_ciphersuites(ctx, list))
+    {
+        cfg_error(o, "tls-ciphersuites", "Failed to set restricted TLS 1.3 cipher list: %s",
+                  o->value);
+        return false;
+    }
+    return true;
+}
+
 static bool
 set_ciphers_and_groups(SSL_CTX *ctx, const struct ssl_config *cfg)
 {
     const struct ssl_opt *groups = cfg->tls_groups.value ? &cfg->tls_groups : &cfg->ecdh_curve;
 
-    if (!SSL_CTX_set_cipher_list(
-          ctx, cfg->tls_cipher.value ? cfg->tls_cipher.value : DEFAULT_TLS_CIPHER))
+    if (!set_tls_cipher(ctx, &cfg->tls_cipher) || !set_tls13_suites(ctx, &cfg->tls_ciphersuites))
     {
-        cfg_error(&cfg->tls_cipher,
-                  "tls-cipher",
-                  "Failed to set restricted TLS cipher list: %s",
-                  cfg->tls_cipher.value);
-        return false;
-    }
-    if (cfg->tls_ciphersuites.value && !SSL_CTX_set_ciphersuites(ctx, cfg->tls_ciphersuites.value))
-    {
-        cfg_error(&cfg->tls_ciphersuites,
-                  "tls-ciphersuites",
-                  "Failed to set restricted TLS 1.3 cipher list: %s",
-                  cfg->tls_ciphersuites.value);
         return false;
     }
     /* --ecdh-curve only matters when --tls-groups is absent (as in 2.6). */
@@ -1338,4 +1486,74 @@ ssl_cert_pem(const struct ssl_cert *c, char *out, size_t outlen)
     ok = PEM_write_bio_X509(b, X(c)) && bio_to_str(b, out, outlen);
     BIO_free(b);
     return ok;
+}
+
+/* --- --show-tls ------------------------------------------------------------ */
+
+/* One list as 2.6 prints it: the suites a TLS 1.3-only or a TLS <= 1.2 context
+ * built from the options would offer, in preference order. */
+static void
+print_suites(const struct ssl_opt *list, const struct ssl_opt *profile, bool tls13)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL *ssl = NULL;
+    STACK_OF(SSL_CIPHER) *sk = NULL;
+    bool ok;
+
+    if (!ctx)
+    {
+        return;
+    }
+    ok = tls13 ? SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) && set_tls13_suites(ctx, list)
+               : SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) && set_tls_cipher(ctx, list);
+    if (ok && set_cert_profile(ctx, profile) && (ssl = SSL_new(ctx)) != NULL)
+    {
+        sk = SSL_get1_supported_ciphers(ssl);
+    }
+    for (int i = 0; sk && i < sk_SSL_CIPHER_num(sk); i++)
+    {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(sk, i);
+        char iana[128];
+
+        iana_name(c, iana, sizeof(iana));
+        if (tls13)
+        {
+            printf("%s\n", SSL_CIPHER_get_name(c));
+        }
+        else if (!iana[0])
+        {
+            printf("%s (No IANA name known to OpenVPN, use OpenSSL name.)\n", SSL_CIPHER_get_name(c));
+        }
+        else
+        {
+            printf("%s\n", iana);
+        }
+    }
+    sk_SSL_CIPHER_free(sk);
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+}
+
+void
+ssl_print_tls_ciphers(const struct ssl_config *cfg)
+{
+    printf("Available TLS Ciphers, listed in order of preference:\n");
+    printf("\nFor TLS 1.3 and newer (--tls-ciphersuites):\n\n");
+    fflush(stdout); /* a deprecation note goes through the logger in between */
+    print_suites(&cfg->tls_ciphersuites, &cfg->tls_cert_profile, true);
+    printf("\nFor TLS 1.2 and older (--tls-cipher):\n\n");
+    fflush(stdout);
+    print_suites(&cfg->tls_cipher, &cfg->tls_cert_profile, false);
+    printf("\n"
+           "Be aware that that whether a cipher suite in this list can actually work\n"
+           "depends on the specific setup of both peers. See the man page entries of\n"
+           "--tls-cipher and --show-tls for more details.\n\n");
+    fflush(stdout);
+}
+
+void
+ssl_print_engines(void)
+{
+    /* OpenSSL 3 has providers instead; 2.6 built against it says this */
+    printf("Sorry, OpenSSL hardware crypto engine functionality is not available.\n");
 }

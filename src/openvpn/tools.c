@@ -6,6 +6,8 @@
 #include "crypto_backend.h"
 #include "crypto_selftest.h"
 #include "error.h"
+#include "platform.h"
+#include "ssl_backend.h"
 #include "static_key.h"
 #include "tls_crypt_v2.h"
 #include "tools.h"
@@ -109,11 +111,40 @@ persist(const struct options *o, bool on)
     return tun_set_persist(&tc, on, o->username, o->groupname) ? 0 : 1;
 }
 
+static struct ssl_opt
+opt_of(const struct opt_file *f)
+{
+    struct ssl_opt s = { .value = f->value, .file = f->loc.file, .line = f->loc.line };
+
+    return s;
+}
+
+/* --show-tls: the lists the TLS options of this configuration would give */
+static int
+show_tls(const struct options *o)
+{
+    struct ssl_config sc;
+
+    memset(&sc, 0, sizeof(sc));
+    sc.tls_cipher = opt_of(&o->tls_cipher);
+    sc.tls_ciphersuites = opt_of(&o->tls_ciphersuites);
+    sc.tls_cert_profile = opt_of(&o->tls_cert_profile);
+    ssl_print_tls_ciphers(&sc);
+    return 0;
+}
+
 bool
 tools_run(const struct options *o, int *status)
 {
     if (o->genkey != GENKEY_NONE)
     {
+        /* 2.6 keeps a new key out of swap with --mlock */
+        if (o->mlock && !platform_mlockall())
+        {
+            msg(M_INFO, "Exiting due to fatal error");
+            *status = 1;
+            return true;
+        }
         *status = genkey(o);
     }
     else if (o->show_ciphers)
@@ -124,6 +155,15 @@ tools_run(const struct options *o, int *status)
     else if (o->show_digests)
     {
         crypto_print_digests();
+        *status = 0;
+    }
+    else if (o->show_tls)
+    {
+        *status = show_tls(o);
+    }
+    else if (o->show_engines)
+    {
+        ssl_print_engines();
         *status = 0;
     }
     else if (o->test_crypto)

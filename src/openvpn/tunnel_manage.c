@@ -113,6 +113,8 @@ tunnel_manage_config(const struct options *o, struct manage_config *cfg)
         .signal_on_disconnect = o->management_signal,
         .log_history = o->management_log_history,
         .server = o->mode == MODE_SERVER,
+        .client_user = o->management_client_user,
+        .client_group = o->management_client_group,
         .title = options_title(),
     };
 }

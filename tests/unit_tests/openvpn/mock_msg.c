@@ -82,3 +82,12 @@ ratelimit_take_suppressed(struct ratelimit *rl)
     (void)rl;
     return 0;
 }
+
+/* --machine-readable-output switches the real logger's format; tests see the text only. */
+bool mock_machine_readable;
+
+void
+error_set_machine_readable(bool enabled)
+{
+    mock_machine_readable = enabled;
+}

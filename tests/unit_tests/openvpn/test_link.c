@@ -426,6 +426,59 @@ link_tcp__every_size_1_to_max__framed_round_trip(void **state)
     assert_non_null(strstr(mock_all_msgs, "Connection reset, restarting [0]"));
 }
 
+/* --tcp-queue-limit counts packets the kernel has not taken: a frame leaves
+ * the count only once its last byte is written. */
+static void
+link_tcp__peer_not_reading__frames_counted_until_written(void **state)
+{
+    static struct pkt_store tx;
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int ls = socket(AF_INET, SOCK_STREAM, 0), peer, queued = 0;
+    char port[8];
+    struct link l;
+    struct link_config c = { .proto = LINK_TCP_CLIENT, .af = AF_INET, .remote_host = "127.0.0.1",
+                             .connect_timeout = 5, .max_packet = MAX_PKT, .sndbuf = 4096 };
+    size_t frame = STREAM_HDR_LEN + 1000, frames, bytes;
+    (void) state;
+
+    snprintf(port, sizeof(port), "%u", free_port(AF_INET, SOCK_STREAM));
+    sa.sin_port = htons((uint16_t) atoi(port));
+    assert_int_equal(bind(ls, (struct sockaddr *) &sa, sizeof(sa)), 0);
+    assert_int_equal(listen(ls, 1), 0);
+    c.remote_port = port;
+    assert_true(link_open(&l, &c)); /* connected by the backlog; nobody reads */
+    for (int round = 0; round < 200; round++)
+    {
+        store_reset(&tx);
+        fill(buf_write_alloc(&tx.pkts[0].buf, 1000), 1000, (unsigned int) round);
+        queued += link_queue(&l, tx.pkts, 1);
+    }
+    assert_int_equal(link_tx_frames(&l), (size_t) queued);
+    assert_true(link_flush(&l));
+    frames = link_tx_frames(&l);
+    bytes = link_tx_queued(&l);
+    assert_true(frames > 0 && frames < (size_t) queued); /* the kernel took some */
+    assert_true(bytes <= frames * frame && bytes > (frames - 1) * frame);
+
+    /* the peer reads: everything leaves, the count reaches 0 */
+    peer = accept(ls, NULL, NULL);
+    assert_true(peer >= 0);
+    for (int i = 0; i < 500 && link_tx_pending(&l); i++)
+    {
+        char sink[65536];
+
+        while (recv(peer, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+        {
+        }
+        assert_true(link_flush(&l));
+        usleep(1000);
+    }
+    assert_int_equal(link_tx_frames(&l), 0);
+    link_close(&l);
+    close(peer);
+    close(ls);
+}
+
 struct raw_job
 {
     char port[8];
@@ -597,6 +650,7 @@ main(void)
         cmocka_unit_test(link_open__port_in_use__false_with_2_6_message),
         cmocka_unit_test(link_open__udp_no_remote_unspec__uses_af_inet_like_2_6),
         cmocka_unit_test(link_tcp__every_size_1_to_max__framed_round_trip),
+        cmocka_unit_test(link_tcp__peer_not_reading__frames_counted_until_written),
         cmocka_unit_test(link_tcp__peer_sends_bad_length__fatal_logged_once),
         cmocka_unit_test(link_open__tcp_connect_refused__retry_with_2_6_message),
         cmocka_unit_test(sig_take__several_pending__most_important_first_with_reason),

@@ -8,6 +8,7 @@
 #include "test_common.h"
 
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/socket.h>
@@ -737,6 +738,54 @@ manage__unix_socket__serves_and_unlinks(void **state)
     rmdir(dir);
 }
 
+/* Connect to a unix-socket interface limited to @p user; what it answers first. */
+static const char *
+unix_peer_answer(const char *user)
+{
+    static char out[64];
+    char dir[] = "/tmp/test_manage_XXXXXX";
+    char path[80];
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    struct manage_config cfg = { .unix_socket = true, .title = "T", .client_user = user };
+    struct manage *m;
+    int fd;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/mgmt.sock", dir);
+    cfg.addr = path;
+    m = manage_open(&cfg, &callbacks);
+    assert_non_null(m);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+    assert_int_equal(connect(fd, (struct sockaddr *) &sun, sizeof(sun)), 0);
+    usleep(10000);
+    manage_io(m, 0);
+    snprintf(out, sizeof(out), "%.6s", drain(fd));
+    close(fd);
+    manage_close(m);
+    rmdir(dir);
+    return out;
+}
+
+/* --management-client-user: the peer's SO_PEERCRED uid decides (2.6). */
+static void
+manage__unix_socket_client_user__other_uid_refused(void **state)
+{
+    const struct passwd *pw = getpwuid(getuid());
+    char me[64];
+    (void) state;
+
+    assert_non_null(pw);
+    snprintf(me, sizeof(me), "%s", pw->pw_name); /* getpw*() share one buffer */
+    pw = getpwnam("nobody");
+    if (!pw || pw->pw_uid == getuid())
+    {
+        skip();
+    }
+    assert_string_equal(unix_peer_answer(me), ">INFO:");
+    assert_string_equal(unix_peer_answer("nobody"), "<EOF>");
+}
+
 static void
 manage__client_that_never_reads__is_dropped(void **state)
 {
@@ -782,6 +831,7 @@ main(void)
         cmocka_unit_test(manage__garbage_and_overlong_input__answered_and_survives),
         cmocka_unit_test(manage__second_client__waits_until_first_leaves),
         cmocka_unit_test(manage__unix_socket__serves_and_unlinks),
+        cmocka_unit_test(manage__unix_socket_client_user__other_uid_refused),
         cmocka_unit_test(manage__client_that_never_reads__is_dropped),
     };
 

@@ -94,7 +94,7 @@ apply__client_only_items__decoded_and_appended(void **state)
                                         "auth-token SESS_ID_AT_abc,auth-token-user dXNlcg==,"
                                         "dhcp-option DNS 10.8.0.1,dhcp-option DOMAIN example.org,"
                                         "redirect-gateway def1 bypass-dhcp,key-derivation tls-ekm,"
-                                        "block-ipv6,tun-ipv6,register-dns,block-outside-dns,"
+                                        "block-ipv6,tun-ipv6,"
                                         "echo hello,setenv-safe FOO bar,route-gateway dhcp",
                                         NULL),
                      PUSH_APPLY_OK);
@@ -110,6 +110,19 @@ apply__client_only_items__decoded_and_appended(void **state)
     assert_int_equal(o.n_setenv, 1);
     assert_string_equal(o.setenv_names[0], "OPENVPN_FOO");
     assert_false(has("Options error"));
+}
+
+/* 2.6 on Linux does not know the Windows options: a pushed one is an
+ * "Unrecognized option" line and the rest of the push still applies. */
+static void
+apply__windows_only_items__unrecognized_and_skipped(void **state)
+{
+    fresh();
+    assert_int_equal(options_push_apply(&o, "block-outside-dns,register-dns,block-ipv6", NULL),
+                     PUSH_APPLY_OK);
+    assert_true(has("Unrecognized option or missing or extra parameter(s) in [PUSH-OPTIONS]:1: "
+                    "block-outside-dns"));
+    assert_true(o.block_ipv6);
 }
 
 static void
@@ -316,6 +329,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(apply__real_reply__fields_set),
         cmocka_unit_test(apply__client_only_items__decoded_and_appended),
+        cmocka_unit_test(apply__windows_only_items__unrecognized_and_skipped),
         cmocka_unit_test(pull_filter__accept_ignore_reject__first_match_wins),
         cmocka_unit_test(pull_filter__reject__stops_and_asks_restart),
         cmocka_unit_test(route_nopull__routes_and_dhcp__dropped_with_2_6_message),
