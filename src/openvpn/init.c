@@ -814,6 +814,16 @@ send_exit_notify(struct context *c)
     }
 }
 
+void
+init_sequence_completed(struct context *c)
+{
+    static const char line[] = "Initialization Sequence Completed";
+
+    c->init_completed = true;
+    msg(M_INFO, "%s", line);
+    tunnel_manage_state(c, "CONNECTED", "SUCCESS");
+}
+
 /* 2.6: --connect-retry seconds for the first five failures per remote,
  * then doubling, never above --connect-retry-max. */
 static int
@@ -898,16 +908,15 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             }
             continue;
         }
-        if (!c.tls)
+        /* p2p and client complete in forward.c: TLS once keys (and the push)
+         * are in, static key once the peer's first authentic packet arrived */
+        if (o->mode == MODE_SERVER)
         {
-            c.init_completed = true;
-            msg(M_INFO, "Initialization Sequence Completed");
-            tunnel_manage_state(&c, "CONNECTED", "SUCCESS");
+            init_sequence_completed(&c);
         }
-        else
+        else if (c.tls)
         {
-            tunnel_manage_state(&c, c.o->mode == MODE_SERVER ? "CONNECTED" : "WAIT",
-                                c.o->mode == MODE_SERVER ? "SUCCESS" : NULL);
+            tunnel_manage_state(&c, "WAIT", NULL);
         }
         /* --mode server: the tun and socket are ours, the clients are the server loop's */
         sig = o->mode == MODE_SERVER && server_loop ? server_loop(&c) : event_loop(&c);

@@ -151,6 +151,12 @@ struct context
  */
 bool init_tun_up(struct context *c);
 
+/**
+ * The tunnel is up: "Initialization Sequence Completed" to the log, to
+ * systemd (STATUS=) and to the management interface (CONNECTED,SUCCESS).
+ */
+void init_sequence_completed(struct context *c);
+
 /** (Re)start --ping/--ping-restart/... from the options (pushed values, too). */
 void init_keepalive(struct context *c);
 
