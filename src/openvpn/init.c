@@ -6,6 +6,8 @@
  * Tear-down runs the same steps backwards; --persist-tun / --persist-key
  * keep the device and the key across SIGUSR1 restarts.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -25,6 +27,7 @@
 #include "occ_string.h"
 #include "otime.h"
 #include "platform.h"
+#include "platform_systemd.h"
 #include "run_command.h"
 #include "sig.h"
 #include "sitnl.h"
@@ -820,6 +823,7 @@ init_sequence_completed(struct context *c)
     static const char line[] = "Initialization Sequence Completed";
 
     c->init_completed = true;
+    platform_systemd_status(line); /* 2.6 tells systemd first, then logs */
     msg(M_INFO, "%s", line);
     tunnel_manage_state(c, "CONNECTED", "SUCCESS");
 }
@@ -848,6 +852,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
     int failures = 0;
 
     client_init_persist(o, psp);
+    platform_systemd_ready(); /* as 2.6: configuration read, tunnel not yet up */
     for (;;)
     {
         bool fatal = false;
@@ -954,6 +959,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             psp->dco_decided = false; /* the new config decides again */
             options_show(o); /* 2.6 dumps the re-read settings at --verb 4 */
             client_init_persist(o, psp);
+            platform_systemd_ready();
         }
         else
         {
