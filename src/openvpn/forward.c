@@ -283,6 +283,12 @@ note_authentic_source(struct context *c, const struct link_addr *from, time_t no
         c->peer_announced = true;
         msg(M_INFO, "Peer Connection Initiated with %s", sockaddr_print(&c->peer, a, sizeof(a)));
         keepalive_on_remote_known(&c->ka, now);
+        /* 2.6: a static-key tunnel is up once the peer is heard (with
+         * --up-delay, the tun comes up only now) */
+        if (!c->tls && !c->init_completed && init_up_delayed(c))
+        {
+            init_sequence_completed(c);
+        }
     }
     keepalive_on_received(&c->ka, now);
 }
@@ -395,6 +401,7 @@ void
 forward_tls_service(struct context *c, time_t now, time_t wall)
 {
     struct tunnel_tls *t = c->tls;
+    bool again;
 
     tls_multi_tick(t->multi, otime_mono_ms());
     tunnel_tls_drain_events(t);
@@ -403,17 +410,18 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
     {
         client_service(c, otime_mono_ms()); /* PUSH_REQUEST goes out with this flush */
     }
+    /* 2.6 p2p: a peer that restarted (a new session) completes it again */
+    again = t->new_session && !t->pull && c->init_completed;
+    t->new_session = false;
     /* a pull client is complete only once the pushed options brought the tun up */
-    if (t->n_keys > 0 && !c->init_completed && (!t->pull || c->pulled))
+    if (t->n_keys > 0 && (again || !c->init_completed) && (!t->pull || c->pulled))
     {
         if (!init_up_delayed(c))
         {
             return;
         }
-        c->init_completed = true;
         occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
-        msg(M_INFO, "Initialization Sequence Completed");
-        tunnel_manage_state(c, "CONNECTED", "SUCCESS");
+        init_sequence_completed(c);
         if (t->pull)
         {
             client_log_summary(c);
@@ -483,10 +491,6 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     }
     c->stats.auth_read_bytes += buf_len(&p->buf);
     note_authentic_source(c, &p->addr, now);
-    if (!c->tls && !c->init_completed)
-    {
-        init_static_connected(c); /* --up-delay: the tun comes up now */
-    }
 
     if (comp_decompress(&c->comp, plain) != COMP_OK)
     {

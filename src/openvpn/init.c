@@ -6,6 +6,8 @@
  * Tear-down runs the same steps backwards; --persist-tun / --persist-key
  * keep the device and the key across SIGUSR1 restarts.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -25,6 +27,7 @@
 #include "occ_string.h"
 #include "otime.h"
 #include "platform.h"
+#include "platform_systemd.h"
 #include "run_command.h"
 #include "sig.h"
 #include "sitnl.h"
@@ -579,18 +582,6 @@ init_up_delayed(struct context *c)
 }
 
 void
-init_static_connected(struct context *c)
-{
-    if (c->init_completed || !init_up_delayed(c))
-    {
-        return;
-    }
-    c->init_completed = true;
-    msg(M_INFO, "Initialization Sequence Completed");
-    tunnel_manage_state(c, "CONNECTED", "SUCCESS");
-}
-
-void
 init_keepalive(struct context *c)
 {
     const struct options *o = c->o;
@@ -837,6 +828,17 @@ send_exit_notify(struct context *c)
     }
 }
 
+void
+init_sequence_completed(struct context *c)
+{
+    static const char line[] = "Initialization Sequence Completed";
+
+    c->init_completed = true;
+    platform_systemd_status(line); /* 2.6 tells systemd first, then logs */
+    msg(M_INFO, "%s", line);
+    tunnel_manage_state(c, "CONNECTED", "SUCCESS");
+}
+
 static int
 run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop,
               struct persist_state *psp)
@@ -846,6 +848,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
     int failures = 0;
 
     client_init_persist(o, psp);
+    platform_systemd_ready(); /* as 2.6: configuration read, tunnel not yet up */
     for (;;)
     {
         bool fatal = false;
@@ -906,16 +909,15 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             }
             continue;
         }
-        if (!c.tls && !o->up_delay)
+        /* p2p and client complete in forward.c: TLS once keys (and the push)
+         * are in, static key once the peer's first authentic packet arrived */
+        if (o->mode == MODE_SERVER)
         {
-            c.init_completed = true;
-            msg(M_INFO, "Initialization Sequence Completed");
-            tunnel_manage_state(&c, "CONNECTED", "SUCCESS");
+            init_sequence_completed(&c);
         }
-        else
+        else if (c.tls)
         {
-            tunnel_manage_state(&c, c.o->mode == MODE_SERVER ? "CONNECTED" : "WAIT",
-                                c.o->mode == MODE_SERVER ? "SUCCESS" : NULL);
+            tunnel_manage_state(&c, "WAIT", NULL);
         }
         /* --mode server: the tun and socket are ours, the clients are the server loop's */
         sig = o->mode == MODE_SERVER && server_loop ? server_loop(&c) : event_loop(&c);
@@ -954,6 +956,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             psp->dco_decided = false; /* the new config decides again */
             options_show(o); /* 2.6 dumps the re-read settings at --verb 4 */
             client_init_persist(o, psp);
+            platform_systemd_ready();
         }
         else
         {

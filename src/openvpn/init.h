@@ -167,9 +167,6 @@ bool init_tun_up(struct context *c);
  */
 bool init_up_delayed(struct context *c);
 
-/** Static-key mode with --up-delay: the first authenticated packet arrived. */
-void init_static_connected(struct context *c);
-
 /**
  * Open the instance's socket (init_link.c): resolving as --resolv-retry
  * says, with --tcp-nodelay and the addresses kept by init_link_keep().
@@ -182,6 +179,12 @@ int init_link_retry_pause(const struct context *c, int failures);
 
 /** Before closing for signal @p sig: keep what --persist-remote-ip/-local-ip ask for. */
 void init_link_keep(struct context *c, int sig);
+
+/**
+ * The tunnel is up: "Initialization Sequence Completed" to the log, to
+ * systemd (STATUS=) and to the management interface (CONNECTED,SUCCESS).
+ */
+void init_sequence_completed(struct context *c);
 
 /** (Re)start --ping/--ping-restart/... from the options (pushed values, too). */
 void init_keepalive(struct context *c);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * openvpn.c -- main(): parse options, run a one-shot tool or set up
- * logging, daemonize and run the tunnel; the exit status is 0 on a clean
- * shutdown and 1 on any start-up error, as with OpenVPN 2.6.  Tier 7.
+ * logging, daemonize (not under systemd) and run the tunnel; the exit
+ * status is 0 on a clean shutdown and 1 on any start-up error, as with
+ * OpenVPN 2.6.  Tier 7.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include "multi.h"
 #include "options.h"
 #include "platform.h"
+#include "platform_systemd.h"
 #include "sig.h"
 #include "tools.h"
 
@@ -108,7 +110,9 @@ main(int argc, char **argv)
     {
         return 1;
     }
-    if (o.daemon && !platform_daemonize(o.log_file != NULL))
+    /* Under a Type=notify unit systemd follows this pid: no fork, even with
+     * --daemon (what Debian's openvpn@.service passes). */
+    if (!platform_systemd_claim() && o.daemon && !platform_daemonize(o.log_file != NULL))
     {
         return 1;
     }

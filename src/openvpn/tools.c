@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* tools.c -- see tools.h. */
+#include "config.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -7,6 +9,7 @@
 #include "crypto_selftest.h"
 #include "error.h"
 #include "platform.h"
+#include "platform_systemd.h"
 #include "ssl_backend.h"
 #include "static_key.h"
 #include "tls_crypt_v2.h"
@@ -85,6 +88,7 @@ test_crypto(const struct options *o)
         msg(M_WARN, "--test-crypto requires --secret");
         return 1;
     }
+    platform_systemd_ready(); /* 2.6 runs the self-test as a tunnel instance */
     ok = o->shared_secret_inline
              ? static_key_read_text(o->shared_secret_file, o->loc_of_secret.file,
                                     o->loc_of_secret.line, &k)

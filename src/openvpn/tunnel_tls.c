@@ -431,6 +431,11 @@ tunnel_tls_drain_events(struct tunnel_tls *t)
                 }
                 if (install_key(t, &ev.key))
                 {
+                    /* key_id 0 is never reused by a renegotiation: a new session */
+                    if (t->n_keys > 0 && (ev.key.key_id & P_KEY_ID_MASK) == 0)
+                    {
+                        t->new_session = true;
+                    }
                     installed++;
                     t->n_keys++;
                 }

@@ -61,6 +61,7 @@ struct tunnel_tls
     uint32_t peer_id[TLS_KEY_IDS];
     bool occ_checked;
     int n_keys; /* keys installed so far (the first one completes start-up) */
+    bool new_session; /* a key_id 0 after the first: the peer restarted (p2p) */
 
     /* pull client (--pull / --client, doc/protocol.md §8): keys wait for the push */
     bool pull;
