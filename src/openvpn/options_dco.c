@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto_backend.h"
@@ -137,6 +138,7 @@ options_dco_apply(struct options *o)
     {
         msg(M_INFO, "Note: --dev-node not supported on this platform with data channel "
                     "offload, ignoring it");
+        free(o->dev_node);
         o->dev_node = NULL;
     }
     if (o->mode == MODE_SERVER && o->client_to_client)
