@@ -8,6 +8,8 @@
 # The reference openvpn (Debian's package) is installed as a test peer only.
 # systemd is there for `systemd-analyze verify` in tests/t_systemd.sh (and
 # Debian's units); nothing here starts it.
+# clang and its sanitizer/fuzzer runtime (libclang-rt) build the fuzz harnesses
+# (`make check-fuzz`).
 # qemu and debootstrap are for `make check-dco`: it builds Debian guest images
 # with the kernel DCO modules (../shared/tools/dco-vm) and tests in them.
 # Installing it must not start anything: a policy-rc.d that refuses service
@@ -17,7 +19,7 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
       libssl-dev liblzo2-dev liblz4-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
       libcap-ng-dev libcmocka-dev libsystemd-dev systemd
-      openvpn openssl iperf3 iproute2 iputils-ping nftables python3 clang procps psmisc
+      openvpn openssl iperf3 iproute2 iputils-ping nftables python3 clang libclang-rt-14-dev procps psmisc
       qemu-system-x86 qemu-system-data seabios ipxe-qemu debootstrap e2fsprogs"
 
 SUDO=""
