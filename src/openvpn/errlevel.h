@@ -41,6 +41,7 @@
 #define D_DROPPED        LOGLEV(4, 44, 0) /* rate-limited peer-caused drops */
 #define D_PING           LOGLEV(4, 45, 0)
 #define D_STATS          LOGLEV(4, 46, 0)
+#define D_FRAG_ERRORS    LOGLEV(4, 48, 0) /* --fragment: bad or expired pieces */
 
 #define D_LINK_RW        LOGLEV(5, 50, M_NOPREFIX | M_NOLF | M_NOMUTE)
 

@@ -173,6 +173,28 @@ compute_mss(const struct context *c)
     return inner > 536 ? (uint16_t)inner : 536;
 }
 
+/* 2.6's start-up advice when --fragment and the MSS clamp disagree. */
+static void
+warn_fragment_mssfix(const struct options *o)
+{
+    if (o->fragment <= 0 || o->mssfix <= 0)
+    {
+        return;
+    }
+    if (o->fragment < o->mssfix)
+    {
+        msg(M_WARN,
+            "WARNING: if you use --mssfix and --fragment, you should set --fragment (%d) larger "
+            "or equal than --mssfix (%d)",
+            o->fragment, o->mssfix);
+    }
+    if (o->fragment_mtu != o->mssfix_mtu)
+    {
+        msg(M_WARN, "WARNING: if you use --mssfix and --fragment, you should use the \"mtu\" flag "
+                    "for both or none of of them.");
+    }
+}
+
 /* ---- tun device, ifconfig, scripts, routes -------------------------- */
 
 static void
@@ -506,6 +528,7 @@ open_instance(struct context *c, bool *fatal)
     {
         return false;
     }
+    warn_fragment_mssfix(o);
     if (!forward_init(c, (size_t)(o->tun_mtu + 64 + o->tun_mtu_extra)) || !event_init(&c->es))
     {
         return false;
@@ -519,6 +542,7 @@ open_instance(struct context *c, bool *fatal)
     {
         return false;
     }
+    forward_frag_update(c); /* the peer's address family is known now */
     if (!(c->tls && c->tls->pull) && !drop_privileges_once(c))
     {
         *fatal = true;
@@ -544,6 +568,7 @@ init_tun_up(struct context *c)
     bool routes = !o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL;
 
     c->mss_max = compute_mss(c);
+    forward_frag_update(c); /* --fragment: 2.6 derives the clamp from it */
     init_env_tun_opened(!was_open);
     if (!open_tun(c))
     {

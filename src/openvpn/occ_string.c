@@ -70,7 +70,8 @@ occ_link_mtu(const struct options *o)
 {
     struct cipher_info ci;
     size_t hmac = 0;
-    int mtu = o->tun_mtu + mtu_extra(o);
+    /* with --link-mtu 2.6 still costs the default tun MTU here */
+    int mtu = (o->link_mtu ? 1500 : o->tun_mtu) + mtu_extra(o);
     bool tcp = o->proto != PROTO_UDP;
     bool tls = tls_mode(o);
 

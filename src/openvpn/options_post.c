@@ -15,8 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crypto_backend.h"
 #include "error.h"
 #include "options_table.h"
+#include "wire.h"
 #include "strutil.h"
 
 static void
@@ -182,6 +184,77 @@ check_modes(const struct options *o)
     return true;
 }
 
+/*
+ * What 2.6 subtracts from --link-mtu to get the tun MTU: the TCP length,
+ * the opcode (TLS), and the crypto envelope as the configured --cipher
+ * and --auth give it (a cipher the library lacks counts as none): the
+ * packet id unless CBC encrypts it, IV and one block (for AEAD also the
+ * tag), the HMAC unless AEAD.  Compression and fragment headers are not
+ * counted.
+ */
+static int
+link_mtu_overhead(const struct options *o)
+{
+    bool tls = o->tls_client || o->tls_server;
+    struct cipher_info ci;
+    bool have = o->ciphername && crypto_cipher_info(o->ciphername, &ci) && ci.mode != CIPHER_MODE_NONE;
+    size_t hmac = 0;
+    size_t n = (o->proto != PROTO_UDP ? 2 : 0) + (tls ? 1 : 0);
+
+    if (!tls && !o->shared_secret_file)
+    {
+        return (int)n;
+    }
+    if (!have || ci.mode != CIPHER_MODE_CBC)
+    {
+        n += tls ? PACKET_ID_SHORT_LEN : o->replay ? PACKET_ID_LONG_LEN : 0;
+    }
+    if (have)
+    {
+        n += ci.iv_len + ci.block_size + (ci.mode == CIPHER_MODE_AEAD ? AEAD_TAG_LEN : 0);
+    }
+    if ((!have || ci.mode != CIPHER_MODE_AEAD) && o->authname && crypto_digest_size(o->authname, &hmac))
+    {
+        n += hmac;
+    }
+    return (int)n;
+}
+
+/* --link-mtu, --fragment and their defaults, with 2.6's refusals. */
+static bool
+mtu_postprocess(struct options *o)
+{
+    if (o->link_mtu && o->tun_mtu_defined)
+    {
+        msg(M_USAGE, "Options error: only one of --tun-mtu or --link-mtu may be defined");
+        return false;
+    }
+    if (o->fragment > 0)
+    {
+        bool udp = o->proto == PROTO_UDP;
+
+        for (int i = 0; i < o->n_remotes; i++)
+        {
+            udp = udp && (o->remotes[i].proto < 0 || o->remotes[i].proto == PROTO_UDP);
+        }
+        if (!udp)
+        {
+            msg(M_USAGE, "Options error: --fragment can only be used with --proto udp");
+            return false;
+        }
+        /* 2.6: the MSS clamp defaults to the fragment size */
+        if (!o->mssfix_defined)
+        {
+            o->mssfix = o->fragment;
+        }
+    }
+    if (o->link_mtu)
+    {
+        o->tun_mtu = o->link_mtu - link_mtu_overhead(o);
+    }
+    return true;
+}
+
 bool
 options_postprocess(struct options *o)
 {
@@ -218,7 +291,7 @@ options_postprocess(struct options *o)
     {
         return false;
     }
-    if (!options_tls_postprocess(o))
+    if (!options_tls_postprocess(o) || !mtu_postprocess(o))
     {
         return false;
     }
