@@ -57,9 +57,9 @@ frag_alloc(struct context *c, size_t max_plain, size_t slot)
 {
     uint8_t seq = 0;
 
-    if (c->o->fragment <= 0)
+    if (c->o->fragment <= 0 || c->o->mode == MODE_SERVER)
     {
-        return true;
+        return true; /* the server keeps one per client */
     }
     c->frag = calloc(1, sizeof(*c->frag));
     c->frag_piece_storage = malloc(slot);
@@ -161,9 +161,9 @@ forward_frag_update(struct context *c)
     sa_family_t peer_af = c->peer_known ? c->peer.ss.ss_family : af;
     uint8_t kid;
 
-    if (!c->frag)
+    if (!c->frag || c->o->mode == MODE_SERVER)
     {
-        return;
+        return; /* the server sets the limits per client (multi.c) */
     }
     if (c->tls)
     {
@@ -195,6 +195,12 @@ forward_frag_update(struct context *c)
     {
         c->mss_max = 0;
     }
+}
+
+size_t
+forward_max_plain(const struct options *o)
+{
+    return (size_t)(o->tun_mtu + 64 + o->tun_mtu_extra);
 }
 
 bool

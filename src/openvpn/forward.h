@@ -15,6 +15,9 @@
 #include "init.h"
 #include "wire.h"
 
+/** The largest payload (framed, before encryption) the instance handles. */
+size_t forward_max_plain(const struct options *o);
+
 /** Allocate the packet batches for frames of up to @p max_plain bytes of payload. */
 bool forward_init(struct context *c, size_t max_plain);
 void forward_free(struct context *c);

@@ -75,7 +75,7 @@ bool
 fragment_init(struct fragmenter *f, size_t max_payload, uint8_t seq_start)
 {
     memset(f, 0, sizeof(*f));
-    f->storage = calloc(FRAG_SLOTS, max_payload ? max_payload : 1);
+    f->storage = calloc(FRAG_SLOTS, max_payload + FRAG_VIEW_HEADROOM);
     if (!f->storage)
     {
         return false;
@@ -84,7 +84,8 @@ fragment_init(struct fragmenter *f, size_t max_payload, uint8_t seq_start)
     f->out_seq = seq_start;
     for (int i = 0; i < FRAG_SLOTS; i++)
     {
-        f->slots[i].data = f->storage + (size_t)i * max_payload;
+        f->slots[i].data = f->storage + (size_t)i * (max_payload + FRAG_VIEW_HEADROOM)
+                           + FRAG_VIEW_HEADROOM;
     }
     return true;
 }
@@ -373,7 +374,8 @@ piece_in(struct fragmenter *f, struct buffer *buf, const struct frag_header *h, 
     {
         return FRAG_RX_HELD;
     }
-    *buf = buf_storage(s->data, f->max_payload, 0);
+    *buf = buf_storage(s->data - FRAG_VIEW_HEADROOM, f->max_payload + FRAG_VIEW_HEADROOM,
+                       FRAG_VIEW_HEADROOM);
     buf->len = s->len;
     slot_clear(s);
     f->st.reassembled++;

@@ -44,6 +44,7 @@
 #define FRAG_SIZE_ALIGN  4   /* piece sizes are multiples of this */
 #define FRAG_SLOTS       25  /* datagrams under reassembly: a window of sequence ids */
 #define FRAG_TTL_SECONDS 10  /* an incomplete datagram is dropped this long after its last piece */
+#define FRAG_VIEW_HEADROOM 16 /* in front of a reassembled datagram, for re-sending it */
 
 enum frag_type
 {
@@ -181,8 +182,8 @@ enum frag_rx
 /**
  * Take a decrypted payload that begins with the fragment header.  On
  * FRAG_RX_DELIVER @p buf is the datagram: the same buffer without its
- * header, or a view of slot memory (capacity max_payload) valid until the
- * next call.  @p hdr receives the raw header value (for the log), @p why
+ * header, or a view of slot memory (max_payload bytes, FRAG_VIEW_HEADROOM
+ * in front) valid until the next call.  @p hdr receives the raw header value (for the log), @p why
  * the reason of a drop.  Incomplete datagrams older than the TTL are
  * dropped first (see fragment_expire()).
  */

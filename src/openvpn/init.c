@@ -529,7 +529,7 @@ open_instance(struct context *c, bool *fatal)
         return false;
     }
     warn_fragment_mssfix(o);
-    if (!forward_init(c, (size_t)(o->tun_mtu + 64 + o->tun_mtu_extra)) || !event_init(&c->es))
+    if (!forward_init(c, forward_max_plain(o)) || !event_init(&c->es))
     {
         return false;
     }
