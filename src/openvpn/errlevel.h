@@ -35,7 +35,7 @@
 #define D_TLS_DEBUG_LOW  LOGLEV(3, 36, 0)
 
 #define D_SHOW_PARMS     LOGLEV(4, 40, M_NOPREFIX)
-#define D_SHOW_OCC       LOGLEV(4, 41, 0)
+#define D_SHOW_OCC       LOGLEV(7, 41, 0) /* 2.6 shows OCC strings and mismatches at verb 7 */
 #define D_LOW            LOGLEV(4, 42, 0)
 #define D_INIT_MEDIUM    LOGLEV(4, 43, 0)
 #define D_DROPPED        LOGLEV(4, 44, 0) /* rate-limited peer-caused drops */

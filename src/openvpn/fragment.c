@@ -21,8 +21,8 @@
 uint32_t
 fragment_header_encode(const struct frag_header *h)
 {
-    uint32_t v = ((uint32_t)h->type & TYPE_MASK) | (((uint32_t)h->seq & SEQ_MASK) << SEQ_SHIFT)
-                 | (((uint32_t)h->index & IDX_MASK) << IDX_SHIFT);
+    uint32_t v = ((uint32_t) h->type & TYPE_MASK) | (((uint32_t) h->seq & SEQ_MASK) << SEQ_SHIFT) |
+                 (((uint32_t) h->index & IDX_MASK) << IDX_SHIFT);
 
     if (h->type == FRAG_LAST)
     {
@@ -35,8 +35,8 @@ void
 fragment_header_decode(uint32_t v, struct frag_header *h)
 {
     h->type = (enum frag_type)(v & TYPE_MASK);
-    h->seq = (uint8_t)((v >> SEQ_SHIFT) & SEQ_MASK);
-    h->index = (uint8_t)((v >> IDX_SHIFT) & IDX_MASK);
+    h->seq = (uint8_t) ((v >> SEQ_SHIFT) & SEQ_MASK);
+    h->index = (uint8_t) ((v >> IDX_SHIFT) & IDX_MASK);
     h->size = ((v >> SIZE_SHIFT) & SIZE_MASK) * FRAG_SIZE_ALIGN;
 }
 
@@ -84,8 +84,8 @@ fragment_init(struct fragmenter *f, size_t max_payload, uint8_t seq_start)
     f->out_seq = seq_start;
     for (int i = 0; i < FRAG_SLOTS; i++)
     {
-        f->slots[i].data = f->storage + (size_t)i * (max_payload + FRAG_VIEW_HEADROOM)
-                           + FRAG_VIEW_HEADROOM;
+        f->slots[i].data =
+          f->storage + (size_t) i * (max_payload + FRAG_VIEW_HEADROOM) + FRAG_VIEW_HEADROOM;
     }
     return true;
 }
@@ -113,7 +113,7 @@ fragment_set_max_frag(struct fragmenter *f, size_t max_frag)
 size_t
 fragment_piece_size(size_t len, size_t max_frag)
 {
-    size_t aligned = max_frag & ~(size_t)(FRAG_SIZE_ALIGN - 1);
+    size_t aligned = max_frag & ~(size_t) (FRAG_SIZE_ALIGN - 1);
     size_t whole, rest, even;
 
     if (aligned == 0)
@@ -128,17 +128,17 @@ fragment_piece_size(size_t len, size_t max_frag)
         return aligned;
     }
     even = max_frag - (max_frag - rest) / (whole + 1) + FRAG_SIZE_ALIGN - 1;
-    even &= ~(size_t)(FRAG_SIZE_ALIGN - 1);
+    even &= ~(size_t) (FRAG_SIZE_ALIGN - 1);
     return even < aligned ? even : aligned;
 }
 
 static void
 put_header(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    p[0] = (uint8_t) (v >> 24);
+    p[1] = (uint8_t) (v >> 16);
+    p[2] = (uint8_t) (v >> 8);
+    p[3] = (uint8_t) v;
 }
 
 int
@@ -168,19 +168,19 @@ fragment_outgoing(struct fragmenter *f, struct buffer *buf, struct frag_out *it)
         f->st.out_too_big++;
         return 0;
     }
-    f->out_seq = (uint8_t)(f->out_seq + 1);
+    f->out_seq = (uint8_t) (f->out_seq + 1);
     f->st.out_split++;
     it->src = buf_ptr(buf);
     it->len = len;
     it->piece = piece;
     it->seq = f->out_seq;
-    return (int)((len + piece - 1) / piece);
+    return (int) ((len + piece - 1) / piece);
 }
 
 bool
 fragment_next_piece(struct frag_out *it, struct buffer *out)
 {
-    struct frag_header h = { .seq = it->seq, .index = it->index, .size = (uint32_t)it->piece };
+    struct frag_header h = { .seq = it->seq, .index = it->index, .size = (uint32_t) it->piece };
     size_t n;
     uint8_t *p;
 
@@ -246,7 +246,7 @@ fragment_expire(struct fragmenter *f, time_t now)
 static void
 window_advance(struct fragmenter *f, uint8_t seq)
 {
-    int d = (int)(int8_t)(uint8_t)(seq - f->newest);
+    int d = (int) (int8_t) (uint8_t) (seq - f->newest);
 
     if (f->newest_known && d <= 0 && d > -FRAG_SLOTS)
     {
@@ -258,7 +258,7 @@ window_advance(struct fragmenter *f, uint8_t seq)
     {
         struct frag_slot *s = &f->slots[i];
 
-        if (s->used && (uint8_t)(f->newest - s->seq) >= FRAG_SLOTS)
+        if (s->used && (uint8_t) (f->newest - s->seq) >= FRAG_SLOTS)
         {
             slot_clear(s);
             f->st.evicted++;
@@ -300,12 +300,15 @@ slot_for(struct fragmenter *f, uint8_t seq)
 
 /* Check piece @p h of @p n bytes against its slot; FRAG_DROP_NONE if it fits. */
 static enum frag_drop
-piece_check(const struct fragmenter *f, const struct frag_slot *s, const struct frag_header *h,
-            size_t piece, size_t n)
+piece_check(const struct fragmenter *f,
+            const struct frag_slot *s,
+            const struct frag_header *h,
+            size_t piece,
+            size_t n)
 {
     uint32_t bit = 1u << h->index;
 
-    if ((size_t)h->index * piece + n > f->max_payload)
+    if ((size_t) h->index * piece + n > f->max_payload)
     {
         return FRAG_DROP_OVERFLOW;
     }
@@ -317,8 +320,8 @@ piece_check(const struct fragmenter *f, const struct frag_slot *s, const struct 
             return FRAG_DROP_INCONSISTENT;
         }
     }
-    else if (n == 0 || n > piece || (s->have_last && s->last != h->index)
-             || (s->map >> h->index) > 1)
+    else if (n == 0 || n > piece || (s->have_last && s->last != h->index) ||
+             (s->map >> h->index) > 1)
     {
         /* the last piece: not longer than the others, one index, nothing after it */
         return FRAG_DROP_INCONSISTENT;
@@ -327,7 +330,10 @@ piece_check(const struct fragmenter *f, const struct frag_slot *s, const struct 
 }
 
 static enum frag_rx
-piece_in(struct fragmenter *f, struct buffer *buf, const struct frag_header *h, time_t now,
+piece_in(struct fragmenter *f,
+         struct buffer *buf,
+         const struct frag_header *h,
+         time_t now,
          enum frag_drop *why)
 {
     size_t n = buf_len(buf);
@@ -360,22 +366,22 @@ piece_in(struct fragmenter *f, struct buffer *buf, const struct frag_header *h, 
         return FRAG_RX_DROP;
     }
     s->piece = piece;
-    memcpy(s->data + (size_t)h->index * piece, buf_ptr(buf), n);
+    memcpy(s->data + (size_t) h->index * piece, buf_ptr(buf), n);
     s->map |= 1u << h->index;
     s->stamp = now;
     if (h->type == FRAG_LAST)
     {
         s->have_last = true;
         s->last = h->index;
-        s->len = (size_t)h->index * piece + n;
+        s->len = (size_t) h->index * piece + n;
     }
     f->st.in_pieces++;
-    if (!s->have_last || s->map != (uint32_t)((2ull << s->last) - 1))
+    if (!s->have_last || s->map != (uint32_t) ((2ull << s->last) - 1))
     {
         return FRAG_RX_HELD;
     }
-    *buf = buf_storage(s->data - FRAG_VIEW_HEADROOM, f->max_payload + FRAG_VIEW_HEADROOM,
-                       FRAG_VIEW_HEADROOM);
+    *buf = buf_storage(
+      s->data - FRAG_VIEW_HEADROOM, f->max_payload + FRAG_VIEW_HEADROOM, FRAG_VIEW_HEADROOM);
     buf->len = s->len;
     slot_clear(s);
     f->st.reassembled++;
@@ -383,7 +389,10 @@ piece_in(struct fragmenter *f, struct buffer *buf, const struct frag_header *h, 
 }
 
 enum frag_rx
-fragment_incoming(struct fragmenter *f, struct buffer *buf, time_t now, uint32_t *hdr,
+fragment_incoming(struct fragmenter *f,
+                  struct buffer *buf,
+                  time_t now,
+                  uint32_t *hdr,
                   enum frag_drop *why)
 {
     struct frag_header h;

@@ -39,11 +39,11 @@
 
 #include "buffer.h"
 
-#define FRAG_HDR_LEN     4
-#define FRAG_MAX_PIECES  32
-#define FRAG_SIZE_ALIGN  4   /* piece sizes are multiples of this */
-#define FRAG_SLOTS       25  /* datagrams under reassembly: a window of sequence ids */
-#define FRAG_TTL_SECONDS 10  /* an incomplete datagram is dropped this long after its last piece */
+#define FRAG_HDR_LEN       4
+#define FRAG_MAX_PIECES    32
+#define FRAG_SIZE_ALIGN    4  /* piece sizes are multiples of this */
+#define FRAG_SLOTS         25 /* datagrams under reassembly: a window of sequence ids */
+#define FRAG_TTL_SECONDS   10 /* an incomplete datagram is dropped this long after its last piece */
 #define FRAG_VIEW_HEADROOM 16 /* in front of a reassembled datagram, for re-sending it */
 
 enum frag_type
@@ -86,15 +86,15 @@ const char *fragment_drop_reason(enum frag_drop d);
 
 struct frag_stats
 {
-    uint64_t in_whole;      /**< whole payloads received */
-    uint64_t in_pieces;     /**< fragments received (accepted) */
-    uint64_t reassembled;   /**< datagrams completed from fragments */
-    uint64_t expired;       /**< incomplete datagrams dropped by the TTL */
-    uint64_t evicted;       /**< incomplete datagrams pushed out by newer ones */
+    uint64_t in_whole;    /**< whole payloads received */
+    uint64_t in_pieces;   /**< fragments received (accepted) */
+    uint64_t reassembled; /**< datagrams completed from fragments */
+    uint64_t expired;     /**< incomplete datagrams dropped by the TTL */
+    uint64_t evicted;     /**< incomplete datagrams pushed out by newer ones */
     uint64_t dropped[FRAG_DROP_N];
-    uint64_t out_whole;     /**< payloads sent whole */
-    uint64_t out_split;     /**< payloads sent as fragments */
-    uint64_t out_too_big;   /**< payloads that would need more than 32 pieces */
+    uint64_t out_whole;   /**< payloads sent whole */
+    uint64_t out_split;   /**< payloads sent as fragments */
+    uint64_t out_too_big; /**< payloads that would need more than 32 pieces */
 };
 
 struct frag_slot
@@ -102,12 +102,12 @@ struct frag_slot
     bool used;
     bool have_last;
     uint8_t seq;
-    uint8_t last;      /**< index of the last piece, once known */
-    uint32_t map;      /**< bit i: piece i is in */
-    size_t piece;      /**< piece size of this datagram */
-    size_t len;        /**< datagram length, once the last piece is in */
-    time_t stamp;      /**< when the newest piece arrived */
-    uint8_t *data;     /**< max_payload bytes of the slot storage */
+    uint8_t last;  /**< index of the last piece, once known */
+    uint32_t map;  /**< bit i: piece i is in */
+    size_t piece;  /**< piece size of this datagram */
+    size_t len;    /**< datagram length, once the last piece is in */
+    time_t stamp;  /**< when the newest piece arrived */
+    uint8_t *data; /**< max_payload bytes of the slot storage */
 };
 
 struct fragmenter
@@ -116,7 +116,7 @@ struct fragmenter
     size_t max_frag;    /**< largest piece sent, header excluded; 0: never split */
     uint8_t out_seq;
     bool newest_known;
-    uint8_t newest;     /**< newest sequence id received: the window's front */
+    uint8_t newest; /**< newest sequence id received: the window's front */
     struct frag_slot slots[FRAG_SLOTS];
     uint8_t *storage;
     struct frag_stats st;
@@ -187,7 +187,10 @@ enum frag_rx
  * the reason of a drop.  Incomplete datagrams older than the TTL are
  * dropped first (see fragment_expire()).
  */
-enum frag_rx fragment_incoming(struct fragmenter *f, struct buffer *buf, time_t now, uint32_t *hdr,
+enum frag_rx fragment_incoming(struct fragmenter *f,
+                               struct buffer *buf,
+                               time_t now,
+                               uint32_t *hdr,
                                enum frag_drop *why);
 
 /** Drop incomplete datagrams whose newest piece is FRAG_TTL_SECONDS old; returns how many. */
@@ -222,7 +225,9 @@ size_t fragment_max_frag(size_t fragment, size_t outer, const struct frag_envelo
  * (compression framing), the fragment header and 40 bytes of IPv4 and TCP
  * header.  0 when nothing is left.
  */
-size_t fragment_mss(size_t mssfix, size_t outer, const struct frag_envelope *e,
+size_t fragment_mss(size_t mssfix,
+                    size_t outer,
+                    const struct frag_envelope *e,
                     size_t payload_extra);
 
 #endif /* OVPN_FRAGMENT_H */

@@ -353,7 +353,8 @@ multi_process_packet(struct multi_context *m, struct multi_instance *tcp_mi, str
             multi_float(m, mi, &p->addr); /* §9.7: authenticated, so the client moved */
         }
         /* --fragment: the header sits under the compression framing */
-        if (mi->frag && !forward_frag_in(mi->frag, &c->rl_drop, &plain, now, &mi->frag_expired_logged))
+        if (mi->frag
+            && !forward_frag_in(mi->frag, &c->rl_drop, &plain, now, &mi->frag_expired_logged))
         {
             return;
         }

@@ -588,7 +588,8 @@ multi_seal(struct multi_context *m, struct multi_instance *mi, struct buffer *pl
     if (n == 0 && ratelimit_allow(&m->c->rl_drop, otime_mono()))
     {
         msg(D_FRAG_ERRORS, "%s FRAG_OUT error, len=%zu MAX_FRAGS=%d: %s", mi->prefix,
-            buf_len(plain), FRAG_MAX_PIECES, "too many fragments would be required to send datagram");
+            buf_len(plain), FRAG_MAX_PIECES,
+            "too many fragments would be required to send datagram");
     }
     if (n == 1)
     {

@@ -265,14 +265,15 @@ compare_one_way(const char *a, const char *b, bool a_is_local)
         }
         if (!find_item(b, name, other, sizeof(other)))
         {
-            msg(M_WARN, "WARNING: '%s' is present in %s config but missing in %s config, %s='%s'",
+            msg(D_SHOW_OCC,
+                "WARNING: '%s' is present in %s config but missing in %s config, %s='%s'",
                 name, a_is_local ? "local" : "remote", a_is_local ? "remote" : "local",
                 a_is_local ? "local" : "remote", item);
             diffs++;
         }
         else if (a_is_local && strcmp(item, other) != 0)
         {
-            msg(M_WARN, "WARNING: '%s' is used inconsistently, local='%s', remote='%s'", name,
+            msg(D_SHOW_OCC, "WARNING: '%s' is used inconsistently, local='%s', remote='%s'", name,
                 item, other);
             diffs++;
         }
@@ -289,7 +290,7 @@ occ_string_compare(const char *expected, const char *actual)
     }
     if (strncmp(expected, actual, 2) != 0)
     {
-        msg(M_WARN, "WARNING: peer options string has a different version: '%.2s'", actual);
+        msg(D_SHOW_OCC, "WARNING: peer options string has a different version: '%.2s'", actual);
         return 1;
     }
     return compare_one_way(expected, actual, true) + compare_one_way(actual, expected, false);

@@ -197,7 +197,8 @@ link_mtu_overhead(const struct options *o)
 {
     bool tls = o->tls_client || o->tls_server;
     struct cipher_info ci;
-    bool have = o->ciphername && crypto_cipher_info(o->ciphername, &ci) && ci.mode != CIPHER_MODE_NONE;
+    bool have =
+      o->ciphername && crypto_cipher_info(o->ciphername, &ci) && ci.mode != CIPHER_MODE_NONE;
     size_t hmac = 0;
     size_t n = (o->proto != PROTO_UDP ? 2 : 0) + (tls ? 1 : 0);
 
@@ -213,7 +214,8 @@ link_mtu_overhead(const struct options *o)
     {
         n += ci.iv_len + ci.block_size + (ci.mode == CIPHER_MODE_AEAD ? AEAD_TAG_LEN : 0);
     }
-    if ((!have || ci.mode != CIPHER_MODE_AEAD) && o->authname && crypto_digest_size(o->authname, &hmac))
+    if ((!have || ci.mode != CIPHER_MODE_AEAD) && o->authname
+        && crypto_digest_size(o->authname, &hmac))
     {
         n += hmac;
     }

@@ -30,8 +30,8 @@ check_inside(const struct fragmenter *f, const struct buffer *b, const uint8_t *
 {
     const uint8_t *p = buf_ptr(b);
     bool in_input = p >= in && p + buf_len(b) <= in + n;
-    bool in_slots = p >= f->storage
-                    && p + buf_len(b) <= f->storage + FRAG_SLOTS * (CAP + FRAG_VIEW_HEADROOM);
+    bool in_slots =
+      p >= f->storage && p + buf_len(b) <= f->storage + FRAG_SLOTS * (CAP + FRAG_VIEW_HEADROOM);
 
     /* a whole payload stays where it arrived; a reassembled one in a slot */
     if (!(in_input || (in_slots && buf_len(b) <= CAP)))
@@ -52,10 +52,10 @@ known_datagram(struct fragmenter *rx, time_t now)
 
     for (size_t i = 0; i < sizeof(data); i++)
     {
-        data[i] = (uint8_t)(i * 31);
+        data[i] = (uint8_t) (i * 31);
     }
     /* a sequence id far from anything fuzzed: the window jumps to it */
-    if (!fragment_init(&tx, CAP, (uint8_t)(rx->newest + 128)))
+    if (!fragment_init(&tx, CAP, (uint8_t) (rx->newest + 128)))
     {
         abort();
     }
@@ -78,8 +78,8 @@ known_datagram(struct fragmenter *rx, time_t now)
             b = p;
         }
     }
-    if (r != FRAG_RX_DELIVER || buf_len(&b) != sizeof(data)
-        || memcmp(buf_ptr(&b), data, sizeof(data)) != 0)
+    if (r != FRAG_RX_DELIVER || buf_len(&b) != sizeof(data) ||
+        memcmp(buf_ptr(&b), data, sizeof(data)) != 0)
     {
         abort();
     }
@@ -99,7 +99,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     while (off + 2 <= size)
     {
-        size_t n = (size_t)data[off + 1] * 8;
+        size_t n = (size_t) data[off + 1] * 8;
         uint8_t *copy;
         struct buffer b;
         enum frag_drop why;

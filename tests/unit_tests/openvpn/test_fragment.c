@@ -24,14 +24,14 @@ fill(size_t n, unsigned int seed)
 {
     for (size_t i = 0; i < n; i++)
     {
-        src[i] = (uint8_t)(i * 7 + seed * 13 + (i >> 8));
+        src[i] = (uint8_t) (i * 7 + seed * 13 + (i >> 8));
     }
 }
 
 static uint32_t
 get32(const uint8_t *p)
 {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) | ((uint32_t) p[2] << 8) | p[3];
 }
 
 /* Send src[0..len) through @p tx; the datagrams land in pieces[]; returns their number. */
@@ -68,7 +68,11 @@ send_one(struct fragmenter *tx, size_t len)
 }
 
 static enum frag_rx
-recv_bytes(struct fragmenter *rx, const uint8_t *p, size_t n, time_t now, struct buffer *out,
+recv_bytes(struct fragmenter *rx,
+           const uint8_t *p,
+           size_t n,
+           time_t now,
+           struct buffer *out,
            enum frag_drop *why)
 {
     static uint8_t store[MAXP + 64];
@@ -108,7 +112,7 @@ fragment_header__reference_capture__same_bits(void **state)
     struct frag_header whole = { FRAG_WHOLE, 0, 0, 0 };
     struct frag_header h;
 
-    (void)state;
+    (void) state;
     assert_int_equal(fragment_header_encode(&first), 0x00000055);
     assert_int_equal(fragment_header_encode(&last), 0x005e0456);
     assert_int_equal(fragment_header_encode(&next), 0x00000059);
@@ -132,7 +136,7 @@ fragment_outgoing__reference_layout__pieces_as_captured(void **state)
 {
     struct fragmenter tx;
 
-    (void)state;
+    (void) state;
     assert_true(fragment_init(&tx, MAXP, 0x14));
     fragment_set_max_frag(&tx, 1288);
     fill(1500, 1);
@@ -163,7 +167,7 @@ round_trip(size_t max_frag, size_t len)
     assert_true(fragment_init(&tx, MAXP * 2, 200));
     assert_true(fragment_init(&rx, MAXP * 2, 0));
     fragment_set_max_frag(&tx, max_frag);
-    fill(len, (unsigned int)len);
+    fill(len, (unsigned int) len);
     n = send_one(&tx, len);
     assert_true(n >= 1 && n <= FRAG_MAX_PIECES);
     assert_int_equal(n == 1, len <= max_frag);
@@ -184,10 +188,10 @@ fragment__every_size_around_the_boundaries__round_trips(void **state)
 {
     static const size_t limits[] = { 1288, 1235, 1272, 100, 64, 7 };
 
-    (void)state;
+    (void) state;
     for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++)
     {
-        size_t m = limits[k], a = m & ~(size_t)3;
+        size_t m = limits[k], a = m & ~(size_t) 3;
         size_t marks[] = { 1, m, 2 * a, 3 * a, a * 3 / 4 + a };
 
         for (size_t j = 0; j < sizeof(marks) / sizeof(marks[0]); j++)
@@ -216,7 +220,7 @@ fragment_outgoing__more_than_32_pieces__dropped_and_counted(void **state)
     struct buffer b = buf_storage(store, sizeof(store), 0);
     struct frag_out it;
 
-    (void)state;
+    (void) state;
     assert_true(fragment_init(&tx, MAXP * 2, 0));
     fragment_set_max_frag(&tx, 40);
     fill(40 * 32 + 1, 3);
@@ -237,7 +241,7 @@ fragment_incoming__out_of_order_and_duplicates__one_datagram(void **state)
     struct buffer out;
     int n;
 
-    (void)state;
+    (void) state;
     assert_true(fragment_init(&tx, MAXP, 9));
     assert_true(fragment_init(&rx, MAXP, 0));
     fragment_set_max_frag(&tx, 400);
@@ -264,7 +268,7 @@ fragment_incoming__missing_piece__expires_after_ttl(void **state)
     struct fragmenter tx, rx;
     struct buffer out;
 
-    (void)state;
+    (void) state;
     assert_true(fragment_init(&tx, MAXP, 0));
     assert_true(fragment_init(&rx, MAXP, 0));
     fragment_set_max_frag(&tx, 500);
@@ -295,7 +299,7 @@ fragment__sequence_id_wrap__every_datagram_delivered(void **state)
     struct fragmenter tx, rx;
     struct buffer out;
 
-    (void)state;
+    (void) state;
     assert_true(fragment_init(&tx, MAXP, 250));
     assert_true(fragment_init(&rx, MAXP, 0));
     fragment_set_max_frag(&tx, 600);
@@ -327,7 +331,7 @@ fragment_incoming__window__old_incomplete_given_up(void **state)
     uint8_t held[MAXP];
     size_t held_len;
 
-    (void)state;
+    (void) state;
     assert_true(fragment_init(&tx, MAXP, 0));
     assert_true(fragment_init(&rx, MAXP, 0));
     fragment_set_max_frag(&tx, 600);
@@ -359,10 +363,10 @@ fragment_incoming__window__old_incomplete_given_up(void **state)
 static void
 put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    p[0] = (uint8_t) (v >> 24);
+    p[1] = (uint8_t) (v >> 16);
+    p[2] = (uint8_t) (v >> 8);
+    p[3] = (uint8_t) v;
 }
 
 static enum frag_drop
@@ -387,7 +391,7 @@ fragment_incoming__hostile_headers__dropped_and_counted(void **state)
     enum frag_drop why;
     uint8_t p[8] = { 0 };
 
-    (void)state;
+    (void) state;
     assert_true(fragment_init(&rx, 1000, 0));
     assert_int_equal(recv_bytes(&rx, p, 0, 1, &out, &why), FRAG_RX_DROP);
     assert_int_equal(why, FRAG_DROP_SHORT);
@@ -441,7 +445,7 @@ fragment_incoming__every_prefix_of_every_piece__never_wrong_data(void **state)
 {
     struct fragmenter tx;
 
-    (void)state;
+    (void) state;
     assert_true(fragment_init(&tx, MAXP, 77));
     fragment_set_max_frag(&tx, 500);
     fill(1300, 9);
@@ -487,11 +491,13 @@ fragment_incoming__every_prefix_of_every_piece__never_wrong_data(void **state)
 static void
 fragment_max_frag__reference_values__match(void **state)
 {
-    struct frag_envelope none8 = { .crypto = 8 };                                  /* static, none */
-    struct frag_envelope cbc = { .crypto = 48, .cbc_block = 16, .cbc_pid = 8 };   /* AES-256-CBC/SHA256 */
-    struct frag_envelope gcm = { .header = 4, .crypto = 20 };                      /* TLS AES-256-GCM, V2 */
+    struct frag_envelope none8 = { .crypto = 8 }; /* static, none */
+    struct frag_envelope cbc = { .crypto = 48,
+                                 .cbc_block = 16,
+                                 .cbc_pid = 8 };              /* AES-256-CBC/SHA256 */
+    struct frag_envelope gcm = { .header = 4, .crypto = 20 }; /* TLS AES-256-GCM, V2 */
 
-    (void)state;
+    (void) state;
     assert_int_equal(fragment_max_frag(1300, 0, &none8), 1288);
     assert_int_equal(fragment_max_frag(1300, 28, &none8), 1260);
     assert_int_equal(fragment_max_frag(1300, 48, &none8), 1240);
