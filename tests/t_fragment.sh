@@ -3,7 +3,8 @@
 #
 # tests/t_fragment.sh -- --fragment and --link-mtu against the reference.
 #
-# Over UDP with --fragment 1300 (and once more with a bare --mssfix), for
+# Over UDP with --fragment 1300 (and with a bare --mssfix, and as
+# "--fragment 1300 mtu"), for
 # static key (cipher none, so the plaintext and the clamped TCP MSS can be
 # read on the veth, and AES-256-CBC), TLS point-to-point and server mode:
 # ref<->ref first, to measure what 2.6 sends, then ours against the
@@ -150,12 +151,20 @@ side_args()
     esac
 }
 
-# run_case MODE PAIR MSSFIX: PAIR is ref<->ref (the baseline), ours<->ref or
-# ref<->ours (A first; in server mode A is the server).
+# run_case MODE PAIR VARIANT: PAIR is ref<->ref (the baseline), ours<->ref or
+# ref<->ours (A first; in server mode A is the server); VARIANT is empty,
+# "mssfix" (a bare --mssfix as well) or "mtu" (--fragment N mtu).
 run_case()
 {
-    local mode=$1 pair=$2 mss=$3 name bin_a bin_b pa pb why="" ta tb off=-1 extra=()
-    name="$pair $mode --fragment $FRAG${mss:+ --mssfix}"
+    local mode=$1 pair=$2 variant=$3 name bin_a bin_b pa pb why="" ta tb off=-1 extra=() key
+    case "$variant" in
+        mssfix) name="$pair $mode --fragment $FRAG --mssfix" extra=(--fragment "$FRAG" --mssfix) ;;
+        mtu) name="$pair $mode --fragment $FRAG mtu" extra=(--fragment "$FRAG" mtu) ;;
+        *) name="$pair $mode --fragment $FRAG" extra=(--fragment "$FRAG") ;;
+    esac
+    # a bare --mssfix is 2.6's default: it shares the baseline
+    key=$mode${variant:+-$variant}
+    [ "$variant" = mssfix ] && key=$mode
     # the baseline runs for any filter that names its mode
     case "$pair/$FILTER" in "ref<->ref/"*"$mode"*) ;; *) case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac ;; esac
     case "$pair" in
@@ -163,8 +172,6 @@ run_case()
         "ours<->ref") bin_a=$OPENVPN bin_b=$REF ;;
         "ref<->ours") bin_a=$REF bin_b=$OPENVPN ;;
     esac
-    extra=(--fragment "$FRAG")
-    [ -n "$mss" ] && extra+=(--mssfix)
     [ "$mode" = static-none ] && off=12 # packet id and time, fragment header
     ta=10.220.0.1 tb=10.220.0.2
     local la="$NL_DIR/a.log" lb="$NL_DIR/b.log"
@@ -178,14 +185,13 @@ run_case()
         why="sniffer did not start"
     else
         # at the limit (2.6's largest whole packet in TLS and CBC), above, and far above it
-        for size in 1207 1244 1245 1260 3000; do
+        for size in 1207 1232 1244 1245 1260 3000; do
             ping_s "$NL_NS_B" "$ta" "$size" || why="${why:+$why, }ping -s $size B->A"
             ping_s "$NL_NS_A" "$tb" "$size" || why="${why:+$why, }ping -s $size A->B"
         done
         [ -n "$why" ] || nl_xfer "$NL_NS_B" "$NL_NS_A" "$ta" "$XFER_MB" || why="transfer"
         sniff_stop
-        # a bare --mssfix is 2.6's default: compare with the same baseline
-        [ -z "$why" ] && check_sizes "$mode" "$pair" && why=$CHECK_WHY
+        [ -z "$why" ] && check_sizes "$key" "$pair" && why=$CHECK_WHY
     fi
     nl_result "$name" "$why" "$la" "$lb"
     nl_kill "$pa"
@@ -221,12 +227,15 @@ check_sizes()
 }
 
 for mode in static-none static-cbc tls server; do
-    for mss in "" 1; do
-        # the bare --mssfix variant for the two modes the brief names
-        [ -n "$mss" ] && [ "$mode" != static-cbc ] && [ "$mode" != tls ] && continue
-        [ -z "$mss" ] && run_case "$mode" "ref<->ref" ""
+    for variant in "" mssfix mtu; do
+        case "$mode/$variant" in
+            */ | static-cbc/mssfix | tls/mssfix) ;;
+            static-none/mtu) run_case "$mode" "ref<->ref" mtu ;;
+            *) continue ;;
+        esac
+        [ -z "$variant" ] && run_case "$mode" "ref<->ref" ""
         for pair in "ours<->ref" "ref<->ours"; do
-            run_case "$mode" "$pair" "$mss"
+            run_case "$mode" "$pair" "$variant"
         done
     done
 done

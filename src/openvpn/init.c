@@ -522,6 +522,11 @@ open_instance(struct context *c, bool *fatal)
     }
     memset(&c->stats, 0, sizeof(c->stats));
     ratelimit_init(&c->rl_drop, 10, 10);
+    if (o->link_mtu)
+    {
+        /* 2.6: --link-mtu sets the tun MTU */
+        c->o->tun_mtu = o->link_mtu - occ_link_mtu_overhead(o);
+    }
     occ_string_build(o, false, c->occ_local, sizeof(c->occ_local));
     occ_string_build(o, true, c->occ_remote, sizeof(c->occ_remote));
     if (!init_crypto(c) || !comp_init(&c->comp, (enum comp_alg)o->comp, o->allow_compression == 2))

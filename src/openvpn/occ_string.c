@@ -94,6 +94,44 @@ occ_link_mtu(const struct options *o)
     return mtu;
 }
 
+/*
+ * What 2.6 subtracts from --link-mtu to get the tun MTU: the TCP length,
+ * the opcode (TLS), and the crypto envelope as the configured --cipher
+ * and --auth give it (a cipher the library lacks counts as none): the
+ * packet id unless CBC encrypts it, IV and one block (for AEAD also the
+ * tag), the HMAC unless AEAD.  Compression and fragment headers are not
+ * counted.
+ */
+int
+occ_link_mtu_overhead(const struct options *o)
+{
+    bool tls = o->tls_client || o->tls_server;
+    struct cipher_info ci;
+    bool have =
+      o->ciphername && crypto_cipher_info(o->ciphername, &ci) && ci.mode != CIPHER_MODE_NONE;
+    size_t hmac = 0;
+    size_t n = (o->proto != PROTO_UDP ? 2 : 0) + (tls ? 1 : 0);
+
+    if (!tls && !o->shared_secret_file)
+    {
+        return (int)n;
+    }
+    if (!have || ci.mode != CIPHER_MODE_CBC)
+    {
+        n += tls ? PACKET_ID_SHORT_LEN : o->replay ? PACKET_ID_LONG_LEN : 0;
+    }
+    if (have)
+    {
+        n += ci.iv_len + ci.block_size + (ci.mode == CIPHER_MODE_AEAD ? AEAD_TAG_LEN : 0);
+    }
+    if ((!have || ci.mode != CIPHER_MODE_AEAD) && o->authname
+        && crypto_digest_size(o->authname, &hmac))
+    {
+        n += hmac;
+    }
+    return (int)n;
+}
+
 static const char *
 proto_item(const struct options *o, bool remote)
 {

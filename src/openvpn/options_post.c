@@ -15,10 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crypto_backend.h"
 #include "error.h"
 #include "options_table.h"
-#include "wire.h"
 #include "strutil.h"
 
 static void
@@ -184,45 +182,7 @@ check_modes(const struct options *o)
     return true;
 }
 
-/*
- * What 2.6 subtracts from --link-mtu to get the tun MTU: the TCP length,
- * the opcode (TLS), and the crypto envelope as the configured --cipher
- * and --auth give it (a cipher the library lacks counts as none): the
- * packet id unless CBC encrypts it, IV and one block (for AEAD also the
- * tag), the HMAC unless AEAD.  Compression and fragment headers are not
- * counted.
- */
-static int
-link_mtu_overhead(const struct options *o)
-{
-    bool tls = o->tls_client || o->tls_server;
-    struct cipher_info ci;
-    bool have =
-      o->ciphername && crypto_cipher_info(o->ciphername, &ci) && ci.mode != CIPHER_MODE_NONE;
-    size_t hmac = 0;
-    size_t n = (o->proto != PROTO_UDP ? 2 : 0) + (tls ? 1 : 0);
-
-    if (!tls && !o->shared_secret_file)
-    {
-        return (int)n;
-    }
-    if (!have || ci.mode != CIPHER_MODE_CBC)
-    {
-        n += tls ? PACKET_ID_SHORT_LEN : o->replay ? PACKET_ID_LONG_LEN : 0;
-    }
-    if (have)
-    {
-        n += ci.iv_len + ci.block_size + (ci.mode == CIPHER_MODE_AEAD ? AEAD_TAG_LEN : 0);
-    }
-    if ((!have || ci.mode != CIPHER_MODE_AEAD) && o->authname
-        && crypto_digest_size(o->authname, &hmac))
-    {
-        n += hmac;
-    }
-    return (int)n;
-}
-
-/* --link-mtu, --fragment and their defaults, with 2.6's refusals. */
+/* --link-mtu (init derives the tun MTU), --fragment and their defaults, with 2.6's refusals. */
 static bool
 mtu_postprocess(struct options *o)
 {
@@ -230,6 +190,17 @@ mtu_postprocess(struct options *o)
     {
         msg(M_USAGE, "Options error: only one of --tun-mtu or --link-mtu may be defined");
         return false;
+    }
+    for (int i = 0; i < o->n_remotes; i++)
+    {
+        /* the data path is sized once, from the global value */
+        if (o->remotes[i].fragment >= 0 && o->remotes[i].fragment != o->fragment)
+        {
+            msg(M_USAGE, "Options error: --fragment %d inside <connection> differs from the global "
+                         "--fragment %d: not supported, set it outside the <connection> blocks",
+                o->remotes[i].fragment, o->fragment);
+            return false;
+        }
     }
     if (o->fragment > 0)
     {
@@ -249,10 +220,6 @@ mtu_postprocess(struct options *o)
         {
             o->mssfix = o->fragment;
         }
-    }
-    if (o->link_mtu)
-    {
-        o->tun_mtu = o->link_mtu - link_mtu_overhead(o);
     }
     return true;
 }
