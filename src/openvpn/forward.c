@@ -137,10 +137,11 @@ forward_frag_limits(struct fragmenter *f, const struct options *o, const struct 
         *mss = 0;
         return;
     }
+    /* 2.6 counts one byte for a v1 compression framing, nothing for v2 */
     m = o->mssfix_fixed ? (size_t)(o->mssfix > 40 ? o->mssfix - 40 : 0)
                         : fragment_mss((size_t)o->mssfix,
                                        o->mssfix_mtu ? forward_outer_len(mss_af) : 0, e,
-                                       comp_max_overhead((enum comp_alg)o->comp) ? 1 : 0);
+                                       comp_max_overhead((enum comp_alg)o->comp) == 1 ? 1 : 0);
     *mss = (uint16_t)(m > 65535 ? 65535 : m);
 }
 
