@@ -9,7 +9,7 @@ tier()
 {
     case "$1" in
         basic|error|errlevel|buffer|otime|strutil|hash) echo 0 ;;
-        wire|ctl_pkt|stream|packet_id|session_id|reliable|proto|mss|comp|comp_*|ping|occ|key_msg|push_msg|mtu) echo 1 ;;
+        wire|ctl_pkt|stream|packet_id|session_id|reliable|proto|mss|fragment|comp|comp_*|ping|occ|key_msg|push_msg|mtu) echo 1 ;;
         crypto|crypto_*|tls_wrap|tls_crypt_v2|static_key) echo 2 ;;
         ssl|ssl_*) echo 3c ;;
         link|sockaddr|event|sig|tun|sitnl|route|dco|dco_linux|ovpn_dco_linux|platform|platform_systemd|run_command|env_set) echo 3o ;;

@@ -74,10 +74,6 @@ PARSE_STATE = {"conn_target", "ccd_target", "config_depth", "inline_data", "pars
 
 # Reasons for single fields (each with the option it belongs to).
 FIELD_ALLOW = {
-    # --fragment and --link-mtu are another branch's work; remove this entry
-    # when merging that branch (its fields then have readers).
-    "fragment": "implemented on branch h-frag",
-    "link_mtu": "implemented on branch h-frag",
     # --fast-io asks 2.6 not to poll before writing the tun or a UDP socket;
     # we never do, so the option describes how we always work
     "fast_io": "our writes never wait for a poll first",
@@ -87,8 +83,6 @@ FIELD_ALLOW = {
     "management_up_down": "KNOWN GAP: no >UPDOWN: notifications yet",
     "auth_gen_token_external": "KNOWN GAP: --auth-gen-token external-auth not acted on",
     "tls_crypt_v2_force_cookie": "KNOWN GAP: --tls-crypt-v2 force-cookie not acted on",
-    "mssfix_mtu": "KNOWN GAP: --mssfix N mtu (MTU arithmetic, next to --fragment's)",
-    "mssfix_fixed": "KNOWN GAP: --mssfix N fixed (MTU arithmetic, next to --fragment's)",
     "block_ipv6": "KNOWN GAP: --block-ipv6 does not drop/answer IPv6 yet",
     "comp_lzo_adaptive": "KNOWN GAP: comp-lzo adaptive compresses always (framing is the same)",
     "route_delay": "KNOWN GAP: --route-delay adds the routes at once",

@@ -248,6 +248,12 @@ data_crypto_free(struct data_crypto *dc)
 }
 
 size_t
+data_crypto_pid_len(const struct data_crypto *dc)
+{
+    return pid_len(dc);
+}
+
+size_t
 data_crypto_max_overhead(const struct data_crypto *dc)
 {
     switch (dc->cipher.mode)

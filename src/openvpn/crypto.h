@@ -94,6 +94,9 @@ bool data_crypto_init(struct data_crypto *dc,
 /** Free contexts and wipe key material; safe on a zeroed or failed dc. */
 void data_crypto_free(struct data_crypto *dc);
 
+/** Bytes of packet id each packet carries (0 with --no-replay, 4 or 8). */
+size_t data_crypto_pid_len(const struct data_crypto *dc);
+
 /** Largest number of bytes encrypt adds to a payload (excluding any opcode header). */
 size_t data_crypto_max_overhead(const struct data_crypto *dc);
 

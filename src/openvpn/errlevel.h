@@ -35,12 +35,13 @@
 #define D_TLS_DEBUG_LOW  LOGLEV(3, 36, 0)
 
 #define D_SHOW_PARMS     LOGLEV(4, 40, M_NOPREFIX)
-#define D_SHOW_OCC       LOGLEV(4, 41, 0)
+#define D_SHOW_OCC       LOGLEV(7, 41, 0) /* 2.6 shows OCC strings and mismatches at verb 7 */
 #define D_LOW            LOGLEV(4, 42, 0)
 #define D_INIT_MEDIUM    LOGLEV(4, 43, 0)
 #define D_DROPPED        LOGLEV(4, 44, 0) /* rate-limited peer-caused drops */
 #define D_PING           LOGLEV(4, 45, 0)
 #define D_STATS          LOGLEV(4, 46, 0)
+#define D_FRAG_ERRORS    LOGLEV(4, 48, 0) /* --fragment: bad or expired pieces */
 
 #define D_LINK_RW        LOGLEV(5, 50, M_NOPREFIX | M_NOLF | M_NOMUTE)
 

@@ -5,6 +5,7 @@
  * rate-limited, never fatal: the peer caused it, so the peer pays for it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +51,169 @@ batch_free(struct pkt_batch *b)
     b->storage = NULL;
 }
 
+/* --fragment: the reassembly slots and one piece buffer, allocated once. */
+static bool
+frag_alloc(struct context *c, size_t max_plain, size_t slot)
+{
+    uint8_t seq = 0;
+
+    if (c->o->fragment <= 0 || c->o->mode == MODE_SERVER)
+    {
+        return true; /* the server keeps one per client */
+    }
+    c->frag = calloc(1, sizeof(*c->frag));
+    c->frag_piece_storage = malloc(slot);
+    /* 2.6 starts its sequence ids at a random point */
+    if (!c->frag || !c->frag_piece_storage || !crypto_rand_bytes(&seq, 1)
+        || !fragment_init(c->frag, max_plain, seq))
+    {
+        return false;
+    }
+    c->frag_piece = buf_storage(c->frag_piece_storage, slot, 0);
+    c->frag_expired_logged = 0;
+    return true;
+}
+
+static void
+frag_release(struct context *c)
+{
+    if (c->frag)
+    {
+        fragment_free(c->frag);
+        free(c->frag);
+        c->frag = NULL;
+    }
+    free(c->frag_piece_storage);
+    c->frag_piece_storage = NULL;
+}
+
+void
+forward_frag_envelope(const struct data_crypto *dc, size_t header, struct frag_envelope *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->header = header;
+    switch (dc->cipher.mode)
+    {
+        case CIPHER_MODE_AEAD:
+            e->crypto = data_crypto_pid_len(dc) + AEAD_TAG_LEN;
+            break;
+
+        case CIPHER_MODE_CBC:
+            /* the packet id is encrypted with the payload: counted per piece */
+            e->crypto = dc->hmac_len + dc->cipher.iv_len;
+            e->cbc_block = dc->cipher.block_size;
+            e->cbc_pid = data_crypto_pid_len(dc);
+            break;
+
+        case CIPHER_MODE_CFB:
+        case CIPHER_MODE_OFB:
+            e->crypto = data_crypto_pid_len(dc) + dc->cipher.iv_len + dc->hmac_len;
+            break;
+
+        default:
+            e->crypto = data_crypto_pid_len(dc) + dc->hmac_len;
+            break;
+    }
+}
+
+size_t
+forward_outer_len(sa_family_t af)
+{
+    /* 2.6 counts an IPv6 header while the family is not known yet */
+    return af == AF_INET ? 20 + 8 : 40 + 8;
+}
+
+void
+forward_frag_limits(struct fragmenter *f, const struct options *o, const struct frag_envelope *e,
+                    sa_family_t frag_af, sa_family_t mss_af, uint16_t *mss)
+{
+    size_t max_frag = fragment_max_frag((size_t)o->fragment,
+                                        o->fragment_mtu ? forward_outer_len(frag_af) : 0, e);
+    size_t m;
+
+    fragment_set_max_frag(f, max_frag ? max_frag : FRAG_SIZE_ALIGN);
+    if (o->mssfix <= 0)
+    {
+        *mss = 0;
+        return;
+    }
+    /* 2.6 counts one byte for a v1 compression framing, nothing for v2 */
+    m = o->mssfix_fixed ? (size_t)(o->mssfix > 40 ? o->mssfix - 40 : 0)
+                        : fragment_mss((size_t)o->mssfix,
+                                       o->mssfix_mtu ? forward_outer_len(mss_af) : 0, e,
+                                       comp_max_overhead((enum comp_alg)o->comp) == 1 ? 1 : 0);
+    *mss = (uint16_t)(m > 65535 ? 65535 : m);
+}
+
+sa_family_t
+forward_configured_af(const struct context *c)
+{
+    const struct options *o = c->o;
+    const struct remote_entry *re = o->n_remotes ? &o->remotes[c->remote_index] : NULL;
+
+    return re && re->af != AF_UNSPEC ? re->af : o->proto_af;
+}
+
+void
+forward_frag_update(struct context *c)
+{
+    struct frag_envelope e;
+    sa_family_t af = forward_configured_af(c);
+    sa_family_t peer_af = c->peer_known ? c->peer.ss.ss_family : af;
+    uint8_t kid;
+
+    if (!c->frag || c->o->mode == MODE_SERVER)
+    {
+        return; /* the server sets the limits per client (multi.c) */
+    }
+    if (c->tls)
+    {
+        /* every key of a session has the same cipher: the sending one, else any */
+        if (!tls_multi_tx_key(c->tls->multi, &kid) || !c->tls->live[kid & 7])
+        {
+            for (kid = 0; kid < TLS_KEY_IDS && !c->tls->live[kid]; kid++)
+            {
+            }
+            if (kid == TLS_KEY_IDS)
+            {
+                return; /* no data key yet: nothing can be sent */
+            }
+        }
+        kid &= 7;
+        forward_frag_envelope(&c->tls->dc[kid],
+                              c->tls->data_v2[kid] ? P_DATA_V2_HDR_LEN : P_DATA_V1_HDR_LEN, &e);
+        /* once a handshake is done the address family is known */
+        af = peer_af;
+    }
+    else
+    {
+        struct data_crypto none = { .cipher.mode = CIPHER_MODE_NONE };
+
+        forward_frag_envelope(c->have_crypto ? &c->dc : &none, 0, &e);
+    }
+    forward_frag_limits(c->frag, c->o, &e, af, peer_af, &c->mss_max);
+    if (tun_dev_type(c->o->dev, c->o->dev_type) == DEV_TYPE_NULL)
+    {
+        c->mss_max = 0;
+    }
+}
+
+size_t
+forward_max_plain(const struct options *o)
+{
+    return (size_t)(o->tun_mtu + 64 + o->tun_mtu_extra);
+}
+
 bool
 forward_init(struct context *c, size_t max_plain)
 {
     size_t slot = max_plain + PLAIN_HEADROOM + SLOT_SLACK;
 
+    if (!frag_alloc(c, max_plain, slot))
+    {
+        msg(M_ERR, "cannot allocate fragment buffers");
+        return false;
+    }
     c->scratch_storage = malloc(slot);
     if (!c->scratch_storage || !batch_alloc(&c->from_tun, slot) || !batch_alloc(&c->to_link, slot)
         || !batch_alloc(&c->from_link, slot))
@@ -72,6 +231,7 @@ forward_free(struct context *c)
     batch_free(&c->from_tun);
     batch_free(&c->to_link);
     batch_free(&c->from_link);
+    frag_release(c);
     free(c->scratch_storage);
     c->scratch_storage = NULL;
 }
@@ -126,6 +286,62 @@ seal(struct context *c, struct buffer *plain, time_t wall)
     }
     out->addr = c->peer;
     c->to_link.n++;
+}
+
+static void flush_to_link(struct context *c, time_t now);
+
+/* The next to_link slot is needed: send the batch if it is full. */
+static void
+make_room(struct context *c, time_t now)
+{
+    if (c->to_link.n >= BATCH_MAX)
+    {
+        flush_to_link(c, now);
+    }
+}
+
+/* Seal one framed payload: as it is, or with --fragment whole with its
+ * fragment header or as several pieces (each its own datagram). */
+static void
+seal_payload(struct context *c, struct buffer *b, time_t now, time_t wall)
+{
+    struct frag_out it;
+    int n;
+
+    make_room(c, now);
+    if (!c->frag)
+    {
+        seal(c, b, wall);
+        return;
+    }
+    n = fragment_outgoing(c->frag, b, &it);
+    if (n == 0)
+    {
+        if (ratelimit_allow(&c->rl_drop, now))
+        {
+            msg(D_FRAG_ERRORS, "FRAG_OUT error, len=%zu frag_size=%zu MAX_FRAGS=%d: %s",
+                buf_len(b), fragment_piece_size(buf_len(b), c->frag->max_frag), FRAG_MAX_PIECES,
+                "too many fragments would be required to send datagram");
+        }
+        return;
+    }
+    if (n == 1)
+    {
+        seal(c, b, wall);
+        return;
+    }
+    for (;;)
+    {
+        struct buffer piece = c->frag_piece;
+
+        buf_reset(&piece, PLAIN_HEADROOM);
+        if (!fragment_next_piece(&it, &piece))
+        {
+            break;
+        }
+        make_room(c, now);
+        seal(c, &piece, wall);
+    }
 }
 
 static void
@@ -194,7 +410,7 @@ forward_tun_to_link(struct context *c, time_t now, time_t wall)
         {
             continue;
         }
-        seal(c, b, wall);
+        seal_payload(c, b, now, wall);
     }
     flush_to_link(c, now);
 }
@@ -206,7 +422,7 @@ send_inband(struct context *c, struct buffer *payload, time_t now, time_t wall)
     {
         return;
     }
-    seal(c, payload, wall);
+    seal_payload(c, payload, now, wall);
     flush_to_link(c, now);
 }
 
@@ -404,7 +620,10 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
     bool again;
 
     tls_multi_tick(t->multi, otime_mono_ms());
-    tunnel_tls_drain_events(t);
+    if (tunnel_tls_drain_events(t) > 0)
+    {
+        forward_frag_update(c); /* the key's cipher sets the fragment size */
+    }
     tunnel_dco_service(c);
     if (t->pull)
     {
@@ -436,11 +655,33 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
     flush_control(c, now);
 }
 
+bool
+forward_frag_in(struct fragmenter *f, struct ratelimit *rl, struct buffer *pkt, time_t now,
+                uint64_t *expired_logged)
+{
+    enum frag_drop why;
+    uint32_t hdr;
+    enum frag_rx r = fragment_incoming(f, pkt, now, &hdr, &why);
+
+    if (f->st.expired != *expired_logged && ratelimit_allow(rl, now))
+    {
+        msg(D_FRAG_ERRORS, "FRAG TTL expired: %" PRIu64 " incomplete datagram(s) dropped",
+            f->st.expired - *expired_logged);
+        *expired_logged = f->st.expired;
+    }
+    if (r == FRAG_RX_DROP && ratelimit_allow(rl, now))
+    {
+        msg(D_FRAG_ERRORS, "FRAG_IN error flags=0x%08x: %s", hdr, fragment_drop_reason(why));
+    }
+    return r == FRAG_RX_DELIVER;
+}
+
 /* Decrypt one received packet into the scratch buffer and deliver it. */
 static void
 deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
 {
     struct buffer *plain = &c->scratch;
+    struct buffer dgram;
     uint8_t occ_type;
     struct buffer body;
     uint32_t pid = 0;
@@ -492,6 +733,14 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     c->stats.auth_read_bytes += buf_len(&p->buf);
     note_authentic_source(c, &p->addr, now);
 
+    /* the fragment header sits under the compression framing; a view of
+     * the datagram (the scratch itself, or a completed reassembly) goes on */
+    dgram = *plain;
+    plain = &dgram;
+    if (c->frag && !forward_frag_in(c->frag, &c->rl_drop, plain, now, &c->frag_expired_logged))
+    {
+        return;
+    }
     if (comp_decompress(&c->comp, plain) != COMP_OK)
     {
         c->stats.dropped_comp++;

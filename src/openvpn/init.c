@@ -159,6 +159,28 @@ compute_mss(const struct context *c)
     return inner > 536 ? (uint16_t)inner : 536;
 }
 
+/* 2.6's start-up advice when --fragment and the MSS clamp disagree. */
+static void
+warn_fragment_mssfix(const struct options *o)
+{
+    if (o->fragment <= 0 || o->mssfix <= 0)
+    {
+        return;
+    }
+    if (o->fragment < o->mssfix)
+    {
+        msg(M_WARN,
+            "WARNING: if you use --mssfix and --fragment, you should set --fragment (%d) larger "
+            "or equal than --mssfix (%d)",
+            o->fragment, o->mssfix);
+    }
+    if (o->fragment_mtu != o->mssfix_mtu)
+    {
+        msg(M_WARN, "WARNING: if you use --mssfix and --fragment, you should use the \"mtu\" flag "
+                    "for both or none of of them.");
+    }
+}
+
 /* ---- tun device, ifconfig, scripts, routes -------------------------- */
 
 static void
@@ -490,13 +512,19 @@ open_instance(struct context *c, bool *fatal)
     }
     memset(&c->stats, 0, sizeof(c->stats));
     ratelimit_init(&c->rl_drop, 10, 10);
+    if (o->link_mtu)
+    {
+        /* 2.6: --link-mtu sets the tun MTU */
+        c->o->tun_mtu = o->link_mtu - occ_link_mtu_overhead(o);
+    }
     occ_string_build(o, false, c->occ_local, sizeof(c->occ_local));
     occ_string_build(o, true, c->occ_remote, sizeof(c->occ_remote));
     if (!init_crypto(c) || !comp_init(&c->comp, (enum comp_alg)o->comp, o->allow_compression == 2))
     {
         return false;
     }
-    if (!forward_init(c, (size_t)(o->tun_mtu + 64 + o->tun_mtu_extra)) || !event_init(&c->es))
+    warn_fragment_mssfix(o);
+    if (!forward_init(c, forward_max_plain(o)) || !event_init(&c->es))
     {
         return false;
     }
@@ -513,6 +541,7 @@ open_instance(struct context *c, bool *fatal)
     {
         return false;
     }
+    forward_frag_update(c); /* the peer's address family is known now */
     if (tun_deferred(c))
     {
         note_deferred_privileges(c);
@@ -542,6 +571,7 @@ init_tun_up(struct context *c)
     bool routes = !o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL;
 
     c->mss_max = compute_mss(c);
+    forward_frag_update(c); /* --fragment: 2.6 derives the clamp from it */
     init_env_tun_opened(!was_open);
     if (!open_tun(c))
     {

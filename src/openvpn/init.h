@@ -16,6 +16,7 @@
 #include "comp.h"
 #include "crypto.h"
 #include "event.h"
+#include "fragment.h"
 #include "keepalive.h"
 #include "link.h"
 #include "options.h"
@@ -130,6 +131,12 @@ struct context
     bool occ_done;
 
     uint16_t mss_max;          /* 0 = no --mssfix clamping */
+
+    /* --fragment (fragment.h): NULL when off */
+    struct fragmenter *frag;
+    struct buffer frag_piece;  /* the piece being sealed */
+    uint8_t *frag_piece_storage;
+    uint64_t frag_expired_logged;
     int restart_pause;         /* seconds before a SIGUSR1 restart */
     struct ratelimit rl_drop;
     time_t next_reap;

@@ -18,6 +18,7 @@
 #include "comp.h"
 #include "error.h"
 #include "event.h"
+#include "forward.h"
 #include "link.h"
 #include "mss.h"
 #include "multi.h"
@@ -173,6 +174,10 @@ deliver(struct multi_context *m, struct multi_instance *mi, struct buffer *plain
         drop(m, &m->dropped_bad_source, now,
              "MULTI: bad source address from client, packet dropped", mi);
         return;
+    }
+    if (mi->frag && mi->mss_max)
+    {
+        mss_clamp(plain, mi->mss_max, m->tap); /* --fragment: the client's own clamp */
     }
     keepalive_on_tunnel_bytes(&mi->ka, (int64_t) buf_len(plain), now);
     if (m->o->client_to_client)
@@ -341,7 +346,7 @@ multi_process_packet(struct multi_context *m, struct multi_instance *tcp_mi, str
     {
         struct buffer plain = c->scratch;
 
-        buf_reset(&plain, 0);
+        buf_reset(&plain, PLAIN_HEADROOM); /* room to re-send it to another client */
         if (!mi || !multi_open_data(m, mi, &p->buf, &plain, now, wall))
         {
             drop(m, mi ? &c->stats.dropped_auth : &m->dropped_no_instance, now,
@@ -358,6 +363,12 @@ multi_process_packet(struct multi_context *m, struct multi_instance *tcp_mi, str
                 return;
             }
             multi_float(m, mi, &p->addr); /* §9.7: authenticated, so the client moved */
+        }
+        /* --fragment: the header sits under the compression framing */
+        if (mi->frag
+            && !forward_frag_in(mi->frag, &c->rl_drop, &plain, now, &mi->frag_expired_logged))
+        {
+            return;
         }
         deliver(m, mi, &plain, now, wall);
         return;
@@ -428,9 +439,9 @@ read_tun(struct multi_context *m)
                  NULL);
             continue;
         }
-        if (c->mss_max)
+        if (to && to->frag ? to->mss_max : c->mss_max)
         {
-            mss_clamp(b, c->mss_max, m->tap);
+            mss_clamp(b, to && to->frag ? to->mss_max : c->mss_max, m->tap);
         }
         if (!comp_compress(&c->comp, b))
         {

@@ -15,6 +15,7 @@
 
 #include "crypto_backend.h"
 #include "error.h"
+#include "forward.h"
 #include "link.h"
 #include "multi.h"
 #include "occ.h"
@@ -234,6 +235,10 @@ multi_init(struct multi_context *m, struct context *c)
     m->by_peer_id = xcalloc((size_t) o->max_clients, sizeof(*m->by_peer_id));
     m->tcp_out_size = c->to_link.slot_size;
     m->tcp_out = xcalloc(1, m->tcp_out_size);
+    if (o->fragment > 0)
+    {
+        m->frag_piece = xcalloc(1, m->tcp_out_size);
+    }
     if (c->link.proto == LINK_UDP && (m->stateless = tls_stateless_new(&m->tls_cfg)) == NULL)
     {
         return false;
@@ -291,6 +296,7 @@ multi_uninit(struct multi_context *m)
     m->by_addr = NULL;
     free(m->by_peer_id);
     free(m->tcp_out);
+    free(m->frag_piece);
     tls_stateless_free(m->stateless);
     secure_memzero(&m->at_key, sizeof(m->at_key));
     manage_close(m->mgmt);
@@ -299,6 +305,37 @@ multi_uninit(struct multi_context *m)
 }
 
 /* ---- instances ------------------------------------------------------------- */
+
+/* --fragment: reassembly slots per client, allocated with the instance. */
+static void
+frag_close(struct multi_instance *mi)
+{
+    if (mi->frag)
+    {
+        fragment_free(mi->frag);
+        free(mi->frag);
+        mi->frag = NULL;
+    }
+}
+
+static bool
+frag_open(struct multi_context *m, struct multi_instance *mi)
+{
+    uint8_t seq = 0;
+
+    if (m->o->fragment <= 0)
+    {
+        return true;
+    }
+    mi->frag = xcalloc(1, sizeof(*mi->frag));
+    /* 2.6 starts its sequence ids at a random point */
+    if (!crypto_rand_bytes(&seq, 1) || !fragment_init(mi->frag, forward_max_plain(m->o), seq))
+    {
+        frag_close(mi);
+        return false;
+    }
+    return true;
+}
 
 struct multi_instance *
 multi_create(struct multi_context *m, const struct link_addr *a, int64_t now_ms,
@@ -344,8 +381,9 @@ multi_create(struct multi_context *m, const struct link_addr *a, int64_t now_ms,
     mi->tls = cookie
                 ? tls_multi_new_after_cookie(&cfg, cookie, client_sid, now_ms, mi->created_wall)
                 : tls_multi_new(&cfg, now_ms, mi->created_wall);
-    if (!mi->tls)
+    if (!mi->tls || !frag_open(m, mi))
     {
+        tls_multi_free(mi->tls);
         free(mi);
         return NULL;
     }
@@ -394,6 +432,7 @@ multi_close(struct multi_context *m, struct multi_instance *mi, const char *why)
         }
     }
     tls_multi_free(mi->tls);
+    frag_close(mi);
     if (mi->tcp)
     {
         link_close(mi->tcp); /* closing the fd also takes it out of the epoll set */
@@ -411,7 +450,7 @@ multi_close(struct multi_context *m, struct multi_instance *mi, const char *why)
 /* ---- data channel ------------------------------------------------------------ */
 
 static bool
-install_key(struct multi_instance *mi, const struct tls_data_key *k)
+install_key(struct multi_context *m, struct multi_instance *mi, const struct tls_data_key *k)
 {
     uint8_t id = k->key_id & P_KEY_ID_MASK;
 
@@ -420,6 +459,15 @@ install_key(struct multi_instance *mi, const struct tls_data_key *k)
         return false;
     }
     mi->data_v2[id] = k->data_v2;
+    if (mi->frag)
+    {
+        struct frag_envelope e;
+
+        /* as 2.6: the negotiated cipher and the client's address family */
+        forward_frag_envelope(&mi->dc[id], k->data_v2 ? P_DATA_V2_HDR_LEN : P_DATA_V1_HDR_LEN, &e);
+        forward_frag_limits(mi->frag, m->o, &e, mi->real.ss.ss_family, mi->real.ss.ss_family,
+                            &mi->mss_max);
+    }
     return true;
 }
 
@@ -472,8 +520,8 @@ multi_flush(struct multi_context *m)
     c->to_link.n = 0;
 }
 
-void
-multi_seal(struct multi_context *m, struct multi_instance *mi, struct buffer *plain, time_t wall)
+static void
+seal_one(struct multi_context *m, struct multi_instance *mi, struct buffer *plain, time_t wall)
 {
     struct context *c = m->c;
     struct link_pkt tcp_pkt;
@@ -540,6 +588,46 @@ multi_queue_ready(struct multi_context *m, struct multi_instance *mi)
      * give the kernel what it takes before calling the queue full */
     link_flush(mi->tcp);
     return link_tx_frames(mi->tcp) <= (size_t) m->o->tcp_queue_limit;
+}
+
+void
+multi_seal(struct multi_context *m, struct multi_instance *mi, struct buffer *plain, time_t wall)
+{
+    struct frag_out it;
+    int n;
+
+    if (!mi->frag)
+    {
+        seal_one(m, mi, plain, wall);
+        return;
+    }
+    if (mi->state != MI_CONNECTED)
+    {
+        return;
+    }
+    /* --fragment: whole with its header, or one datagram per piece */
+    n = fragment_outgoing(mi->frag, plain, &it);
+    if (n == 0 && ratelimit_allow(&m->c->rl_drop, otime_mono()))
+    {
+        msg(D_FRAG_ERRORS, "%s FRAG_OUT error, len=%zu MAX_FRAGS=%d: %s", mi->prefix,
+            buf_len(plain), FRAG_MAX_PIECES,
+            "too many fragments would be required to send datagram");
+    }
+    if (n == 1)
+    {
+        seal_one(m, mi, plain, wall);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+    {
+        struct buffer piece = buf_storage(m->frag_piece, m->tcp_out_size, 16);
+
+        if (!fragment_next_piece(&it, &piece))
+        {
+            break;
+        }
+        seal_one(m, mi, &piece, wall);
+    }
 }
 
 /* ---- control channel ---------------------------------------------------------- */
@@ -627,7 +715,7 @@ drain_events(struct multi_context *m, struct multi_instance *mi, bool *again)
                 }
                 else
                 {
-                    install_key(mi, &ev.key);
+                    install_key(m, mi, &ev.key);
                 }
                 secure_memzero(&ev.key, sizeof(ev.key));
                 if (mi->at_refresh)

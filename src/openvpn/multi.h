@@ -102,6 +102,11 @@ struct multi_instance
     int64_t next_due_ms;
     uint64_t bytes_in, bytes_out;
 
+    /* --fragment (fragment.h): NULL when off; the MSS clamp then is per client */
+    struct fragmenter *frag;
+    uint16_t mss_max;
+    uint64_t frag_expired_logged;
+
     /* data channel offload (multi_dco.c) */
     bool dco_peer;
     struct dco_slots dco_slots;
@@ -144,6 +149,7 @@ struct multi_context
     bool mgmt_write[2];
     time_t mgmt_tick;
     uint8_t *tcp_out; /* one encrypted packet on its way into a TCP queue */
+    uint8_t *frag_piece; /* --fragment: the piece being sealed (tcp_out_size bytes) */
     size_t tcp_out_size;
 };
 

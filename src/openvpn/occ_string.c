@@ -70,7 +70,8 @@ occ_link_mtu(const struct options *o)
 {
     struct cipher_info ci;
     size_t hmac = 0;
-    int mtu = o->tun_mtu + mtu_extra(o);
+    /* with --link-mtu 2.6 still costs the default tun MTU here */
+    int mtu = (o->link_mtu ? 1500 : o->tun_mtu) + mtu_extra(o);
     bool tcp = o->proto != PROTO_UDP;
     bool tls = tls_mode(o);
 
@@ -91,6 +92,44 @@ occ_link_mtu(const struct options *o)
         mtu += (int)hmac;
     }
     return mtu;
+}
+
+/*
+ * What 2.6 subtracts from --link-mtu to get the tun MTU: the TCP length,
+ * the opcode (TLS), and the crypto envelope as the configured --cipher
+ * and --auth give it (a cipher the library lacks counts as none): the
+ * packet id unless CBC encrypts it, IV and one block (for AEAD also the
+ * tag), the HMAC unless AEAD.  Compression and fragment headers are not
+ * counted.
+ */
+int
+occ_link_mtu_overhead(const struct options *o)
+{
+    bool tls = o->tls_client || o->tls_server;
+    struct cipher_info ci;
+    bool have =
+      o->ciphername && crypto_cipher_info(o->ciphername, &ci) && ci.mode != CIPHER_MODE_NONE;
+    size_t hmac = 0;
+    size_t n = (o->proto != PROTO_UDP ? 2 : 0) + (tls ? 1 : 0);
+
+    if (!tls && !o->shared_secret_file)
+    {
+        return (int)n;
+    }
+    if (!have || ci.mode != CIPHER_MODE_CBC)
+    {
+        n += tls ? PACKET_ID_SHORT_LEN : o->replay ? PACKET_ID_LONG_LEN : 0;
+    }
+    if (have)
+    {
+        n += ci.iv_len + ci.block_size + (ci.mode == CIPHER_MODE_AEAD ? AEAD_TAG_LEN : 0);
+    }
+    if ((!have || ci.mode != CIPHER_MODE_AEAD) && o->authname
+        && crypto_digest_size(o->authname, &hmac))
+    {
+        n += hmac;
+    }
+    return (int)n;
 }
 
 static const char *
@@ -264,14 +303,15 @@ compare_one_way(const char *a, const char *b, bool a_is_local)
         }
         if (!find_item(b, name, other, sizeof(other)))
         {
-            msg(M_WARN, "WARNING: '%s' is present in %s config but missing in %s config, %s='%s'",
+            msg(D_SHOW_OCC,
+                "WARNING: '%s' is present in %s config but missing in %s config, %s='%s'",
                 name, a_is_local ? "local" : "remote", a_is_local ? "remote" : "local",
                 a_is_local ? "local" : "remote", item);
             diffs++;
         }
         else if (a_is_local && strcmp(item, other) != 0)
         {
-            msg(M_WARN, "WARNING: '%s' is used inconsistently, local='%s', remote='%s'", name,
+            msg(D_SHOW_OCC, "WARNING: '%s' is used inconsistently, local='%s', remote='%s'", name,
                 item, other);
             diffs++;
         }
@@ -288,7 +328,7 @@ occ_string_compare(const char *expected, const char *actual)
     }
     if (strncmp(expected, actual, 2) != 0)
     {
-        msg(M_WARN, "WARNING: peer options string has a different version: '%.2s'", actual);
+        msg(D_SHOW_OCC, "WARNING: peer options string has a different version: '%.2s'", actual);
         return 1;
     }
     return compare_one_way(expected, actual, true) + compare_one_way(actual, expected, false);

@@ -18,6 +18,12 @@ struct options;
  */
 bool occ_string_build(const struct options *o, bool remote, char *out, size_t n);
 
+/**
+ * What 2.6 subtracts from --link-mtu to get the tun MTU (the envelope of
+ * the configured --cipher/--auth, without compression or fragment headers).
+ */
+int occ_link_mtu_overhead(const struct options *o);
+
 /** The legacy link-mtu that goes into the string (§6.11). */
 int occ_link_mtu(const struct options *o);
 

@@ -45,6 +45,7 @@ options_init_defaults(struct options *o)
     o->status_file_update_freq = 60;
     o->status_file_version = 1;
     o->mssfix = 1492;
+    o->mssfix_mtu = true; /* 2.6's default is "mssfix 1492 mtu" */
     o->hand_window = 60;
     o->tls_timeout = 2;
     o->reneg_sec = 3600;

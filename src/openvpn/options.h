@@ -338,12 +338,13 @@ struct options
     int status_file_version;
 
     /* ---- MTU helpers ---- */
-    int mssfix;                /**< 0 = off; default 1492 */
-    bool mssfix_defined;
-    int fragment;
+    int mssfix;                /**< 0 = off; default 1492, with --fragment its value */
+    bool mssfix_defined;       /**< --mssfix N given (a bare --mssfix keeps the default) */
+    int fragment;              /**< --fragment N: 0 = off */
+    bool fragment_mtu;         /**< --fragment N mtu: N counts the IP/UDP header */
 
     /* ---- added by the options area ---- */
-    bool mssfix_mtu;           /**< --mssfix N mtu */
+    bool mssfix_mtu;           /**< N counts the IP/UDP header (default, --mssfix N mtu) */
     bool mssfix_fixed;         /**< --mssfix N fixed */
     int route_delay_window;    /**< --route-delay N W: W, default 30 */
     bool route_delay_defined;

@@ -331,9 +331,11 @@ OPT_HANDLER(opt_h_mssfix)
         o->conn_target->mssfix = 1492;
         return nargs == 0 || opt_int(loc, kw, args[0], 0, 65535, &o->conn_target->mssfix);
     }
-    o->mssfix_defined = true;
-    o->mssfix_mtu = false;
+    /* a bare --mssfix restores 2.6's default (1492, counting the IP/UDP header) */
+    o->mssfix_defined = nargs > 0;
+    o->mssfix_mtu = nargs == 0;
     o->mssfix_fixed = false;
+    o->mssfix = 1492;
     if (nargs > 0 && !opt_int(loc, kw, args[0], 0, 65535, &o->mssfix))
     {
         return false;
@@ -368,5 +370,6 @@ OPT_HANDLER(opt_h_fragment)
         opt_error(loc, kw, "Unknown parameter to --fragment: %s", args[1]);
         return false;
     }
+    o->fragment_mtu = nargs > 1;
     return opt_int(loc, kw, args[0], 0, 65535, &o->fragment);
 }

@@ -193,6 +193,48 @@ check_modes(const struct options *o)
     return true;
 }
 
+/* --link-mtu (init derives the tun MTU), --fragment and their defaults, with 2.6's refusals. */
+static bool
+mtu_postprocess(struct options *o)
+{
+    if (o->link_mtu && o->tun_mtu_defined)
+    {
+        msg(M_USAGE, "Options error: only one of --tun-mtu or --link-mtu may be defined");
+        return false;
+    }
+    for (int i = 0; i < o->n_remotes; i++)
+    {
+        /* the data path is sized once, from the global value */
+        if (o->remotes[i].fragment >= 0 && o->remotes[i].fragment != o->fragment)
+        {
+            msg(M_USAGE, "Options error: --fragment %d inside <connection> differs from the global "
+                         "--fragment %d: not supported, set it outside the <connection> blocks",
+                o->remotes[i].fragment, o->fragment);
+            return false;
+        }
+    }
+    if (o->fragment > 0)
+    {
+        bool udp = o->proto == PROTO_UDP;
+
+        for (int i = 0; i < o->n_remotes; i++)
+        {
+            udp = udp && (o->remotes[i].proto < 0 || o->remotes[i].proto == PROTO_UDP);
+        }
+        if (!udp)
+        {
+            msg(M_USAGE, "Options error: --fragment can only be used with --proto udp");
+            return false;
+        }
+        /* 2.6: the MSS clamp defaults to the fragment size */
+        if (!o->mssfix_defined)
+        {
+            o->mssfix = o->fragment;
+        }
+    }
+    return true;
+}
+
 bool
 options_postprocess(struct options *o)
 {
@@ -226,7 +268,7 @@ options_postprocess(struct options *o)
     {
         return false;
     }
-    if (!options_tls_postprocess(o))
+    if (!options_tls_postprocess(o) || !mtu_postprocess(o))
     {
         return false;
     }

@@ -35,6 +35,7 @@ sources_for() {
     case "$1" in
         fuzz_comp)          echo "comp.c @LZO @LZ4" ;;
         fuzz_mss)           echo "mss.c" ;;
+        fuzz_fragment)      echo "fragment.c" ;;
         fuzz_options_parse) echo "options_parse.c" ;;
         fuzz_static_key)    echo "static_key.c crypto_openssl.c" ;;
         fuzz_decrypt)       echo "crypto.c crypto_openssl.c packet_id.c" ;;

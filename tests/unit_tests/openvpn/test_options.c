@@ -197,8 +197,6 @@ device__options__land_in_fields(void **state)
                     "1400",
                     "--tun-mtu-extra",
                     "32",
-                    "--link-mtu",
-                    "1450",
                     "--txqueuelen",
                     "200",
                     "--topology",
@@ -240,7 +238,6 @@ device__options__land_in_fields(void **state)
     assert_int_equal(o.tun_mtu, 1400);
     assert_true(o.tun_mtu_defined);
     assert_int_equal(o.tun_mtu_extra, 32);
-    assert_int_equal(o.link_mtu, 1450);
     assert_int_equal(o.txqueuelen, 200);
     assert_int_equal(o.topology, TOP_SUBNET);
     assert_string_equal(o.ifconfig_local, "10.8.0.1");
@@ -411,6 +408,17 @@ bad_values__error_names_location(void **state)
     assert_non_null(strstr(mock_all_msgs, "Unknown parameter to --mssfix: foo"));
     assert_false(run("--dev", "tun", "--genkey", "rsa", NULL));
     assert_non_null(strstr(mock_all_msgs, "unknown --genkey type: rsa"));
+    /* 2.6's refusals for the MTU options */
+    assert_false(run("--dev", "tun", "--tun-mtu", "1400", "--link-mtu", "1450", NULL));
+    assert_non_null(
+      strstr(mock_all_msgs, "Options error: only one of --tun-mtu or --link-mtu may be defined"));
+    assert_false(run("--dev", "tun", "--proto", "tcp-client", "--fragment", "1300", NULL));
+    assert_non_null(
+      strstr(mock_all_msgs, "Options error: --fragment can only be used with --proto udp"));
+    assert_true(run("--dev", "tun", "--link-mtu", "1450", "--fragment", "1300", "mtu", NULL));
+    assert_int_equal(o.link_mtu, 1450);
+    assert_true(o.fragment == 1300 && o.fragment_mtu);
+    assert_int_equal(o.mssfix, 1300); /* the clamp defaults to the fragment size */
 }
 
 static void
