@@ -840,6 +840,75 @@ case_server_bridge()
     nl_result "$name" "$why" "$ls" "$NL_DIR/case$n-c1.log"
 }
 
+# syn_mss NS DEV: start a sniffer printing the MSS option of the first TCP
+# SYN on DEV (to port 9) into $NL_DIR/mss.out; its PID in SNIFF_PID.
+syn_mss_start()
+{
+    rm -f "$NL_DIR/mss.out"
+    nl_start SNIFF_PID "$1" "$NL_DIR/mss.out" timeout 20 "$NL_PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+s.bind((sys.argv[1], 0))
+print("ready", flush=True)
+while True:
+    p = s.recv(65535)
+    if len(p) < 40 or p[9] != 6:
+        continue
+    t = (p[0] & 15) * 4
+    if p[t + 2:t + 4] != b"\x00\x09" or not p[t + 13] & 2:
+        continue
+    o, end = t + 20, t + (p[t + 12] >> 4) * 4
+    while o < end and p[o] != 0:
+        if p[o] == 2:
+            print("mss", p[o + 2] << 8 | p[o + 3], flush=True)
+            sys.exit(0)
+        o += 1 if p[o] == 1 else max(p[o + 1], 2)' "$2"
+    nl_wait_log "$NL_DIR/mss.out" ready 10 1 "$SNIFF_PID"
+}
+
+case_mss()
+{
+    local name="--mssfix default: SYNs through a server are clamped both ways with the client's cipher, as 2.6 does"
+    case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
+    n=$((n + 1))
+    local why="" ps p1 ls bin dir mss=() SNIFF_PID
+    for bin in "$REF" "$OPENVPN"; do
+        [ -n "$why" ] && break
+        ls="$NL_DIR/case$n-server-${#mss[@]}.log"
+        nl_start ps "$NL_NS_A" "$ls" "$bin" "${server_common[@]}" --server 10.8.0.0 255.255.255.0 \
+            --topology subnet
+        nl_wait_init "$ls" "$ps" 15 || why="server $bin did not initialize"
+        start_client p1 "${CNS[1]}" client1 --mssfix 0 # the client itself leaves SYNs alone
+        [ -z "$why" ] && { nl_wait_init "$NL_DIR/case$n-c1.log" "$p1" 20 || why="client1 did not connect"; }
+        # client -> server's tun, then server's tun -> client
+        for dir in "${CNS[1]} $NL_NS_A 10.8.0.1" "$NL_NS_A ${CNS[1]} 10.8.0.2"; do
+            set -- $dir
+            [ -z "$why" ] || break
+            syn_mss_start "$2" tun0 || why="the sniffer did not start"
+            ip netns exec "$1" timeout 5 "$NL_PYTHON" -c '
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], 9), timeout=2)
+except OSError:
+    pass' "$3" 2>/dev/null
+            nl_wait_log "$NL_DIR/mss.out" "mss " 10 1 || why="no SYN to $3 reached its tun ($bin server)"
+            mss+=("$(awk '/^mss /{print $2}' "$NL_DIR/mss.out")")
+            nl_kill "$SNIFF_PID"
+        done
+        nl_kill "$p1"
+        nl_kill "$ps"
+    done
+    if [ -z "$why" ]; then
+        [ "${mss[0]}" -lt 1460 ] && [ "${mss[1]}" -lt 1460 ] ||
+            why="2.6 did not clamp (MSS ${mss[0]} ${mss[1]}): the test is wrong"
+        [ -z "$why" ] && [ "${mss[2]}" != "${mss[0]}" ] &&
+            why="client->server: our server gave MSS ${mss[2]}; 2.6 clamps to ${mss[0]}"
+        [ -z "$why" ] && [ "${mss[3]}" != "${mss[1]}" ] &&
+            why="server->client: our server gave MSS ${mss[3]}; 2.6 clamps to ${mss[1]}"
+    fi
+    nl_result "$name" "$why" "$ls" "$NL_DIR/case$n-c1.log"
+}
+
 case_samples "$OPENVPN" "$OPENVPN" "ours with ours"
 case_samples "$OPENVPN" "$REF" "our server, reference client"
 case_subnet
@@ -863,6 +932,7 @@ case_p2p_topology
 case_connect_freq
 case_float
 case_server_bridge
+case_mss
 
 echo "$pass passed, $fail failed"
 [ "$n" -gt 0 ] || { echo "no case matched '$FILTER'"; exit 99; }

@@ -129,20 +129,27 @@ forward_frag_limits(struct fragmenter *f, const struct options *o, const struct 
 {
     size_t max_frag = fragment_max_frag((size_t)o->fragment,
                                         o->fragment_mtu ? forward_outer_len(frag_af) : 0, e);
-    size_t m;
 
     fragment_set_max_frag(f, max_frag ? max_frag : FRAG_SIZE_ALIGN);
+    *mss = forward_mss_limit(o, e, mss_af);
+}
+
+uint16_t
+forward_mss_limit(const struct options *o, const struct frag_envelope *e, sa_family_t mss_af)
+{
+    size_t m;
+
     if (o->mssfix <= 0)
     {
-        *mss = 0;
-        return;
+        return 0;
     }
     /* 2.6 counts one byte for a v1 compression framing, nothing for v2 */
     m = o->mssfix_fixed ? (size_t)(o->mssfix > 40 ? o->mssfix - 40 : 0)
                         : fragment_mss((size_t)o->mssfix,
                                        o->mssfix_mtu ? forward_outer_len(mss_af) : 0, e,
-                                       comp_max_overhead((enum comp_alg)o->comp) == 1 ? 1 : 0);
-    *mss = (uint16_t)(m > 65535 ? 65535 : m);
+                                       comp_max_overhead((enum comp_alg)o->comp) == 1 ? 1 : 0,
+                                       o->fragment > 0);
+    return (uint16_t)(m > 65535 ? 65535 : m);
 }
 
 sa_family_t

@@ -41,6 +41,9 @@ sa_family_t forward_configured_af(const struct context *c);
 void forward_frag_limits(struct fragmenter *f, const struct options *o, const struct frag_envelope *e,
                          sa_family_t frag_af, sa_family_t mss_af, uint16_t *mss);
 
+/** The MSS clamp (0 = off) --mssfix [mtu|fixed] asks for with envelope @p e. */
+uint16_t forward_mss_limit(const struct options *o, const struct frag_envelope *e, sa_family_t mss_af);
+
 /** Point-to-point: recompute the limits from the current data key. */
 void forward_frag_update(struct context *c);
 

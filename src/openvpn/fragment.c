@@ -464,9 +464,11 @@ fragment_max_frag(size_t fragment, size_t outer, const struct frag_envelope *e)
 }
 
 size_t
-fragment_mss(size_t mssfix, size_t outer, const struct frag_envelope *e, size_t payload_extra)
+fragment_mss(size_t mssfix, size_t outer, const struct frag_envelope *e, size_t payload_extra,
+             bool fragmented)
 {
     size_t target = round_cbc(sub(mssfix, outer), e);
 
-    return sub(target, e->header + e->crypto + payload_extra + FRAG_HDR_LEN + e->cbc_pid + 40);
+    return sub(target, e->header + e->crypto + payload_extra + (fragmented ? FRAG_HDR_LEN : 0)
+                         + e->cbc_pid + 40);
 }

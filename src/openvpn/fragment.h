@@ -220,14 +220,15 @@ struct frag_envelope
 size_t fragment_max_frag(size_t fragment, size_t outer, const struct frag_envelope *e);
 
 /**
- * 2.6's TCP MSS clamp when --fragment is on: @p mssfix less @p outer (for
- * the mtu flag), rounded for CBC, less the envelope, @p payload_extra
- * (compression framing), the fragment header and 40 bytes of IPv4 and TCP
- * header.  0 when nothing is left.
+ * 2.6's TCP MSS clamp: @p mssfix less @p outer (for the mtu flag), rounded
+ * for CBC, less the envelope, @p payload_extra (compression framing), the
+ * fragment header when @p fragmented (--fragment is on) and 40 bytes of
+ * IPv4 and TCP header.  0 when nothing is left.
  */
 size_t fragment_mss(size_t mssfix,
                     size_t outer,
                     const struct frag_envelope *e,
-                    size_t payload_extra);
+                    size_t payload_extra,
+                    bool fragmented);
 
 #endif /* OVPN_FRAGMENT_H */

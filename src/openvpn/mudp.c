@@ -175,9 +175,11 @@ deliver(struct multi_context *m, struct multi_instance *mi, struct buffer *plain
              "MULTI: bad source address from client, packet dropped", mi);
         return;
     }
-    if (mi->frag && mi->mss_max)
+    /* 2.6 clamps what goes to the tun as well as what comes from it, with
+     * the client's own clamp (its cipher, --fragment) */
+    if (mi->mss_max)
     {
-        mss_clamp(plain, mi->mss_max, m->tap); /* --fragment: the client's own clamp */
+        mss_clamp(plain, mi->mss_max, m->tap);
     }
     keepalive_on_tunnel_bytes(&mi->ka, (int64_t) buf_len(plain), now);
     if (m->o->client_to_client)
@@ -439,9 +441,9 @@ read_tun(struct multi_context *m)
                  NULL);
             continue;
         }
-        if (to && to->frag ? to->mss_max : c->mss_max)
+        if (to ? to->mss_max : c->mss_max)
         {
-            mss_clamp(b, to && to->frag ? to->mss_max : c->mss_max, m->tap);
+            mss_clamp(b, to ? to->mss_max : c->mss_max, m->tap);
         }
         if (!comp_compress(&c->comp, b))
         {

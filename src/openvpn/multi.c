@@ -453,20 +453,24 @@ static bool
 install_key(struct multi_context *m, struct multi_instance *mi, const struct tls_data_key *k)
 {
     uint8_t id = k->key_id & P_KEY_ID_MASK;
+    struct frag_envelope e;
 
     if (!tunnel_tls_key_init(&mi->dc[id], &mi->live[id], k))
     {
         return false;
     }
     mi->data_v2[id] = k->data_v2;
+    /* as 2.6: the fragment limit and the MSS clamp come from the client's
+     * negotiated cipher and its address family */
+    forward_frag_envelope(&mi->dc[id], k->data_v2 ? P_DATA_V2_HDR_LEN : P_DATA_V1_HDR_LEN, &e);
     if (mi->frag)
     {
-        struct frag_envelope e;
-
-        /* as 2.6: the negotiated cipher and the client's address family */
-        forward_frag_envelope(&mi->dc[id], k->data_v2 ? P_DATA_V2_HDR_LEN : P_DATA_V1_HDR_LEN, &e);
         forward_frag_limits(mi->frag, m->o, &e, mi->real.ss.ss_family, mi->real.ss.ss_family,
                             &mi->mss_max);
+    }
+    else
+    {
+        mi->mss_max = forward_mss_limit(m->o, &e, mi->real.ss.ss_family);
     }
     return true;
 }

@@ -506,14 +506,17 @@ fragment_max_frag__reference_values__match(void **state)
     assert_int_equal(fragment_max_frag(1300, 28, &gcm), 1244);
     assert_int_equal(fragment_max_frag(10, 28, &gcm), 0);
     /* the clamp: mssfix = fragment (default, "mtu"), explicit values with and without it */
-    assert_int_equal(fragment_mss(1300, 28, &none8, 0), 1220);
-    assert_int_equal(fragment_mss(1300, 48, &none8, 0), 1200);
-    assert_int_equal(fragment_mss(1300, 28, &cbc, 0), 1163);
-    assert_int_equal(fragment_mss(1300, 28, &gcm, 0), 1204);
-    assert_int_equal(fragment_mss(1400, 0, &none8, 0), 1348);
-    assert_int_equal(fragment_mss(1400, 28, &none8, 0), 1320);
-    assert_int_equal(fragment_mss(1300, 28, &none8, 1), 1219);
-    assert_int_equal(fragment_mss(50, 28, &none8, 0), 0);
+    assert_int_equal(fragment_mss(1300, 28, &none8, 0, true), 1220);
+    assert_int_equal(fragment_mss(1300, 48, &none8, 0, true), 1200);
+    assert_int_equal(fragment_mss(1300, 28, &cbc, 0, true), 1163);
+    assert_int_equal(fragment_mss(1300, 28, &gcm, 0, true), 1204);
+    assert_int_equal(fragment_mss(1400, 0, &none8, 0, true), 1348);
+    assert_int_equal(fragment_mss(1400, 28, &none8, 0, true), 1320);
+    assert_int_equal(fragment_mss(1300, 28, &none8, 1, true), 1219);
+    assert_int_equal(fragment_mss(50, 28, &none8, 0, true), 0);
+    /* without --fragment no fragment header is counted: a 2.6 server's
+     * default clamp for an AES-GCM client over IPv4 is 1400 */
+    assert_int_equal(fragment_mss(1492, 28, &gcm, 0, false), 1400);
 }
 
 int
