@@ -415,7 +415,6 @@ bring_up(struct context *c)
         }
     }
     init_keepalive(c);
-    tunnel_manage_state(c, "ASSIGN_IP", NULL);
     if (!init_tun_up(c))
     {
         msg(M_WARN, "ERROR: Failed to apply push options");

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -95,6 +96,10 @@ man_flush_out(struct manage *m)
 {
     size_t done = 0;
 
+    if (m->flush_held)
+    {
+        return;
+    }
     while (m->client_fd >= 0 && done < m->out_len)
     {
         ssize_t n = send(m->client_fd, m->out + done, m->out_len - done, MSG_NOSIGNAL);
@@ -117,8 +122,8 @@ man_flush_out(struct manage *m)
 
 /* Queue raw bytes for the client.  A client that does not read while we
  * keep producing is dropped rather than letting its backlog grow forever. */
-static void
-out_raw(struct manage *m, const char *s, size_t n)
+void
+man_out_raw(struct manage *m, const char *s, size_t n)
 {
     if (m->client_fd < 0)
     {
@@ -169,7 +174,7 @@ man_out_line(struct manage *m, const char *line)
     }
     buf[n++] = '\r';
     buf[n++] = '\n';
-    out_raw(m, buf, n);
+    man_out_raw(m, buf, n);
 }
 
 void PRINTF(2, 3) man_outf(struct manage *m, const char *fmt, ...)
@@ -361,7 +366,7 @@ do_accept(struct manage *m)
     msg(D_MANAGEMENT, "MANAGEMENT: Client connected from %s", who);
     if (m->has_password)
     {
-        out_raw(m, "ENTER PASSWORD:", 15);
+        man_out_raw(m, "ENTER PASSWORD:", 15);
     }
     else
     {
@@ -392,7 +397,7 @@ check_password(struct manage *m, const char *line)
         man_client_close(m);
         return;
     }
-    out_raw(m, "ENTER PASSWORD:", 15);
+    man_out_raw(m, "ENTER PASSWORD:", 15);
 }
 
 
@@ -577,7 +582,7 @@ manage_open(const struct manage_config *cfg, const struct manage_callbacks *cb)
     m->cfg = *cfg;
     if (cb)
     {
-        m->cb = *cb;
+        m->cb = m->cb_base = *cb;
     }
     m->addr = xstrdup(cfg->addr ? cfg->addr : "localhost");
     m->port = cfg->port ? xstrdup(cfg->port) : NULL;
@@ -632,6 +637,12 @@ manage_close(struct manage *m)
     free(m->port);
     free(m->title);
     free(m);
+}
+
+void
+manage_set_callbacks(struct manage *m, const struct manage_callbacks *cb)
+{
+    m->cb = cb ? *cb : m->cb_base;
 }
 
 int
@@ -699,7 +710,7 @@ manage_tick(struct manage *m, time_t now)
     {
         m->cb.bytecount_clients(m->cb.arg, bytecount_cli, m);
     }
-    else if (m->cb.bytecount)
+    else if (!m->cfg.server && m->cb.bytecount)
     {
         uint64_t in = 0, out = 0;
 
@@ -797,58 +808,130 @@ manage_hold_wait(struct manage *m, int seconds)
     return m->hold_released;
 }
 
-static void
-client_env(struct manage *m, const char *const *names, const char *const *values, size_t n)
+/*
+ * `env-filter N` as 2.6 applies it: 0 shows everything; 1 and 2 only the
+ * variables a typical authenticator needs (1 also every X509_ name); 3 and
+ * up none.
+ */
+static bool
+env_shown(int level, const char *name)
 {
-    for (size_t i = 0; i < n; i++)
+    static const char *const keep[] = {
+        "username", "password", "X509_0_CN", "untrusted_ip", "ifconfig_local",
+        "ifconfig_netmask", "daemon_start_time", "daemon_pid", "dev",
+        "ifconfig_pool_remote_ip", "ifconfig_pool_netmask", "time_duration", "bytes_sent",
+        "bytes_received", "session_id", "session_state",
+    };
+
+    if (level <= 0)
     {
-        man_outf(m, ">CLIENT:ENV,%s=%s", nz(names[i]), nz(values[i]));
+        return true;
+    }
+    if (level > 2)
+    {
+        return false;
+    }
+    if ((level == 1 && !strncmp(name, "X509_", 5)) || !strncmp(name, "tls_serial_", 11))
+    {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+    {
+        if (!strcmp(name, keep[i]))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A peer-info line is listed only if it looks like NAME=value. */
+static bool
+peer_info_line_ok(const char *line)
+{
+    const char *eq = strchr(line, '=');
+
+    if (!eq || eq == line)
+    {
+        return false;
+    }
+    for (const char *p = line; *p; p++)
+    {
+        unsigned char ch = (unsigned char) *p;
+
+        if (p < eq ? !(isalnum(ch) || ch == '_') : (ch < 0x20 || ch == 0x7f))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+client_env(struct manage *m, const struct manage_client_env *env)
+{
+    char line[512];
+
+    if (env && env->n_clients >= 0 && env_shown(m->env_filter, "n_clients"))
+    {
+        man_outf(m, ">CLIENT:ENV,n_clients=%d", env->n_clients);
+    }
+    for (const char *p = env && m->env_filter > 0 ? env->peer_info : NULL; p && *p;)
+    {
+        size_t n = strcspn(p, "\n");
+
+        if (n < sizeof(line))
+        {
+            memcpy(line, p, n);
+            line[n] = '\0';
+            if (peer_info_line_ok(line))
+            {
+                man_outf(m, ">CLIENT:ENV,%s", line);
+            }
+        }
+        p += n + (p[n] == '\n');
+    }
+    for (size_t i = 0; env && i < env->n; i++)
+    {
+        if (env_shown(m->env_filter, nz(env->names[i])))
+        {
+            man_outf(m, ">CLIENT:ENV,%s=%s", nz(env->names[i]), nz(env->values[i]));
+        }
     }
     man_outf(m, ">CLIENT:ENV,END");
     man_flush_out(m);
 }
 
 void
-manage_client_connect(struct manage *m,
-                      unsigned long cid,
-                      unsigned int kid,
-                      bool reauth,
-                      const char *const *env_names,
-                      const char *const *env_values,
-                      size_t n)
+manage_client_connect(struct manage *m, unsigned long cid, unsigned int kid, bool reauth,
+                      const struct manage_client_env *env)
 {
     if (can_notify(m))
     {
         man_outf(m, ">CLIENT:%s,%lu,%u", reauth ? "REAUTH" : "CONNECT", cid, kid);
-        client_env(m, env_names, env_values, n);
+        client_env(m, env);
     }
 }
 
 void
-manage_client_established(struct manage *m,
-                          unsigned long cid,
-                          const char *const *env_names,
-                          const char *const *env_values,
-                          size_t n)
+manage_client_established(struct manage *m, unsigned long cid,
+                          const struct manage_client_env *env)
 {
     if (can_notify(m))
     {
         man_outf(m, ">CLIENT:ESTABLISHED,%lu", cid);
-        client_env(m, env_names, env_values, n);
+        client_env(m, env);
     }
 }
 
 void
-manage_client_disconnect(struct manage *m,
-                         unsigned long cid,
-                         const char *const *env_names,
-                         const char *const *env_values,
-                         size_t n)
+manage_client_disconnect(struct manage *m, unsigned long cid,
+                         const struct manage_client_env *env)
 {
     if (can_notify(m))
     {
         man_outf(m, ">CLIENT:DISCONNECT,%lu", cid);
-        client_env(m, env_names, env_values, n);
+        client_env(m, env);
     }
 }
 

@@ -26,6 +26,7 @@
 #include "sig.h"
 #include "status.h"
 #include "tun.h"
+#include "tunnel_manage.h"
 #include "wire.h"
 
 #define PLAIN_HEADROOM 16
@@ -550,11 +551,10 @@ multi_server_loop(struct context *c)
         multi_uninit(&m);
         return SIGTERM;
     }
-    if (m.mgmt && manage_hold_is_set(m.mgmt) && !manage_hold_wait(m.mgmt, 5))
-    {
-        multi_uninit(&m);
-        return sig_pending() ? sig_take() : SIGTERM;
-    }
+    /* 2.6: the server is complete once its instance table is set up */
+    c->init_completed = true;
+    msg(M_INFO, "Initialization Sequence Completed");
+    tunnel_manage_state(c, "CONNECTED", "SUCCESS");
     event_ctl(&c->es, tcp ? c->link.listen_fd : c->link.fd, EVENT_READ, &c->link);
     if (c->ps->tt.fd >= 0)
     {

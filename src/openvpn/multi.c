@@ -238,6 +238,8 @@ multi_init(struct multi_context *m, struct context *c)
     {
         return false;
     }
+    msg(D_MULTI_LOW, "MULTI: multi_init called, r=%d v=%d", o->hash_size_real,
+        o->hash_size_virtual);
     m->routes = mroute_new(o->hash_size_virtual > 0 ? (size_t) o->hash_size_virtual : 256);
     if (!m->routes || !make_pool(m) || !load_token_key(m))
     {
@@ -284,7 +286,7 @@ multi_uninit(struct multi_context *m)
     free(m->tcp_out);
     tls_stateless_free(m->stateless);
     secure_memzero(&m->at_key, sizeof(m->at_key));
-    manage_close(m->mgmt);
+    multi_manage_close(m);
     tunnel_tls_close(&m->tmpl);
     memset(m, 0, sizeof(*m));
 }
