@@ -847,7 +847,9 @@ multi_connect_teardown(struct multi_context *m, struct multi_instance *mi)
 {
     char a[64];
 
-    if ((mi->state == MI_CONNECTED || mi->mgmt_announced) && m->mgmt)
+    /* 2.6 reports a disconnect only for the clients its client-auth tracks */
+    if ((mi->state == MI_CONNECTED || mi->mgmt_announced) && m->mgmt &&
+        m->o->management_client_auth)
     {
         multi_manage_client_event(m, mi, "DISCONNECT", NULL);
     }
