@@ -98,6 +98,18 @@ for l in lines:
     l = re.sub(r"^(< (?:CLIENT_LIST[,\t])?client[,\t]198\.51\.100\.2[:,\t]<port>[,\t](?:10\.8\.0\.\d+[,\t][^,\t]*[,\t])?)\d+([,\t])\d+",
                r"\1<n>\2<n>", mask(l))
     replies.append(l)
+# the routing table comes in hash order (2.6 lists the IPv6 route of a client
+# first, we list the IPv4 one first): compare it as a set
+def sort_routes(rs):
+    out, block = [], []
+    for r in rs + [""]:
+        if re.match(r"< (ROUTING_TABLE[,\t])?(10\.8|2001:db8)", r):
+            block.append(r)
+            continue
+        out += sorted(block) + [r]
+        block = []
+    return out[:-1]
+replies = sort_routes(replies)
 print("== replies"); print("\n".join(replies))
 for k in sorted(notes):
     print("== notifications " + k); print("\n".join(notes[k]))

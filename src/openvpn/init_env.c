@@ -294,6 +294,45 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
     }
 }
 
+/* The route variables as a client of 2.6 inherits them: each route's
+ * gateway, netmask, network (in that order), then the two gateways. */
+static void
+server_base_routes(struct context *c, struct env_set *es)
+{
+    static const char *const per_route[] = { "route_metric_", "route_gateway_", "route_netmask_",
+                                             "route_network_" };
+    struct env_set *all = env_set_new();
+    char name[40];
+    const char *v;
+
+    if (c->o->n_routes + c->o->n_routes6 == 0)
+    {
+        env_set_free(all);
+        return; /* 2.6's server has no route variables then */
+    }
+    script_env_routes(c, all);
+    for (int i = 1; i <= c->routes.n4; i++)
+    {
+        for (size_t k = 0; k < sizeof(per_route) / sizeof(per_route[0]); k++)
+        {
+            snprintf(name, sizeof(name), "%s%d", per_route[k], i);
+            if ((v = env_set_get(all, name)) != NULL)
+            {
+                env_set_add(es, name, v);
+            }
+        }
+    }
+    if ((v = env_set_get(all, "route_vpn_gateway")) != NULL)
+    {
+        env_set_add(es, "route_vpn_gateway", v);
+    }
+    if ((v = env_set_get(all, "route_net_gateway")) != NULL)
+    {
+        env_set_add(es, "route_net_gateway", v);
+    }
+    env_set_free(all);
+}
+
 /*
  * The variables a server's client instance starts with: 2.6 copies the
  * server's own environment into each new client, so a management >CLIENT:
@@ -311,6 +350,7 @@ init_env_server_base(struct context *c, struct env_set *es)
     env_set_add(es, "dev", c->ps->tt.name);
     env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
     env_set_add(es, "script_context", "init");
+    server_base_routes(c, es);
     if (o->ifconfig_ipv6_local)
     {
         size_t n = strcspn(o->ifconfig_ipv6_local, "/");

@@ -33,6 +33,10 @@
 #include "sig.h"
 #include "strutil.h"
 
+/* The interface's own news (listening, client connected, hold): verb 3
+ * like D_MANAGEMENT but, as 2.6, without the debug flag in the history. */
+#define D_MAN_INFO LOGLEV(3, 39, 0)
+
 /* ---- history rings ------------------------------------------------------------- */
 
 static void
@@ -308,7 +312,7 @@ man_client_close(struct manage *m)
     m->in_multiline = false;
     m->log_rt = m->state_rt = m->echo_rt = false;
     m->bytecount_interval = 0;
-    msg(D_MANAGEMENT, "MANAGEMENT: Client disconnected");
+    msg(D_MAN_INFO, "MANAGEMENT: Client disconnected");
     if (m->authed && m->cfg.forget_disconnect)
     {
         m->pw_pending = false;
@@ -363,7 +367,7 @@ do_accept(struct manage *m)
     m->authed = !m->has_password;
     m->pw_failures = 0;
     sockaddr_text(&ss, who, sizeof(who));
-    msg(D_MANAGEMENT, "MANAGEMENT: Client connected from %s", who);
+    msg(D_MAN_INFO, "MANAGEMENT: Client connected from %s", who);
     if (m->has_password)
     {
         man_out_raw(m, "ENTER PASSWORD:", 15);
@@ -520,7 +524,7 @@ listen_unix(struct manage *m)
         }
         return -1;
     }
-    msg(D_MANAGEMENT, "MANAGEMENT: unix domain socket listening on %s", m->addr);
+    msg(D_MAN_INFO, "MANAGEMENT: unix domain socket listening on %s", m->addr);
     return fd;
 }
 
@@ -569,7 +573,7 @@ listen_tcp(struct manage *m)
         m->bound_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *) &ss)->sin6_port
                                                        : ((struct sockaddr_in *) &ss)->sin_port);
     }
-    msg(D_MANAGEMENT, "MANAGEMENT: TCP Socket listening on %s", where);
+    msg(D_MAN_INFO, "MANAGEMENT: TCP Socket listening on %s", where);
     return fd;
 }
 
@@ -782,7 +786,7 @@ manage_hold_wait(struct manage *m, int seconds)
     m->hold_released = false;
     m->in_hold_wait = true;
     m->hold_seconds = seconds;
-    msg(M_INFO, "Need hold release from management interface, waiting...");
+    msg(D_MAN_INFO, "Need hold release from management interface, waiting...");
     if (can_notify(m))
     {
         man_outf(m, ">HOLD:Waiting for hold release:%d", seconds);

@@ -97,6 +97,7 @@ struct multi_instance
     bool at_refresh;       /* push a fresh token once the new key is up */
     bool mgmt_pending;     /* --management-client-auth: waiting for client-auth/deny */
     bool mgmt_announced;   /* a >CLIENT:CONNECT went out: a DISCONNECT will follow */
+    bool established;      /* was connected (still counts for n_clients while halting) */
     unsigned int mgmt_kid; /* the KID the management was told (2.6's counter, not the key id) */
     unsigned int mgmt_kid_next;
     uint8_t mgmt_key_id;   /* the key that KID stands for */

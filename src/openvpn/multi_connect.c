@@ -503,6 +503,7 @@ connect_finish(struct multi_context *m, struct multi_instance *mi, uint8_t key_i
     }
     tls_multi_key_authorize(mi->tls, key_id, true);
     mi->state = MI_CONNECTED;
+    mi->established = true;
     learn_routes(m, mi);
     if (m->mgmt)
     {
@@ -848,8 +849,7 @@ multi_connect_teardown(struct multi_context *m, struct multi_instance *mi)
     char a[64];
 
     /* 2.6 reports a disconnect only for the clients its client-auth tracks */
-    if ((mi->state == MI_CONNECTED || mi->mgmt_announced) && m->mgmt &&
-        m->o->management_client_auth)
+    if ((mi->established || mi->mgmt_announced) && m->mgmt && m->o->management_client_auth)
     {
         multi_manage_client_event(m, mi, "DISCONNECT", NULL);
     }

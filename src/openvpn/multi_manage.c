@@ -301,6 +301,36 @@ vaddr_env(struct multi_context *m, struct multi_instance *mi, struct env_set *es
     }
 }
 
+static void
+certificate_env(struct multi_instance *mi, struct env_set *es)
+{
+    for (size_t i = 0; i < mi->verify.env.n; i++)
+    {
+        /* the certificate's variables; common_name is the client's, set apart */
+        if (strcmp(mi->verify.env.e[i].name, "common_name") != 0)
+        {
+            env_set_add(es, mi->verify.env.e[i].name, mi->verify.env.e[i].value);
+        }
+    }
+}
+
+/* ESTABLISHED without --management-client-auth (the only event then). */
+static void
+established_env_plain(struct multi_context *m, struct multi_instance *mi, struct env_set *es)
+{
+    certificate_env(mi, es);
+    real_env(es, mi, "untrusted");
+    multi_env_add_peer_info(es, tls_multi_peer_info(mi->tls));
+    if (mi->username[0])
+    {
+        env_set_add(es, "username", mi->username);
+    }
+    env_set_add(es, "common_name", mi->common_name);
+    real_env(es, mi, "trusted");
+    vaddr_env(m, mi, es);
+    time_env(es, mi);
+}
+
 /*
  * The environment of a >CLIENT: event, oldest variable first, in the order
  * 2.6 has set them by then: the server's own, the certificate's, the peer
@@ -313,14 +343,13 @@ event_env(struct multi_context *m, struct multi_instance *mi, const char *what,
     struct env_set *es = env_set_new();
 
     init_env_server_base(m->c, es);
-    for (size_t i = 0; i < mi->verify.env.n; i++)
+    if (!m->o->management_client_auth)
     {
-        /* the certificate's variables; common_name is the client's, below */
-        if (strcmp(mi->verify.env.e[i].name, "common_name") != 0)
-        {
-            env_set_add(es, mi->verify.env.e[i].name, mi->verify.env.e[i].value);
-        }
+        /* no CONNECT came first: 2.6 has set them in another order */
+        established_env_plain(m, mi, es);
+        return es;
     }
+    certificate_env(mi, es);
     multi_env_add_peer_info(es, tls_multi_peer_info(mi->tls));
     if (mi->username[0])
     {
@@ -361,7 +390,8 @@ connected_clients(struct multi_context *m)
 
     for (int i = 0; i < m->o->max_clients; i++)
     {
-        n += m->by_peer_id[i] && m->by_peer_id[i]->state == MI_CONNECTED;
+        /* 2.6 counts a client until its instance is gone */
+        n += m->by_peer_id[i] && m->by_peer_id[i]->established;
     }
     return n;
 }
@@ -373,7 +403,7 @@ multi_manage_client_event(struct multi_context *m, struct multi_instance *mi, co
                           const char *password)
 {
     bool disconnect = !strcmp(what, "DISCONNECT");
-    struct env_set *es = disconnect && mi->state != MI_CONNECTED
+    struct env_set *es = disconnect && !mi->established
                            ? NULL : event_env(m, mi, what, password);
     size_t n = es ? env_set_count(es) : 0;
     const char **names = xcalloc(n + 1, sizeof(*names));
@@ -403,7 +433,9 @@ multi_manage_client_event(struct multi_context *m, struct multi_instance *mi, co
         .values = values,
         .n = k,
         .n_clients = disconnect ? -1 : connected_clients(m),
-        .peer_info = tls_multi_peer_info(mi->tls),
+        /* listed apart only for the events that ask for a decision */
+        .peer_info = disconnect || !strcmp(what, "ESTABLISHED") ? NULL
+                                                               : tls_multi_peer_info(mi->tls),
     };
     if (!strcmp(what, "CONNECT") || !strcmp(what, "REAUTH"))
     {
