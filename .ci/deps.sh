@@ -19,6 +19,7 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
       libssl-dev liblzo2-dev liblz4-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
       libcap-ng-dev libcmocka-dev libsystemd-dev systemd
+      golang-go golang-github-apparentlymart-go-openvpn-mgmt-dev
       openvpn openssl iperf3 iproute2 iputils-ping nftables python3 clang libclang-rt-14-dev procps psmisc
       qemu-system-x86 qemu-system-data seabios ipxe-qemu debootstrap e2fsprogs"
 

@@ -425,7 +425,6 @@ bring_up(struct context *c)
         link_set_tcp_nodelay(&c->link); /* on UDP 2.6 too notes that it failed */
     }
     init_keepalive(c);
-    tunnel_manage_state(c, "ASSIGN_IP", NULL);
     if (!init_tun_up(c))
     {
         msg(M_WARN, "ERROR: Failed to apply push options");

@@ -33,6 +33,19 @@ static void (*log_hook)(void *arg, unsigned int flags, const char *text);
 static void *log_hook_arg;
 static bool in_log_hook;
 
+/* What was logged before the first hook (the management interface opens
+ * after the option warnings and the banner; 2.6's log history has them):
+ * kept for it, then no more. */
+#define EARLY_LINES 32
+#define EARLY_TEXT  512
+static struct
+{
+    unsigned int flags;
+    char text[EARLY_TEXT];
+} early[EARLY_LINES];
+static int n_early;
+static bool hook_was_set;
+
 void
 error_set_verb(int verb)
 {
@@ -109,6 +122,17 @@ error_set_log_hook(void (*hook)(void *arg, unsigned int flags, const char *text)
 {
     log_hook = hook;
     log_hook_arg = arg;
+    if (hook && !hook_was_set)
+    {
+        hook_was_set = true;
+        in_log_hook = true;
+        for (int i = 0; i < n_early; i++)
+        {
+            hook(arg, early[i].flags, early[i].text);
+        }
+        in_log_hook = false;
+        n_early = 0;
+    }
 }
 
 void
@@ -215,6 +239,12 @@ x_msg(msglvl_t flags, const char *fmt, ...)
                  saved_errno);
     }
     emit(flags, text);
+    if (!hook_was_set && n_early < EARLY_LINES)
+    {
+        early[n_early].flags = flags;
+        snprintf(early[n_early].text, EARLY_TEXT, "%s", text);
+        n_early++;
+    }
     if (log_hook && !in_log_hook)
     {
         in_log_hook = true; /* a message logged by the hook goes to the log only */

@@ -737,7 +737,8 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     {
         return;
     }
-    c->stats.auth_read_bytes += buf_len(&p->buf);
+    /* 2.6 counts what authenticated: the payload after decryption */
+    c->stats.auth_read_bytes += buf_len(plain);
     note_authentic_source(c, &p->addr, now);
 
     /* the fragment header sits under the compression framing; a view of

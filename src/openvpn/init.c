@@ -577,6 +577,10 @@ init_tun_up(struct context *c)
     {
         return false;
     }
+    if (!was_open && c->ps->tun_configured)
+    {
+        tunnel_manage_state(c, "ASSIGN_IP", NULL);
+    }
     routes = routes && c->ps->tt.type != DEV_TYPE_NULL;
     /* routes are resolved first so that --up sees them in its environment */
     if (routes && !build_routes(c))
@@ -587,6 +591,10 @@ init_tun_up(struct context *c)
     {
         /* "restart" only when the device was kept (--persist-tun) */
         init_run_hook(c, o->up_script, "up", was_open);
+    }
+    if (routes && c->routes.n4 + c->routes.n6 > 0)
+    {
+        tunnel_manage_state(c, "ADD_ROUTES", NULL);
     }
     if (routes && !route_add_all(&c->routes, c->ps->tt.name))
     {
@@ -869,12 +877,76 @@ init_sequence_completed(struct context *c)
     tunnel_manage_state(c, "CONNECTED", "SUCCESS");
 }
 
+/* SIGUSR1 and SIGHUP have no say while the management holds (2.6 ignores
+ * them there); any other signal ends the wait and the process. */
+static bool
+hold_wait(struct persist_state *psp, int seconds)
+{
+    for (int i = 0; i < 1000; i++)
+    {
+        int sig;
+
+        if (tunnel_manage_hold(psp, seconds))
+        {
+            return true;
+        }
+        if (!sig_pending())
+        {
+            return false;
+        }
+        sig = sig_take();
+        if (sig != SIGUSR1 && sig != SIGHUP)
+        {
+            sig_raise(sig, sig_reason());
+            return false;
+        }
+    }
+    return false;
+}
+
+/*
+ * Before each start, as 2.6: the management hold, whose >HOLD line carries
+ * the restart pause due (0 before the first start and after a SIGHUP: the
+ * re-read config opens the interface's hold anew), then that pause unless
+ * a hold was released for it.  False if a signal ends the process.
+ */
+static bool
+start_gate(struct persist_state *psp, int pause, bool reread)
+{
+    bool held = tunnel_manage_holds(psp);
+    int sig;
+
+    if (held && !hold_wait(psp, reread ? 0 : pause))
+    {
+        return false;
+    }
+    if (pause <= 0 || (held && !reread))
+    {
+        return true;
+    }
+    msg(D_RESTART, "Restart pause, %d second(s)", pause);
+    if (!sig_sleep(pause) && sig_pending() && (sig = sig_take()) != SIGUSR1 && sig != SIGHUP)
+    {
+        sig_raise(sig, sig_reason());
+        return false;
+    }
+    return true;
+}
+
+/* The pause after a restart signal: --connect-retry (2.6: 1 s for a TCP server). */
+static int
+restart_pause(const struct options *o)
+{
+    return o->connect_retry > 0 ? o->connect_retry : 1;
+}
+
 static int
 run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop,
               struct persist_state *psp)
 {
     struct context c;
-    int pause = 0;
+    int pause = 0;       /* the restart pause due before the next start */
+    bool reread = false; /* the next start follows a SIGHUP */
     int failures = 0;
 
     client_init_persist(o, psp);
@@ -890,14 +962,15 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         c.remote_index = o->n_remotes ? psp->restarts % o->n_remotes : 0;
         client_prepare_instance(&c);
         tunnel_manage_attach(&c);
-        tunnel_manage_state(&c, "CONNECTING", NULL);
-        if (!tunnel_manage_hold(psp, psp->restarts ? (o->connect_retry > 0 ? o->connect_retry : 1) : 0))
+        if (!start_gate(psp, pause, reread))
         {
             tunnel_manage_attach(NULL);
             sig = sig_pending() ? sig_take() : SIGTERM;
             log_signal(sig, sig_reason(), true);
             return 0;
         }
+        pause = 0;
+        reread = false;
         if (!open_instance(&c, &fatal))
         {
             tunnel_manage_attach(NULL);
@@ -931,25 +1004,16 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
                 return 1;
             }
             pause = init_link_retry_pause(&c, failures);
-            msg(D_RESTART, "Restart pause, %d second(s)", pause);
-            if (!sig_sleep(pause) && sig_pending() && (sig = sig_take()) != SIGUSR1 && sig != SIGHUP)
-            {
-                log_signal(sig, sig_reason(), true);
-                return 0;
-            }
             continue;
         }
         /* p2p and client complete in forward.c: TLS once keys (and the push)
          * are in, static key once the peer's first authentic packet arrived */
-        if (o->mode == MODE_SERVER)
-        {
-            init_sequence_completed(&c);
-        }
-        else if (c.tls)
+        if (c.tls && o->mode != MODE_SERVER)
         {
             tunnel_manage_state(&c, "WAIT", NULL);
         }
-        /* --mode server: the tun and socket are ours, the clients are the server loop's */
+        /* --mode server: the tun and socket are ours, the clients are the server
+         * loop's, which completes the start-up once its instance table is set */
         sig = o->mode == MODE_SERVER && server_loop ? server_loop(&c) : event_loop(&c);
         if (sig == SIGTERM || sig == SIGINT)
         {
@@ -974,6 +1038,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         {
             return 1;
         }
+        pause = restart_pause(o);
         if (sig == SIGHUP)
         {
             options_free(o);
@@ -983,15 +1048,13 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             }
             error_set_verb(o->verb);
             error_set_mute(o->mute);
+            options_startup_warnings(o);
             psp->dco_decided = false; /* the new config decides again */
             options_show(o); /* 2.6 dumps the re-read settings at --verb 4 */
             client_init_persist(o, psp);
             platform_systemd_ready();
-        }
-        else
-        {
-            msg(D_RESTART, "Restart pause, %d second(s)", o->connect_retry > 0 ? o->connect_retry : 1);
-            sig_sleep(o->connect_retry > 0 ? o->connect_retry : 1);
+            reread = true;
+            pause = restart_pause(o);
         }
     }
 }

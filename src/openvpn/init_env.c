@@ -294,6 +294,100 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
     }
 }
 
+/* The route variables as a client of 2.6 inherits them: each route's
+ * gateway, netmask, network (in that order), then the two gateways. */
+static void
+server_base_routes(struct context *c, struct env_set *es)
+{
+    static const char *const per_route[] = { "route_metric_", "route_gateway_", "route_netmask_",
+                                             "route_network_" };
+    struct env_set *all = env_set_new();
+    char name[40];
+    const char *v;
+
+    if (c->o->n_routes + c->o->n_routes6 == 0)
+    {
+        env_set_free(all);
+        return; /* 2.6's server has no route variables then */
+    }
+    script_env_routes(c, all);
+    for (int i = 1; i <= c->routes.n4; i++)
+    {
+        for (size_t k = 0; k < sizeof(per_route) / sizeof(per_route[0]); k++)
+        {
+            snprintf(name, sizeof(name), "%s%d", per_route[k], i);
+            if ((v = env_set_get(all, name)) != NULL)
+            {
+                env_set_add(es, name, v);
+            }
+        }
+    }
+    if ((v = env_set_get(all, "route_vpn_gateway")) != NULL)
+    {
+        env_set_add(es, "route_vpn_gateway", v);
+    }
+    if ((v = env_set_get(all, "route_net_gateway")) != NULL)
+    {
+        env_set_add(es, "route_net_gateway", v);
+    }
+    env_set_free(all);
+}
+
+/*
+ * The variables a server's client instance starts with: 2.6 copies the
+ * server's own environment into each new client, so a management >CLIENT:
+ * block lists them (newest first) below the client's own.  Oldest first
+ * here, in the order 2.6 has set them by then.
+ */
+void
+init_env_server_base(struct context *c, struct env_set *es)
+{
+    const struct options *o = c->o;
+    enum dev_type dt = tun_dev_type(o->dev, o->dev_type);
+
+    env_set_add(es, "redirect_gateway", "0");
+    env_set_add(es, "dev_type", dev_type_string(dt));
+    env_set_add(es, "dev", c->ps->tt.name);
+    env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
+    env_set_add(es, "script_context", "init");
+    server_base_routes(c, es);
+    if (o->ifconfig_ipv6_local)
+    {
+        size_t n = strcspn(o->ifconfig_ipv6_local, "/");
+        char addr[64];
+
+        if (o->ifconfig_ipv6_remote)
+        {
+            env_set_add(es, "ifconfig_ipv6_remote", o->ifconfig_ipv6_remote);
+        }
+        env_set_add(es, "ifconfig_ipv6_netbits",
+                    o->ifconfig_ipv6_local[n] ? o->ifconfig_ipv6_local + n + 1 : "128");
+        snprintf(addr, sizeof(addr), "%.*s", (int)n, o->ifconfig_ipv6_local);
+        env_set_add(es, "ifconfig_ipv6_local", addr);
+    }
+    if (o->ifconfig_local)
+    {
+        env_set_add(es, (dt == DEV_TYPE_TAP || o->topology == TOP_SUBNET) ? "ifconfig_netmask"
+                                                                          : "ifconfig_remote",
+                    o->ifconfig_remote_netmask);
+        env_set_add(es, "ifconfig_local", o->ifconfig_local);
+    }
+    for (int i = 0; i < o->n_setenv; i++)
+    {
+        env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
+    }
+    if (o->config_file)
+    {
+        env_set_add(es, "config", o->config_file);
+    }
+    env_set_addf(es, "verb", "%d", o->verb);
+    env_set_add(es, "daemon", o->daemon ? "1" : "0");
+    env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
+    env_set_addf(es, "daemon_start_time", "%lld", (long long)daemon_start_time());
+    env_set_addf(es, "daemon_pid", "%d", (int)getpid());
+    script_env_connections(o, es);
+}
+
 void
 init_run_hook(struct context *c, const char *cmd, const char *type, bool restart)
 {

@@ -27,6 +27,9 @@ void init_env_tun_opened(bool opened);
  */
 void init_env_tls_verify(void *arg, struct env_set *es);
 
+/** A server's variables that 2.6 copies into each client's environment, oldest first. */
+void init_env_server_base(struct context *c, struct env_set *es);
+
 /** "SIGTERM", "SIGUSR1", ... */
 const char *init_signal_name(int sig);
 

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -31,6 +32,10 @@
 #include "otime.h"
 #include "sig.h"
 #include "strutil.h"
+
+/* The interface's own news (listening, client connected, hold): verb 3
+ * like D_MANAGEMENT but, as 2.6, without the debug flag in the history. */
+#define D_MAN_INFO LOGLEV(3, 39, 0)
 
 /* ---- history rings ------------------------------------------------------------- */
 
@@ -95,6 +100,10 @@ man_flush_out(struct manage *m)
 {
     size_t done = 0;
 
+    if (m->flush_held)
+    {
+        return;
+    }
     while (m->client_fd >= 0 && done < m->out_len)
     {
         ssize_t n = send(m->client_fd, m->out + done, m->out_len - done, MSG_NOSIGNAL);
@@ -117,8 +126,8 @@ man_flush_out(struct manage *m)
 
 /* Queue raw bytes for the client.  A client that does not read while we
  * keep producing is dropped rather than letting its backlog grow forever. */
-static void
-out_raw(struct manage *m, const char *s, size_t n)
+void
+man_out_raw(struct manage *m, const char *s, size_t n)
 {
     if (m->client_fd < 0)
     {
@@ -169,7 +178,7 @@ man_out_line(struct manage *m, const char *line)
     }
     buf[n++] = '\r';
     buf[n++] = '\n';
-    out_raw(m, buf, n);
+    man_out_raw(m, buf, n);
 }
 
 void PRINTF(2, 3) man_outf(struct manage *m, const char *fmt, ...)
@@ -303,7 +312,7 @@ man_client_close(struct manage *m)
     m->in_multiline = false;
     m->log_rt = m->state_rt = m->echo_rt = false;
     m->bytecount_interval = 0;
-    msg(D_MANAGEMENT, "MANAGEMENT: Client disconnected");
+    msg(D_MAN_INFO, "MANAGEMENT: Client disconnected");
     if (m->authed && m->cfg.forget_disconnect)
     {
         m->pw_pending = false;
@@ -397,10 +406,10 @@ do_accept(struct manage *m)
     m->authed = !m->has_password;
     m->pw_failures = 0;
     sockaddr_text(&ss, who, sizeof(who));
-    msg(D_MANAGEMENT, "MANAGEMENT: Client connected from %s", who);
+    msg(D_MAN_INFO, "MANAGEMENT: Client connected from %s", who);
     if (m->has_password)
     {
-        out_raw(m, "ENTER PASSWORD:", 15);
+        man_out_raw(m, "ENTER PASSWORD:", 15);
     }
     else
     {
@@ -431,7 +440,7 @@ check_password(struct manage *m, const char *line)
         man_client_close(m);
         return;
     }
-    out_raw(m, "ENTER PASSWORD:", 15);
+    man_out_raw(m, "ENTER PASSWORD:", 15);
 }
 
 
@@ -554,7 +563,7 @@ listen_unix(struct manage *m)
         }
         return -1;
     }
-    msg(D_MANAGEMENT, "MANAGEMENT: unix domain socket listening on %s", m->addr);
+    msg(D_MAN_INFO, "MANAGEMENT: unix domain socket listening on %s", m->addr);
     return fd;
 }
 
@@ -603,7 +612,7 @@ listen_tcp(struct manage *m)
         m->bound_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *) &ss)->sin6_port
                                                        : ((struct sockaddr_in *) &ss)->sin_port);
     }
-    msg(D_MANAGEMENT, "MANAGEMENT: TCP Socket listening on %s", where);
+    msg(D_MAN_INFO, "MANAGEMENT: TCP Socket listening on %s", where);
     return fd;
 }
 
@@ -616,7 +625,7 @@ manage_open(const struct manage_config *cfg, const struct manage_callbacks *cb)
     m->cfg = *cfg;
     if (cb)
     {
-        m->cb = *cb;
+        m->cb = m->cb_base = *cb;
     }
     m->addr = xstrdup(cfg->addr ? cfg->addr : "localhost");
     m->port = cfg->port ? xstrdup(cfg->port) : NULL;
@@ -686,6 +695,12 @@ manage_close(struct manage *m)
     free(m);
 }
 
+void
+manage_set_callbacks(struct manage *m, const struct manage_callbacks *cb)
+{
+    m->cb = cb ? *cb : m->cb_base;
+}
+
 int
 manage_port(const struct manage *m)
 {
@@ -751,7 +766,7 @@ manage_tick(struct manage *m, time_t now)
     {
         m->cb.bytecount_clients(m->cb.arg, bytecount_cli, m);
     }
-    else if (m->cb.bytecount)
+    else if (!m->cfg.server && m->cb.bytecount)
     {
         uint64_t in = 0, out = 0;
 
@@ -823,7 +838,7 @@ manage_hold_wait(struct manage *m, int seconds)
     m->hold_released = false;
     m->in_hold_wait = true;
     m->hold_seconds = seconds;
-    msg(M_INFO, "Need hold release from management interface, waiting...");
+    msg(D_MAN_INFO, "Need hold release from management interface, waiting...");
     if (can_notify(m))
     {
         man_outf(m, ">HOLD:Waiting for hold release:%d", seconds);
@@ -849,58 +864,130 @@ manage_hold_wait(struct manage *m, int seconds)
     return m->hold_released;
 }
 
-static void
-client_env(struct manage *m, const char *const *names, const char *const *values, size_t n)
+/*
+ * `env-filter N` as 2.6 applies it: 0 shows everything; 1 and 2 only the
+ * variables a typical authenticator needs (1 also every X509_ name); 3 and
+ * up none.
+ */
+static bool
+env_shown(int level, const char *name)
 {
-    for (size_t i = 0; i < n; i++)
+    static const char *const keep[] = {
+        "username", "password", "X509_0_CN", "untrusted_ip", "ifconfig_local",
+        "ifconfig_netmask", "daemon_start_time", "daemon_pid", "dev",
+        "ifconfig_pool_remote_ip", "ifconfig_pool_netmask", "time_duration", "bytes_sent",
+        "bytes_received", "session_id", "session_state",
+    };
+
+    if (level <= 0)
     {
-        man_outf(m, ">CLIENT:ENV,%s=%s", nz(names[i]), nz(values[i]));
+        return true;
+    }
+    if (level > 2)
+    {
+        return false;
+    }
+    if ((level == 1 && !strncmp(name, "X509_", 5)) || !strncmp(name, "tls_serial_", 11))
+    {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+    {
+        if (!strcmp(name, keep[i]))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A peer-info line is listed only if it looks like NAME=value. */
+static bool
+peer_info_line_ok(const char *line)
+{
+    const char *eq = strchr(line, '=');
+
+    if (!eq || eq == line)
+    {
+        return false;
+    }
+    for (const char *p = line; *p; p++)
+    {
+        unsigned char ch = (unsigned char) *p;
+
+        if (p < eq ? !(isalnum(ch) || ch == '_') : (ch < 0x20 || ch == 0x7f))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+client_env(struct manage *m, const struct manage_client_env *env)
+{
+    char line[512];
+
+    if (env && env->n_clients >= 0 && env_shown(m->env_filter, "n_clients"))
+    {
+        man_outf(m, ">CLIENT:ENV,n_clients=%d", env->n_clients);
+    }
+    for (const char *p = env && m->env_filter > 0 ? env->peer_info : NULL; p && *p;)
+    {
+        size_t n = strcspn(p, "\n");
+
+        if (n < sizeof(line))
+        {
+            memcpy(line, p, n);
+            line[n] = '\0';
+            if (peer_info_line_ok(line))
+            {
+                man_outf(m, ">CLIENT:ENV,%s", line);
+            }
+        }
+        p += n + (p[n] == '\n');
+    }
+    for (size_t i = 0; env && i < env->n; i++)
+    {
+        if (env_shown(m->env_filter, nz(env->names[i])))
+        {
+            man_outf(m, ">CLIENT:ENV,%s=%s", nz(env->names[i]), nz(env->values[i]));
+        }
     }
     man_outf(m, ">CLIENT:ENV,END");
     man_flush_out(m);
 }
 
 void
-manage_client_connect(struct manage *m,
-                      unsigned long cid,
-                      unsigned int kid,
-                      bool reauth,
-                      const char *const *env_names,
-                      const char *const *env_values,
-                      size_t n)
+manage_client_connect(struct manage *m, unsigned long cid, unsigned int kid, bool reauth,
+                      const struct manage_client_env *env)
 {
     if (can_notify(m))
     {
         man_outf(m, ">CLIENT:%s,%lu,%u", reauth ? "REAUTH" : "CONNECT", cid, kid);
-        client_env(m, env_names, env_values, n);
+        client_env(m, env);
     }
 }
 
 void
-manage_client_established(struct manage *m,
-                          unsigned long cid,
-                          const char *const *env_names,
-                          const char *const *env_values,
-                          size_t n)
+manage_client_established(struct manage *m, unsigned long cid,
+                          const struct manage_client_env *env)
 {
     if (can_notify(m))
     {
         man_outf(m, ">CLIENT:ESTABLISHED,%lu", cid);
-        client_env(m, env_names, env_values, n);
+        client_env(m, env);
     }
 }
 
 void
-manage_client_disconnect(struct manage *m,
-                         unsigned long cid,
-                         const char *const *env_names,
-                         const char *const *env_values,
-                         size_t n)
+manage_client_disconnect(struct manage *m, unsigned long cid,
+                         const struct manage_client_env *env)
 {
     if (can_notify(m))
     {
         man_outf(m, ">CLIENT:DISCONNECT,%lu", cid);
-        client_env(m, env_names, env_values, n);
+        client_env(m, env);
     }
 }
 

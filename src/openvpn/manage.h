@@ -90,6 +90,14 @@ struct manage *manage_open(const struct manage_config *cfg, const struct manage_
 /** Close the sockets (a unix socket path is unlinked) and free; NULL is fine. */
 void manage_close(struct manage *m);
 
+/**
+ * Replace the callbacks (a server's instance table comes and goes with each
+ * restart while the interface stays open); NULL restores those given to
+ * manage_open().  A command whose callback is missing is answered as 2.6
+ * does in that daemon state ("not supported by the current daemon mode").
+ */
+void manage_set_callbacks(struct manage *m, const struct manage_callbacks *cb);
+
 /** The bound TCP port (useful with port 0); 0 for a unix socket. */
 int manage_port(const struct manage *m);
 
@@ -137,23 +145,27 @@ bool manage_hold_wait(struct manage *m, int seconds);
 bool manage_hold_is_set(const struct manage *m);
 
 /** Server --management-client-auth notifications (+ >CLIENT:ENV,name=value ... END). */
-void manage_client_connect(struct manage *m,
-                           unsigned long cid,
-                           unsigned int kid,
-                           bool reauth,
-                           const char *const *env_names,
-                           const char *const *env_values,
-                           size_t n);
-void manage_client_established(struct manage *m,
-                               unsigned long cid,
-                               const char *const *env_names,
-                               const char *const *env_values,
-                               size_t n);
-void manage_client_disconnect(struct manage *m,
-                              unsigned long cid,
-                              const char *const *env_names,
-                              const char *const *env_values,
-                              size_t n);
+/**
+ * A client's environment for a >CLIENT: notification, in the order 2.6
+ * lists it (newest variable first).  NULL: the empty block 2.6 gives a
+ * client that never authenticated.
+ */
+struct manage_client_env
+{
+    const char *const *names;
+    const char *const *values;
+    size_t n;
+    int n_clients;         /**< shown first as "n_clients"; -1: not part of this event */
+    const char *peer_info; /**< CONNECT/REAUTH: listed apart once `env-filter` is above 0 */
+};
+
+/** >CLIENT:CONNECT|REAUTH,CID,KID and the environment, for client-auth/client-deny. */
+void manage_client_connect(struct manage *m, unsigned long cid, unsigned int kid, bool reauth,
+                           const struct manage_client_env *env);
+void manage_client_established(struct manage *m, unsigned long cid,
+                               const struct manage_client_env *env);
+void manage_client_disconnect(struct manage *m, unsigned long cid,
+                              const struct manage_client_env *env);
 void manage_client_address(struct manage *m, unsigned long cid, const char *addr, bool primary);
 
 /**

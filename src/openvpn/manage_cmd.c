@@ -170,9 +170,9 @@ cmd_history(struct manage *m,
             *rt = !strcmp(p[i], "on");
             man_outf(m, "SUCCESS: real-time %s notification set to %s", what, *rt ? "ON" : "OFF");
         }
-        else if (!strcmp(p[i], "all") || parse_ulong(p[i], 1000000000ul, &n))
+        else if (!strcmp(p[i], "all") || (parse_ulong(p[i], 1000000000ul, &n) && n > 0))
         {
-            man_ring_each(ring, strcmp(p[i], "all") ? (n ? n : 1) : 0, emit_history_line, m);
+            man_ring_each(ring, strcmp(p[i], "all") ? n : 0, emit_history_line, m);
             man_outf(m, "END");
         }
         else
@@ -198,15 +198,23 @@ cmd_state(struct manage *m, char **p, int np)
 static void
 cmd_status(struct manage *m, char **p, int np)
 {
-    int version = np > 1 ? atoi(p[1]) : 1;
+    int version = np > 1 ? atoi(p[1]) : 1; /* 2.6 reads "x" as 1's format: atoi */
 
-    if (m->cb.status)
+    if (np > 1 && version == 0)
     {
-        m->cb.status(m->cb.arg, version, man_out_line_cb, m);
+        version = 1;
+    }
+    if (!m->cb.status)
+    {
+        unsupported(m, "status");
+    }
+    else if (version < 1 || version > 3)
+    {
+        man_outf(m, "ERROR: bad status format version number");
     }
     else
     {
-        man_outf(m, "END");
+        m->cb.status(m->cb.arg, version, man_out_line_cb, m);
     }
 }
 
@@ -233,15 +241,28 @@ cmd_hold(struct manage *m, char **p, int np)
     }
 }
 
-/* `kill CN` or `kill [proto:]IP:PORT` (server only). */
+/* The next ':'-separated field of @p *r into @p out (truncated to its size). */
+static void
+colon_field(const char **r, char *out, size_t n)
+{
+    size_t len = strcspn(*r, ":");
+
+    snprintf(out, n, "%.*s", (int) len, *r);
+    *r += len + ((*r)[len] == ':');
+}
+
+/*
+ * `kill CN` or `kill IP:PORT` (server only).  As 2.6 reads it: the first
+ * two ':'-separated fields, both present = an address (inet_aton() forms
+ * such as 1.2.3 are accepted), else a common name.
+ */
 static void
 cmd_kill(struct manage *m, char **p, int np)
 {
-    const char *victim, *colon;
+    const char *r;
+    char f1[128], f2[128], ip[INET_ADDRSTRLEN];
     struct in_addr ia;
-    char ip[64];
-    unsigned long port;
-    int n;
+    int port, n;
 
     if (!need_params(m, "kill", np - 1, 1, false))
     {
@@ -252,44 +273,47 @@ cmd_kill(struct manage *m, char **p, int np)
         unsupported(m, "kill");
         return;
     }
-    victim = p[1];
-    if (!strncmp(victim, "tcp:", 4) || !strncmp(victim, "udp:", 4))
+    r = p[1];
+    colon_field(&r, f1, sizeof(f1));
+    colon_field(&r, f2, sizeof(f2));
+    if (f1[0] && !f2[0])
     {
-        victim += 4;
-    }
-    colon = strrchr(victim, ':');
-    if (!colon || colon == victim)
-    {
-        n = m->cb.kill_cn(m->cb.arg, p[1]);
+        n = m->cb.kill_cn(m->cb.arg, f1);
         if (n > 0)
         {
-            man_outf(m, "SUCCESS: common name '%s' found, %d client(s) killed", p[1], n);
+            man_outf(m, "SUCCESS: common name '%s' found, %d client(s) killed", f1, n);
         }
         else
         {
-            man_outf(m, "ERROR: common name '%s' not found", p[1]);
+            man_outf(m, "ERROR: common name '%s' not found", f1);
         }
         return;
     }
-    snprintf(ip, sizeof(ip), "%.*s", (int) (colon - victim), victim);
-    if (inet_pton(AF_INET, ip, &ia) != 1)
+    if (!f1[0])
     {
-        man_outf(m, "ERROR: error parsing IP address: %s", ip);
+        man_outf(m, "ERROR: kill parse");
         return;
     }
-    if (!parse_ulong(colon + 1, 65535, &port) || port == 0)
+    if (inet_aton(f1, &ia) == 0)
     {
-        man_outf(m, "ERROR: port number is out of range: %s", colon + 1);
+        man_outf(m, "ERROR: error parsing IP address: %s", f1);
         return;
     }
-    n = m->cb.kill_addr(m->cb.arg, ip, (int) port);
+    port = atoi(f2);
+    if (port <= 0 || port > 65535)
+    {
+        man_outf(m, "ERROR: port number is out of range: %s", f2);
+        return;
+    }
+    inet_ntop(AF_INET, &ia, ip, sizeof(ip));
+    n = m->cb.kill_addr(m->cb.arg, ip, port);
     if (n > 0)
     {
-        man_outf(m, "SUCCESS: %d client(s) at address %s:%lu killed", n, ip, port);
+        man_outf(m, "SUCCESS: %d client(s) at address %s:%d killed", n, ip, port);
     }
     else
     {
-        man_outf(m, "ERROR: client at address %s:%lu not found", ip, port);
+        man_outf(m, "ERROR: client at address %s:%d not found", ip, port);
     }
 }
 
@@ -357,13 +381,35 @@ client_auth_done(struct manage *m,
         unsupported(m, allow ? "client-auth" : "client-deny");
         return;
     }
-    if (m->cb.client_auth(m->cb.arg, cid, kid, allow, reason, client_reason, config))
+    /* 2.6 completes the client later in its loop: what the decision sets
+     * off (>CLIENT:ADDRESS, ESTABLISHED) follows the reply, so hold it back */
+    size_t mark = m->out_len;
+    bool ok;
+    char *later;
+    size_t n;
+
+    m->flush_held = true;
+    ok = m->cb.client_auth(m->cb.arg, cid, kid, allow, reason, client_reason, config);
+    m->flush_held = false;
+    n = m->client_fd >= 0 && m->out_len > mark ? m->out_len - mark : 0;
+    later = n ? xcalloc(1, n) : NULL;
+    if (later)
+    {
+        memcpy(later, m->out + mark, n);
+        m->out_len = mark;
+    }
+    if (ok)
     {
         man_outf(m, "SUCCESS: %s command succeeded", cmd);
     }
     else
     {
         man_outf(m, "ERROR: %s command failed", cmd);
+    }
+    if (later)
+    {
+        man_out_raw(m, later, n);
+        free(later);
     }
 }
 
@@ -380,7 +426,7 @@ cmd_client_auth(struct manage *m, char **p, int np, bool multiline)
     }
     if (!multiline)
     {
-        client_auth_done(m, "client-auth-nt", cid, kid, true, NULL, NULL, "");
+        client_auth_done(m, "client-auth", cid, kid, true, NULL, NULL, ""); /* sic, as 2.6 */
         return;
     }
     /* the config lines that follow, up to END, are collected by man_command() */
@@ -574,6 +620,7 @@ cmd_help(struct manage *m)
         "auth-retry t           : Auth failure retry mode (none,interact,nointeract).",
         "bytecount n            : Show bytes in/out, update every n secs (0=off).",
         "echo [on|off] [N|all]  : Like log, but only show messages in echo buffer.",
+        "cr-response response   : Send a challenge response answer via CR_RESPONSE to server",
         "exit|quit              : Close management session.",
         "forget-passwords       : Forget passwords entered so far.",
         "help                   : Print this message.",
@@ -585,17 +632,36 @@ cmd_help(struct manage *m)
         "log [on|off] [N|all]   : Turn on/off realtime log display",
         "                         + show last N lines or 'all' for entire history.",
         "mute [n]               : Set log mute level to n, or show level if n is absent.",
+        "needok type action     : Enter confirmation for NEED-OK request of 'type',",
+        "                         where action = 'ok' or 'cancel'.",
+        "needstr type action    : Enter confirmation for NEED-STR request of 'type',",
+        "                         where action is reply string.",
+        "net                    : (Windows only) Show network info and routing table.",
         "password type p        : Enter password p for a queried OpenVPN password.",
+        "remote type [host port] : Override remote directive, type=ACCEPT|MOD|SKIP.",
+        "remote-entry-count     : Get number of available remote entries.",
+        "remote-entry-get  i|all [j]: Get remote entry at index = i to to j-1 or all.",
+        "proxy type [host port flags] : Enter dynamic proxy server info.",
         "pid                    : Show process ID of the current OpenVPN process.",
         "client-auth CID KID    : Authenticate client-id/key-id CID/KID (MULTILINE)",
         "client-auth-nt CID KID : Authenticate client-id/key-id CID/KID",
         "client-deny CID KID R [CR] : Deny auth client-id/key-id CID/KID with log reason",
         "                             text R and optional client reason text CR",
+        "client-pending-auth CID KID MSG timeout : Instruct OpenVPN to send AUTH_PENDING and INFO_PRE msg",
+        "                                      to the client and wait for a final client-auth/client-deny",
         "client-kill CID [M]    : Kill client instance CID with message M (def=RESTART)",
+        "env-filter [level]     : Set env-var filter level",
+        "rsa-sig                : Enter a signature in response to >RSA_SIGN challenge",
+        "                         Enter signature base64 on subsequent lines followed by END",
+        "pk-sig                 : Enter a signature in response to >PK_SIGN challenge",
+        "                         Enter signature base64 on subsequent lines followed by END",
+        "certificate            : Enter a client certificate in response to >NEED-CERT challenge",
+        "                         Enter certificate base64 on subsequent lines followed by END",
         "signal s               : Send signal s to daemon,",
         "                         s = SIGHUP|SIGTERM|SIGUSR1|SIGUSR2.",
         "state [on|off] [N|all] : Like log, but show state history.",
         "status [n]             : Show current daemon status info using format #n.",
+        "test n                 : Produce n lines of output for testing/debugging.",
         "username type u        : Enter username u for a queried OpenVPN username.",
         "verb [n]               : Set log verbosity level to n, or show if n is absent.",
         "version [n]            : Set client's version to n or show current version of daemon.",
@@ -607,6 +673,96 @@ cmd_help(struct manage *m)
     {
         man_out_line(m, lines[i]);
     }
+}
+
+/* `test N`: N numbered lines, for exercising a client's reader. */
+static void
+cmd_test(struct manage *m, char **p, int np)
+{
+    int n;
+
+    if (!need_params(m, "test", np - 1, 1, false))
+    {
+        return;
+    }
+    n = atoi(p[1]);
+    /* stop once a client that does not read has been dropped */
+    for (int i = 0; i < n && m->client_fd >= 0; i++)
+    {
+        man_outf(m, "[%d] The purpose of this command is to generate large amounts of output.", i);
+        if (m->out_len > MAN_OUT_CAP / 2)
+        {
+            man_flush_out(m);
+        }
+    }
+}
+
+/*
+ * Commands of features this daemon does not offer (or not in this mode),
+ * answered with 2.6's texts for the same situation: its parameter check
+ * first, then "not supported" (no such hook in this mode) or "not needed
+ * at this time" (nothing was asked).  False if @p p[0] is none of them.
+ */
+static bool
+cmd_absent(struct manage *m, char **p, int np)
+{
+    static const struct
+    {
+        const char *cmd;
+        int need; /* parameters */
+        bool at_least;
+        bool server_only; /* a client would have the hook */
+        const char *reply; /* NULL: "not supported"; "": "not currently available" */
+    } t[] = {
+        { "needok", 2, false, false, "ERROR: no needok-confirmation is currently needed at this time" },
+        { "needstr", 2, false, false, "ERROR: no needstr-string is currently needed at this time" },
+        { "net", 0, false, false, NULL },
+        { "rsa-sig", 0, false, false, "" },
+        { "pk-sig", 0, false, false, "" },
+        { "certificate", 0, false, false, "" },
+        { "remote", 1, true, true, NULL },
+        { "proxy", 1, true, true, NULL },
+        { "remote-entry-count", 0, false, true, NULL },
+        { "remote-entry-get", 1, true, true, NULL },
+        /* sic: 2.6 misspells this one */
+        { "cr-response", 1, false, true, "ERROR: The 'cr-repsonse' command is not supported by the current daemon mode" },
+        { "client-pending-auth", 4, false, false, NULL },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+    {
+        if (strcmp(p[0], t[i].cmd) != 0)
+        {
+            continue;
+        }
+        if (t[i].server_only && !m->cfg.server)
+        {
+            return false;
+        }
+        if (!need_params(m, t[i].cmd, np - 1, t[i].need, t[i].at_least))
+        {
+            return true;
+        }
+        if (!strcmp(p[0], "client-pending-auth") && m->cb.client_auth)
+        {
+            /* a running server: 2.6's answer when it cannot pend the client */
+            man_outf(m, "ERROR: client-pending-auth command failed. Extra parameter might be too long");
+        }
+        else if (t[i].reply && !t[i].reply[0])
+        {
+            man_outf(m, "ERROR: The %s command is not currently available", t[i].cmd);
+        }
+        else if (t[i].reply)
+        {
+            man_out_line(m, t[i].reply);
+        }
+        else
+        {
+            unsupported(m, t[i].cmd);
+        }
+        return true;
+    }
+    return false;
 }
 
 /* Commands without parameters of interest, or trivial ones. */
@@ -651,6 +807,15 @@ cmd_simple(struct manage *m, char **p, int np)
             man_outf(m, "SUCCESS: bytecount interval changed");
         }
     }
+    else if (!strcmp(c, "env-filter"))
+    {
+        m->env_filter = np > 1 ? atoi(p[1]) : 0;
+        man_outf(m, "SUCCESS: env_filter_level=%d", m->env_filter);
+    }
+    else if (!strcmp(c, "test"))
+    {
+        cmd_test(m, p, np);
+    }
     else if (!strcmp(c, "exit") || !strcmp(c, "quit"))
     {
         man_flush_out(m);
@@ -675,13 +840,30 @@ man_command(struct manage *m, char *line)
         man_flush_out(m);
         return;
     }
-    if (!tokenize(m, line, p, &np) || np == 0)
+    /* 2.6 logs the line as typed, hides a password and leaves out
+     * load-stats (monitoring tools poll it) */
+    bool log_it = strcmp(line, "load-stats") != 0;
+    char *typed = log_it ? xstrdup(line) : NULL;
+
+    if (!tokenize(m, line, p, &np))
+    {
+        free(typed);
+        man_flush_out(m);
+        return;
+    }
+    if (log_it)
+    {
+        msg(D_MANAGEMENT, "MANAGEMENT: CMD '%s'",
+            np > 0 && !strcmp(p[0], "password") ? "password [...]" : typed);
+        secure_memzero(typed, strlen(typed));
+        free(typed);
+    }
+    if (np == 0)
     {
         man_flush_out(m);
         return;
     }
-    msg(D_MANAGEMENT, "MANAGEMENT: CMD '%s'", p[0]);
-    if (cmd_simple(m, p, np))
+    if (cmd_simple(m, p, np) || cmd_absent(m, p, np))
     {
     }
     else if (!strcmp(p[0], "state"))

@@ -40,6 +40,7 @@ struct manage
 {
     struct manage_config cfg; /* strings below are our own copies */
     struct manage_callbacks cb;
+    struct manage_callbacks cb_base; /* those given to manage_open() */
     char *addr, *port, *title;
     char password[256];
     bool has_password;
@@ -57,9 +58,12 @@ struct manage
 
     char *out;
     size_t out_len, out_cap;
+    bool flush_held; /* while a command's effects are queued behind its reply */
 
     struct man_ring log_ring, state_ring;
     bool log_rt, state_rt, echo_rt;
+
+    int env_filter; /* `env-filter`: which >CLIENT:ENV lines are shown */
 
     int bytecount_interval;
     time_t bytecount_last;
@@ -90,6 +94,8 @@ struct manage
 /* ---- shared by manage.c and manage_cmd.c ---- */
 /** Write what is buffered to the client (non-blocking). */
 void man_flush_out(struct manage *m);
+/** Queue raw bytes. */
+void man_out_raw(struct manage *m, const char *s, size_t n);
 /** Queue one line (CR LF appended). */
 void man_out_line(struct manage *m, const char *line);
 /** Queue one formatted line. */

@@ -27,6 +27,7 @@
 #include "sig.h"
 #include "status.h"
 #include "tun.h"
+#include "tunnel_manage.h"
 #include "wire.h"
 
 #define PLAIN_HEADROOM 16
@@ -580,11 +581,8 @@ multi_server_loop(struct context *c)
         multi_uninit(&m);
         return SIGTERM;
     }
-    if (m.mgmt && manage_hold_is_set(m.mgmt) && !manage_hold_wait(m.mgmt, 5))
-    {
-        multi_uninit(&m);
-        return sig_pending() ? sig_take() : SIGTERM;
-    }
+    /* 2.6: the server is complete once its instance table is set up */
+    init_sequence_completed(c);
     event_ctl(&c->es, tcp ? c->link.listen_fd : c->link.fd, EVENT_READ, &c->link);
     if (c->ps->tt.fd >= 0)
     {

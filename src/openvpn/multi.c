@@ -243,6 +243,8 @@ multi_init(struct multi_context *m, struct context *c)
     {
         return false;
     }
+    msg(D_MULTI_LOW, "MULTI: multi_init called, r=%d v=%d", o->hash_size_real,
+        o->hash_size_virtual);
     /* --hash-size R V: R buckets (a power of two, as 2.6 rounds) for real addresses */
     m->addr_mask = 15;
     while (m->addr_mask < (unsigned int) o->hash_size_real - 1 && m->addr_mask < (1u << 20))
@@ -299,7 +301,7 @@ multi_uninit(struct multi_context *m)
     free(m->frag_piece);
     tls_stateless_free(m->stateless);
     secure_memzero(&m->at_key, sizeof(m->at_key));
-    manage_close(m->mgmt);
+    multi_manage_close(m);
     tunnel_tls_close(&m->tmpl);
     memset(m, 0, sizeof(*m));
 }

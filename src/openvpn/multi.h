@@ -96,7 +96,11 @@ struct multi_instance
     bool at_have;          /* a token was generated for this client */
     bool at_refresh;       /* push a fresh token once the new key is up */
     bool mgmt_pending;     /* --management-client-auth: waiting for client-auth/deny */
-    unsigned int mgmt_kid; /* the key id the management was asked about */
+    bool mgmt_announced;   /* a >CLIENT:CONNECT went out: a DISCONNECT will follow */
+    bool established;      /* was connected (still counts for n_clients while halting) */
+    unsigned int mgmt_kid; /* the KID the management was told (2.6's counter, not the key id) */
+    unsigned int mgmt_kid_next;
+    uint8_t mgmt_key_id;   /* the key that KID stands for */
 
     struct keepalive ka;
     int64_t next_due_ms;
@@ -267,13 +271,22 @@ bool multi_learn_v6(struct multi_context *m, struct multi_instance *mi, const ui
 bool multi_learn_mac(struct multi_context *m, struct multi_instance *mi, const uint8_t mac[6],
                      time_t now);
 
+/** The second word of the client's pushed "ifconfig": netmask (subnet, tap) or peer (net30, p2p). */
+uint32_t multi_connect_ifconfig_second(struct multi_context *m, struct multi_instance *mi);
+/** The client's IV_ and UV_ peer-info variables, in the order it sent them. */
+void multi_env_add_peer_info(struct env_set *es, const char *peer_info);
+
 /* ---- multi_manage.c ---- */
 /** Open --management if configured; false (logged) if it cannot listen. */
 bool multi_manage_open(struct multi_context *m);
+void multi_manage_close(struct multi_context *m);
+/** >CLIENT:ADDRESS,CID,ADDR,PRIMARY for an address learned for the client. */
+void multi_manage_address(struct multi_context *m, struct multi_instance *mi, const char *addr,
+                          bool primary);
 /** Keep the management sockets registered with the event set. */
 void multi_manage_interest(struct multi_context *m);
 /** >CLIENT:CONNECT|REAUTH|ESTABLISHED|DISCONNECT with the client's environment. */
 void multi_manage_client_event(struct multi_context *m, struct multi_instance *mi,
-                               const char *what, const struct env_set *es);
+                               const char *what, const char *password);
 
 #endif /* OVPN_MULTI_H */

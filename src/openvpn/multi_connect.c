@@ -48,8 +48,8 @@ ip6_str(const uint8_t a[16], char *out, size_t n)
 
 /* ---- script environment -------------------------------------------------------- */
 
-static void
-add_peer_info_env(struct env_set *es, const char *peer_info)
+void
+multi_env_add_peer_info(struct env_set *es, const char *peer_info)
 {
     char line[256];
     const char *p = peer_info;
@@ -122,7 +122,7 @@ client_env(struct multi_context *m, struct multi_instance *mi, const char *scrip
         ip6_str(mi->vaddr6, a, sizeof(a));
         env_set_add(es, "ifconfig_pool_remote_ip6", a);
     }
-    add_peer_info_env(es, tls_multi_peer_info(mi->tls));
+    multi_env_add_peer_info(es, tls_multi_peer_info(mi->tls));
     env_set_addf(es, "time_unix", "%lld", (long long) mi->created_wall);
     return es;
 }
@@ -328,12 +328,14 @@ learn_routes(struct multi_context *m, struct multi_instance *mi)
     {
         ip4_str(mi->vaddr4, a, sizeof(a));
         msg(D_MULTI_LOW, "MULTI: primary virtual IP for %s: %s", mi->prefix, a);
+        multi_manage_address(m, mi, a, true);
         learn_script(m, mi, "add", a);
     }
     if (mi->has_v6 && multi_learn_v6(m, mi, mi->vaddr6, MROUTE_HOST, now))
     {
         ip6_str(mi->vaddr6, a, sizeof(a));
         msg(D_MULTI_LOW, "MULTI: primary virtual IPv6 for %s: %s", mi->prefix, a);
+        multi_manage_address(m, mi, a, true);
         learn_script(m, mi, "add", a);
     }
     for (int i = 0; mi->cc_loaded && i < mi->cc.n_iroutes; i++)
@@ -341,14 +343,22 @@ learn_routes(struct multi_context *m, struct multi_instance *mi)
         ip4_str(mi->cc.iroutes[i].network, a, sizeof(a));
         msg(D_MULTI_LOW, "MULTI: internal route %s/%d -> %s", a, mi->cc.iroutes[i].bits,
             mi->prefix);
-        multi_learn_v4(m, mi, mi->cc.iroutes[i].network, mi->cc.iroutes[i].bits, now);
+        if (multi_learn_v4(m, mi, mi->cc.iroutes[i].network, mi->cc.iroutes[i].bits, now))
+        {
+            snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%d", mi->cc.iroutes[i].bits);
+            multi_manage_address(m, mi, a, false);
+        }
     }
     for (int i = 0; mi->cc_loaded && i < mi->cc.n_iroutes6; i++)
     {
         ip6_str(mi->cc.iroutes6[i].network, a, sizeof(a));
         msg(D_MULTI_LOW, "MULTI: internal route %s/%d -> %s", a, mi->cc.iroutes6[i].bits,
             mi->prefix);
-        multi_learn_v6(m, mi, mi->cc.iroutes6[i].network, mi->cc.iroutes6[i].bits, now);
+        if (multi_learn_v6(m, mi, mi->cc.iroutes6[i].network, mi->cc.iroutes6[i].bits, now))
+        {
+            snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%d", mi->cc.iroutes6[i].bits);
+            multi_manage_address(m, mi, a, false);
+        }
     }
 }
 
@@ -503,13 +513,11 @@ connect_finish(struct multi_context *m, struct multi_instance *mi, uint8_t key_i
     }
     tls_multi_key_authorize(mi->tls, key_id, true);
     mi->state = MI_CONNECTED;
+    mi->established = true;
     learn_routes(m, mi);
     if (m->mgmt)
     {
-        struct env_set *es = client_env(m, mi, "client-connect");
-
-        multi_manage_client_event(m, mi, "ESTABLISHED", es);
-        env_set_free(es);
+        multi_manage_client_event(m, mi, "ESTABLISHED", NULL);
     }
     if (mi->iv_proto & IV_PROTO_REQUEST_PUSH)
     {
@@ -582,17 +590,22 @@ multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t k
     }
     if (m->mgmt && o->management_client_auth)
     {
-        struct env_set *es = client_env(m, mi, "user-pass-verify");
-
-        /* the management answers with client-auth / client-deny (§10.4) */
-        if (user[0])
+        /* the management answers with client-auth / client-deny (§10.4);
+         * 2.6 numbers the KIDs per client from 1, and its first
+         * renegotiation is 3 (a spare key state took 2) */
+        if (mi->mgmt_kid_next == 0)
         {
-            env_set_add(es, "username", user);
+            mi->mgmt_kid_next = 1;
         }
         mi->mgmt_pending = true;
-        mi->mgmt_kid = key_id;
-        multi_manage_client_event(m, mi, first ? "CONNECT" : "REAUTH", es);
-        env_set_free(es);
+        mi->mgmt_announced = true;
+        mi->mgmt_kid = mi->mgmt_kid_next++;
+        if (mi->mgmt_kid == 1)
+        {
+            mi->mgmt_kid_next = 3;
+        }
+        mi->mgmt_key_id = key_id;
+        multi_manage_client_event(m, mi, first ? "CONNECT" : "REAUTH", pass);
         return;
     }
     if (!first)
@@ -607,7 +620,7 @@ void
 multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bool allow,
                           const char *reason, const char *client_reason, const char *config_text)
 {
-    uint8_t key_id = (uint8_t) mi->mgmt_kid;
+    uint8_t key_id = mi->mgmt_key_id;
     bool first = mi->state == MI_HANDSHAKE;
 
     mi->mgmt_pending = false;
@@ -709,6 +722,33 @@ multi_connect_token_refresh(struct multi_context *m, struct multi_instance *mi)
 }
 
 /* §8.2 order: global push, per-client push, then the generated per-client items. */
+uint32_t
+multi_connect_ifconfig_second(struct multi_context *m, struct multi_instance *mi)
+{
+    const struct options *o = m->o;
+    const struct client_config *cc = mi->cc_loaded ? &mi->cc : NULL;
+    struct in_addr ia;
+
+    if ((m->tap || o->topology == TOP_SUBNET) && !(cc && cc->ifconfig_push_defined))
+    {
+        /* §9.1: subnet and tap clients get address and netmask */
+        uint32_t mask = o->ifconfig_pool_netmask ? o->ifconfig_pool_netmask : o->server_netmask;
+
+        if (!mask && o->ifconfig_remote_netmask &&
+            inet_pton(AF_INET, o->ifconfig_remote_netmask, &ia) == 1)
+        {
+            mask = ntohl(ia.s_addr);
+        }
+        return mask;
+    }
+    if (!m->tap && o->topology == TOP_P2P && !(cc && cc->ifconfig_push_defined) &&
+        o->ifconfig_local)
+    {
+        return inet_pton(AF_INET, o->ifconfig_local, &ia) == 1 ? ntohl(ia.s_addr) : 0;
+    }
+    return mi->vaddr4_peer;
+}
+
 static size_t
 push_items(struct multi_context *m, struct multi_instance *mi, char (*gen)[192],
            const char **items)
@@ -744,27 +784,8 @@ push_items(struct multi_context *m, struct multi_instance *mi, char (*gen)[192],
     }
     if (mi->has_v4)
     {
-        uint32_t second = mi->vaddr4_peer;
+        uint32_t second = multi_connect_ifconfig_second(m, mi);
 
-        if ((m->tap || o->topology == TOP_SUBNET) && !(cc && cc->ifconfig_push_defined))
-        {
-            struct in_addr ia;
-
-            /* §9.1: subnet and tap clients get address and netmask */
-            second = o->ifconfig_pool_netmask ? o->ifconfig_pool_netmask : o->server_netmask;
-            if (!second && o->ifconfig_remote_netmask &&
-                inet_pton(AF_INET, o->ifconfig_remote_netmask, &ia) == 1)
-            {
-                second = ntohl(ia.s_addr);
-            }
-        }
-        else if (!m->tap && o->topology == TOP_P2P && !(cc && cc->ifconfig_push_defined) &&
-                 o->ifconfig_local)
-        {
-            struct in_addr ia;
-
-            second = inet_pton(AF_INET, o->ifconfig_local, &ia) == 1 ? ntohl(ia.s_addr) : 0;
-        }
         ip4_str(mi->vaddr4, a, sizeof(a));
         ip4_str(second, b, sizeof(b));
         snprintf(gen[g], 192, "ifconfig %s %s", a, b);
@@ -837,12 +858,10 @@ multi_connect_teardown(struct multi_context *m, struct multi_instance *mi)
 {
     char a[64];
 
-    if (mi->state == MI_CONNECTED && m->mgmt)
+    /* 2.6 reports a disconnect only for the clients its client-auth tracks */
+    if ((mi->established || mi->mgmt_announced) && m->mgmt && m->o->management_client_auth)
     {
-        struct env_set *es = client_env(m, mi, "client-disconnect");
-
-        multi_manage_client_event(m, mi, "DISCONNECT", es);
-        env_set_free(es);
+        multi_manage_client_event(m, mi, "DISCONNECT", NULL);
     }
 
     if (mi->state == MI_CONNECTED && m->o->client_disconnect)

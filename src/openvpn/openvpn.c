@@ -120,6 +120,7 @@ main(int argc, char **argv)
     {
         return 1;
     }
+    options_startup_warnings(&o);
     print_banner();
     options_show(&o);
     status = tunnel_run(&o, argc, argv, multi_server_loop);

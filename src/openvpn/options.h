@@ -511,6 +511,13 @@ void options_free(struct options *o);
 /** At --verb 4 and up: log the effective options like 2.6's "Current Parameter Settings". */
 void options_show(const struct options *o);
 
+/**
+ * The warnings 2.6 prints about a parsed config before its banner (a TCP
+ * management port without a password), once the log is set up so that
+ * they reach the --log file too; again after a SIGHUP re-read.
+ */
+void options_startup_warnings(const struct options *o);
+
 /** Print --help text to stdout. */
 void options_usage(void);
 

@@ -474,13 +474,18 @@ management_checks(const struct options *o)
     {
         return false;
     }
-    if (!o->management_unix && !o->management_pw_file)
+    return true;
+}
+
+void
+options_startup_warnings(const struct options *o)
+{
+    if (o->management_addr && !o->management_unix && !o->management_pw_file)
     {
         msg(M_WARN,
             "WARNING: Using --management on a TCP port WITHOUT passwords is STRONGLY "
             "discouraged and considered insecure");
     }
-    return true;
 }
 
 bool

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "error.h"
 #include "event.h"
@@ -25,6 +26,9 @@ static struct context *current;
 static int registered_fd[2] = { -1, -1 };
 static bool registered_write[2];
 static time_t last_tick;
+/* link bytes of the instances that have ended: 2.6's load-stats counts
+ * from the start of the process, across restarts */
+static uint64_t ended_in, ended_out;
 
 static void
 cb_status(void *arg, int version, void (*emit)(void *, const char *), void *emit_arg)
@@ -73,17 +77,23 @@ cb_signal(void *arg, int signum)
     sig_raise(signum, ""); /* 2.6 logs it like an outside signal: "SIGTERM[hard,]" */
 }
 
+void
+tunnel_manage_link_totals(struct context *c, uint64_t *in, uint64_t *out)
+{
+    if (c)
+    {
+        tunnel_dco_refresh_stats(c);
+    }
+    *in = ended_in + (c ? c->stats.link_read_bytes : 0);
+    *out = ended_out + (c ? c->stats.link_write_bytes : 0);
+}
+
 static void
 cb_load_stats(void *arg, int *nclients, uint64_t *in, uint64_t *out)
 {
     (void) arg;
     *nclients = 0;
-    if (current)
-    {
-        tunnel_dco_refresh_stats(current);
-    }
-    *in = current ? current->stats.link_read_bytes : 0;
-    *out = current ? current->stats.link_write_bytes : 0;
+    tunnel_manage_link_totals(current, in, out);
 }
 
 static void
@@ -131,13 +141,24 @@ tunnel_manage_open(struct persist_state *ps, const struct options *o)
         .password = cb_password,
     };
 
-    if (!o->management_addr || o->mode == MODE_SERVER || ps->mgmt)
+    if (!o->management_addr || ps->mgmt)
     {
         return true;
+    }
+    if (o->mode == MODE_SERVER)
+    {
+        /* until the server's instance table exists (multi_manage.c), and
+         * between restarts, 2.6 answers only these */
+        cb = (struct manage_callbacks){ .signal = cb_signal, .load_stats = cb_load_stats };
     }
     tunnel_manage_config(o, &cfg);
     ps->mgmt = manage_open(&cfg, &cb);
     ps->query_passwords = o->management_query_passwords;
+    if (ps->mgmt)
+    {
+        /* the one CONNECTING of the history: restarts go RECONNECTING -> ... */
+        manage_set_state(ps->mgmt, otime_wall(), "CONNECTING", "", "", "", "", "", "", NULL);
+    }
     return ps->mgmt != NULL;
 }
 
@@ -146,6 +167,12 @@ tunnel_manage_close(struct persist_state *ps)
 {
     manage_close(ps->mgmt);
     ps->mgmt = NULL;
+}
+
+bool
+tunnel_manage_holds(const struct persist_state *ps)
+{
+    return ps->mgmt && manage_hold_is_set(ps->mgmt);
 }
 
 bool
@@ -210,6 +237,11 @@ tunnel_manage_auth_failed(struct persist_state *ps)
 void
 tunnel_manage_attach(struct context *c)
 {
+    if (current && current != c)
+    {
+        ended_in += current->stats.link_read_bytes;
+        ended_out += current->stats.link_write_bytes;
+    }
     current = c;
     registered_fd[0] = registered_fd[1] = -1; /* a new instance has a new event set */
     registered_write[0] = registered_write[1] = false;
@@ -262,11 +294,55 @@ tunnel_manage_tick(struct context *c)
     }
 }
 
+/* The socket's own address, if it is bound to one (2.6 leaves a wildcard out). */
+static bool
+bound_address(const struct context *c, char *addr, size_t an, char *port, size_t pn)
+{
+    struct link_addr la;
+    int fd = c->link.fd >= 0 ? c->link.fd : c->link.listen_fd;
+    socklen_t len = sizeof(la.ss);
+
+    memset(&la, 0, sizeof(la));
+    if (!c->link_open || fd < 0 || getsockname(fd, (struct sockaddr *) &la.ss, &len) != 0)
+    {
+        return false;
+    }
+    la.len = len;
+    if (la.ss.ss_family == AF_INET)
+    {
+        const struct sockaddr_in *a = (const void *) &la.ss;
+
+        if (a->sin_addr.s_addr == htonl(INADDR_ANY))
+        {
+            return false;
+        }
+    }
+    else if (la.ss.ss_family == AF_INET6)
+    {
+        const struct sockaddr_in6 *a = (const void *) &la.ss;
+
+        if (IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr))
+        {
+            return false;
+        }
+    }
+    else
+    {
+        return false;
+    }
+    sockaddr_print_addr(&la, addr, an);
+    snprintf(port, pn, "%u", sockaddr_port(&la));
+    return true;
+}
+
 void
 tunnel_manage_state(struct context *c, const char *state, const char *detail)
 {
-    char rip[64] = "", rport[16] = "";
+    char rip[64] = "", rport[16] = "", lip[64] = "", lport[16] = "", ip6[64] = "";
     const struct options *o = c->o;
+    bool connected = strcmp(state, "CONNECTED") == 0;
+    /* the tun addresses: from ASSIGN_IP on, not with ADD_ROUTES (2.6) */
+    bool tun_known = strcmp(state, "ASSIGN_IP") == 0 || connected;
 
     if (!c->ps->mgmt)
     {
@@ -274,15 +350,21 @@ tunnel_manage_state(struct context *c, const char *state, const char *detail)
     }
     /* as 2.6: the remote address and port only once CONNECTED; the tun
      * address from ASSIGN_IP on (before that it may still be unknown) */
-    if (c->peer_known && strcmp(state, "CONNECTED") == 0)
+    if (c->peer_known && connected)
     {
         sockaddr_print_addr(&c->peer, rip, sizeof(rip));
         snprintf(rport, sizeof(rport), "%u", sockaddr_port(&c->peer));
     }
-    bool tun_known = strcmp(state, "ASSIGN_IP") == 0 || strcmp(state, "ADD_ROUTES") == 0 ||
-                     strcmp(state, "CONNECTED") == 0;
-
+    if (connected)
+    {
+        bound_address(c, lip, sizeof(lip), lport, sizeof(lport));
+    }
+    if (tun_known && o->ifconfig_ipv6_local)
+    {
+        snprintf(ip6, sizeof(ip6), "%.*s", (int) strcspn(o->ifconfig_ipv6_local, "/"),
+                 o->ifconfig_ipv6_local);
+    }
     manage_set_state(c->ps->mgmt, otime_wall(), state, detail ? detail : "",
-                     tun_known && o->ifconfig_local ? o->ifconfig_local : "", rip, rport, "", "",
-                     NULL);
+                     tun_known && o->ifconfig_local ? o->ifconfig_local : "", rip, rport, lip,
+                     lport, ip6);
 }

@@ -6,14 +6,16 @@
  * `status`, `signal`, `load-stats` and the bytecount timer from the
  * running instance, the --management-hold before each start, and the
  * >STATE: notifications (CONNECTING, WAIT, AUTH, GET_CONFIG, ASSIGN_IP,
- * ADD_ROUTES, CONNECTED, RECONNECTING, EXITING).  The server has its own
- * glue (multi_manage.c).  Tier 5.
+ * ADD_ROUTES, CONNECTED, RECONNECTING, EXITING).  A server's interface is
+ * opened here too and lives as long; multi_manage.c lends it the instance
+ * table's callbacks while the server runs.  Tier 5.
  */
 #ifndef OVPN_TUNNEL_MANAGE_H
 #define OVPN_TUNNEL_MANAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "init.h"
@@ -23,7 +25,11 @@ struct manage_config;
 /** The management settings of @p o (also the server's, multi_manage.c). */
 void tunnel_manage_config(const struct options *o, struct manage_config *cfg);
 
-/** Open --management if configured (not for --mode server); false (logged) if it fails. */
+/**
+ * Open --management if configured; false (logged) if it fails.  A server's
+ * interface answers only `signal` and `load-stats` (and the commands of
+ * the interface itself) until multi_manage.c hands it the instance table.
+ */
 bool tunnel_manage_open(struct persist_state *ps, const struct options *o);
 void tunnel_manage_close(struct persist_state *ps);
 
@@ -33,6 +39,9 @@ void tunnel_manage_close(struct persist_state *ps);
  * restart pause); false if a signal ends the wait.
  */
 bool tunnel_manage_hold(struct persist_state *ps, int seconds);
+
+/** True if --management-hold (or `hold on`) is in force. */
+bool tunnel_manage_holds(const struct persist_state *ps);
 
 /**
  * --management-query-passwords: ask the management client for the
@@ -48,6 +57,9 @@ void tunnel_manage_auth_failed(struct persist_state *ps);
 
 /** The instance the callbacks answer for (NULL between instances). */
 void tunnel_manage_attach(struct context *c);
+
+/** Link bytes read and written since the process started (2.6's load-stats), @p c running. */
+void tunnel_manage_link_totals(struct context *c, uint64_t *in, uint64_t *out);
 
 /** Keep the management sockets registered in the instance's event set. */
 void tunnel_manage_interest(struct context *c);

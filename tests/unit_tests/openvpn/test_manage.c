@@ -59,7 +59,7 @@ cb_kill_addr(void *arg, const char *ip, int port)
     (void) arg;
     snprintf(seen.kill_ip, sizeof(seen.kill_ip), "%s", ip);
     seen.kill_port = port;
-    return 1;
+    return strcmp(ip, "198.51.100.2") == 0 ? 1 : 0;
 }
 
 static bool
@@ -523,7 +523,7 @@ manage__client_auth__multiline_config_reaches_callback(void **state)
                         "push \"route 10.9.0.0 255.255.255.0\"\n"
                         "ifconfig-push 10.8.0.9 255.255.255.0\n");
     assert_string_equal(cmd(m, fd, "client-auth-nt 6 2\n"),
-                        "SUCCESS: client-auth-nt command succeeded\r\n");
+                        "SUCCESS: client-auth command succeeded\r\n" /* sic, 2.6 */);
     assert_int_equal(seen.cid, 6);
     assert_string_equal(seen.config, "");
     assert_string_equal(cmd(m, fd, "client-deny 7 0 \"bad user\" \"go away\"\n"),
@@ -548,17 +548,66 @@ manage__kill_and_client_kill__server_texts(void **state)
     assert_string_equal(cmd(m, fd, "kill client1\n"),
                         "SUCCESS: common name 'client1' found, 2 client(s) killed\r\n");
     assert_string_equal(cmd(m, fd, "kill nosuch\n"), "ERROR: common name 'nosuch' not found\r\n");
+    /* 2.6.14 reads the first two ':' fields: no protocol prefix */
     assert_string_equal(cmd(m, fd, "kill tcp:198.51.100.2:53779\n"),
+                        "ERROR: error parsing IP address: tcp\r\n");
+    assert_string_equal(cmd(m, fd, "kill 198.51.100.2:53779\n"),
                         "SUCCESS: 1 client(s) at address 198.51.100.2:53779 killed\r\n");
     assert_string_equal(seen.kill_ip, "198.51.100.2");
     assert_int_equal(seen.kill_port, 53779);
     assert_string_equal(cmd(m, fd, "kill 1.2.3.4:99999\n"),
                         "ERROR: port number is out of range: 99999\r\n");
-    assert_string_equal(cmd(m, fd, "kill 1.2.3:5\n"), "ERROR: error parsing IP address: 1.2.3\r\n");
+    /* inet_aton() forms, as 2.6 */
+    assert_string_equal(cmd(m, fd, "kill 1.2.3:5\n"),
+                        "ERROR: client at address 1.2.0.3:5 not found\r\n");
+    assert_string_equal(cmd(m, fd, "kill foo:bar\n"), "ERROR: error parsing IP address: foo\r\n");
+    assert_string_equal(cmd(m, fd, "kill 1.2.3.4:x\n"), "ERROR: port number is out of range: x\r\n");
     assert_string_equal(cmd(m, fd, "client-kill 4\n"),
                         "SUCCESS: client-kill command succeeded\r\n");
     assert_string_equal(cmd(m, fd, "client-kill 5 HALT\n"),
                         "ERROR: client-kill command failed\r\n");
+    close(fd);
+    manage_close(m);
+}
+
+/* `env-filter`: levels as 2.6.14 shows them (0 all; 1 a fixed set plus every
+ * X509_; 2 the set; 3 nothing), n_clients first, the peer info apart from
+ * the environment once filtering. */
+static void
+manage__env_filter__2_6_levels(void **state)
+{
+    struct manage *m = open_tcp(true, NULL, false);
+    int fd = connected_client(m);
+    const char *names[] = { "password", "common_name", "X509_1_CN", "X509_0_CN", "tls_serial_hex_0",
+                            "untrusted_ip", "untrusted_port", "dev" };
+    const char *values[] = { "pw", "c", "ca", "c", "0a", "198.51.100.2", "5", "tun0" };
+    struct manage_client_env ev = { names, values, 8, 2, "IV_VER=2.6.14\nIV_PLAT=linux\nbad line" };
+    (void) state;
+
+    manage_client_established(m, 1, &ev);
+    assert_string_equal(drain(fd),
+                        ">CLIENT:ESTABLISHED,1\r\n>CLIENT:ENV,n_clients=2\r\n"
+                        ">CLIENT:ENV,password=pw\r\n>CLIENT:ENV,common_name=c\r\n"
+                        ">CLIENT:ENV,X509_1_CN=ca\r\n>CLIENT:ENV,X509_0_CN=c\r\n"
+                        ">CLIENT:ENV,tls_serial_hex_0=0a\r\n>CLIENT:ENV,untrusted_ip=198.51.100.2\r\n"
+                        ">CLIENT:ENV,untrusted_port=5\r\n>CLIENT:ENV,dev=tun0\r\n>CLIENT:ENV,END\r\n");
+    assert_string_equal(cmd(m, fd, "env-filter 1\n"), "SUCCESS: env_filter_level=1\r\n");
+    manage_client_established(m, 1, &ev);
+    assert_string_equal(drain(fd),
+                        ">CLIENT:ESTABLISHED,1\r\n>CLIENT:ENV,IV_VER=2.6.14\r\n"
+                        ">CLIENT:ENV,IV_PLAT=linux\r\n>CLIENT:ENV,password=pw\r\n"
+                        ">CLIENT:ENV,X509_1_CN=ca\r\n>CLIENT:ENV,X509_0_CN=c\r\n"
+                        ">CLIENT:ENV,tls_serial_hex_0=0a\r\n>CLIENT:ENV,untrusted_ip=198.51.100.2\r\n"
+                        ">CLIENT:ENV,dev=tun0\r\n>CLIENT:ENV,END\r\n");
+    assert_string_equal(cmd(m, fd, "env-filter 2\n"), "SUCCESS: env_filter_level=2\r\n");
+    manage_client_established(m, 1, &ev);
+    assert_non_null(strstr(drain(fd), "password=pw\r\n>CLIENT:ENV,X509_0_CN=c\r\n"));
+    assert_string_equal(cmd(m, fd, "env-filter 3\n"), "SUCCESS: env_filter_level=3\r\n");
+    manage_client_established(m, 1, &ev);
+    assert_string_equal(drain(fd),
+                        ">CLIENT:ESTABLISHED,1\r\n>CLIENT:ENV,IV_VER=2.6.14\r\n"
+                        ">CLIENT:ENV,IV_PLAT=linux\r\n>CLIENT:ENV,END\r\n");
+    assert_string_equal(cmd(m, fd, "env-filter\n"), "SUCCESS: env_filter_level=0\r\n");
     close(fd);
     manage_close(m);
 }
@@ -572,16 +621,18 @@ manage__client_notifications__env_lines_cannot_inject(void **state)
     const char *values[] = { "evil\r\n>CLIENT:ESTABLISHED,9", "198.51.100.2" };
     (void) state;
 
-    manage_client_connect(m, 3, 0, false, names, values, 2);
+    struct manage_client_env ev = { names, values, 2, -1, NULL };
+
+    manage_client_connect(m, 3, 0, false, &ev);
     assert_string_equal(drain(fd),
                         ">CLIENT:CONNECT,3,0\r\n"
                         ">CLIENT:ENV,common_name=evil__>CLIENT:ESTABLISHED,9\r\n"
                         ">CLIENT:ENV,untrusted_ip=198.51.100.2\r\n"
                         ">CLIENT:ENV,END\r\n");
-    manage_client_connect(m, 3, 1, true, NULL, NULL, 0);
-    manage_client_established(m, 3, NULL, NULL, 0);
+    manage_client_connect(m, 3, 1, true, NULL);
+    manage_client_established(m, 3, NULL);
     manage_client_address(m, 3, "10.8.0.6", true);
-    manage_client_disconnect(m, 3, NULL, NULL, 0);
+    manage_client_disconnect(m, 3, NULL);
     assert_string_equal(drain(fd),
                         ">CLIENT:REAUTH,3,1\r\n>CLIENT:ENV,END\r\n"
                         ">CLIENT:ESTABLISHED,3\r\n>CLIENT:ENV,END\r\n"
@@ -826,6 +877,7 @@ main(void)
         cmocka_unit_test(manage__client_auth__multiline_config_reaches_callback),
         cmocka_unit_test(manage__kill_and_client_kill__server_texts),
         cmocka_unit_test(manage__client_notifications__env_lines_cannot_inject),
+        cmocka_unit_test(manage__env_filter__2_6_levels),
         cmocka_unit_test(manage__password_query__username_then_password_reach_callback),
         cmocka_unit_test(manage__password_query__repeated_to_a_late_client),
         cmocka_unit_test(manage__garbage_and_overlong_input__answered_and_survives),

@@ -607,6 +607,9 @@ static void
 management_tcp_without_password__warns(void **state)
 {
     assert_true(run(TLS_CLIENT "--client --dev tun --remote x --management 127.0.0.1 7505"));
+    /* printed once the log is set up (so that --log gets it), not while parsing */
+    assert_false(has("WITHOUT passwords"));
+    options_startup_warnings(&o);
     assert_true(has("WARNING: Using --management on a TCP port WITHOUT passwords is STRONGLY "
                     "discouraged and considered insecure"));
 }
