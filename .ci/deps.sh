@@ -10,8 +10,11 @@
 # Debian's units); nothing here starts it.
 # clang and its sanitizer/fuzzer runtime (libclang-rt) build the fuzz harnesses
 # (`make check-fuzz`).
-# qemu and debootstrap are for `make check-dco`: it builds Debian guest images
-# with the kernel DCO modules (../shared/tools/dco-vm) and tests in them.
+# qemu, debootstrap and e2fsprogs are for `make check-dco`: it builds Debian
+# guest images with the kernel DCO modules (tests/dco/build-image.sh) and
+# tests in them (tests/dco/run.sh).  What the guests need (their kernels,
+# dkms and the compiler for ovpn-dco-v2, the reference openvpn 2.6/2.7, the
+# test tools) is installed into the images, not on this machine.
 # Installing it must not start anything: a policy-rc.d that refuses service
 # starts is in place during the install, and the units are disabled after.
 set -eu

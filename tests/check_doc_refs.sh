@@ -27,18 +27,6 @@ cd "$top" || exit 1
 forbidden='shared/docs|shared/tools|PROTOCOL\.md|STYLE\.md|DCO\.md'
 forbidden="$forbidden|PROTOCOL §|PROTOCOL [0-9]|STYLE E[0-9]|STYLE rule"
 
-# Exceptions, each with its reason.  They all refer to the DCO lab VM
-# tooling, which lives outside this repository for now and is going to be
-# rewritten (then these go away):
-#   tests/t_dco.sh, tests/t_dco_daemon.sh, tests/perf/dco_bench.sh
-#       look for the VM scripts at ../shared/tools/dco-vm;
-#   README.dco.md (the `make check-dco` paragraph) and .ci/deps.sh (the
-#       comment on the VM packages) say where those scripts are.
-# Whole files for the scripts; for the two documents only the lines that
-# name the VM tooling, so that anything else in them is still checked.
-skip_files=' tests/t_dco.sh tests/t_dco_daemon.sh tests/perf/dco_bench.sh '
-skip_lines_files=' README.dco.md .ci/deps.sh '
-skip_line_re='shared/tools/dco-vm'
 self=tests/check_doc_refs.sh
 
 fail=0
@@ -70,10 +58,6 @@ while IFS= read -r hit; do
     line=${rest%%:*}
     text=${rest#*:}
     [ "$f" = "$self" ] && continue
-    case "$skip_files" in *" $f "*) continue ;; esac
-    case "$skip_lines_files" in
-        *" $f "*) [[ $text =~ $skip_line_re ]] && continue ;;
-    esac
     what=$(grep -oE "$forbidden" <<<"$text" | head -n 1)
     problem "$f:$line: refers to '$what', which is not part of this repository (cite doc/protocol.md, doc/dco.md, doc/architecture.md or CODE_CHECKLIST.md instead)"
 done < <(list_files | xargs -0 grep -InHE "$forbidden" -- 2>/dev/null)

@@ -6,9 +6,10 @@
 #
 #   t_dco.sh <path to openvpn>   (host, `make check-dco`)
 #       builds tests/dco/dco_probe from the checkout next to that binary's
-#       build tree, then boots the lab VM (../shared/tools/dco-vm, or
-#       $DCO_VM_TOOLS) once per flavor -- dco: kernel 6.1 + ovpn-dco-v2,
-#       ovpn: kernel 7.x upstream ovpn -- and runs itself there with --guest.
+#       build tree, then boots the test VM (tests/dco/run.sh; images made by
+#       tests/dco/build-image.sh when missing or out of date) once per
+#       flavor -- dco: kernel 6.1 + ovpn-dco-v2, ovpn: the backports kernel
+#       with upstream ovpn -- and runs itself there with --guest.
 #       Exit 77 (skip) with a reason when qemu or the images are missing and
 #       cannot be built.  DCO_FLAVORS="dco" limits the flavors.
 #
@@ -80,7 +81,7 @@ guest()
     fi
     kind=$(ip -n "$nsa" -d -j link show dcoA | python3 -c \
         'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_kind"])')
-    [ "$kind" = "${LAB_DCO_MODULE%-v2}" ] && ok "link kind $kind" || bad "link kind '$kind'"
+    [ "$kind" = "${DCO_VM_MODULE%-v2}" ] && ok "link kind $kind" || bad "link kind '$kind'"
 
     ip -n "$nsa" addr add 10.200.0.1 peer 10.200.0.2 dev dcoA
     ip -n "$nsb" addr add 10.200.0.2 peer 10.200.0.1 dev dcoB
@@ -174,7 +175,7 @@ guest()
     ip -n "$nsa" link show dcoA >/dev/null 2>&1 && bad "dcoA not deleted" || ok "interfaces deleted"
     echo "--- probe A log"; cat "$work/A.log"
     echo "--- probe B log"; cat "$work/B.log"
-    echo "$LAB_FLAVOR: $pass passed, $fail failed"
+    echo "$DCO_VM_FLAVOR: $pass passed, $fail failed"
     [ "$fail" = 0 ]
 }
 
@@ -187,27 +188,14 @@ fi
 [ $# -ge 1 ] || { echo "usage: $0 <path to openvpn> | --guest" >&2; exit 2; }
 srcdir=$(cd "$here/.." && pwd)
 builddir=$(cd "$(dirname "$1")/../.." 2>/dev/null && pwd) || builddir=$srcdir
-vmtools=${DCO_VM_TOOLS:-$srcdir/../shared/tools/dco-vm}
-# a clone elsewhere on the lab machine: the tools' usual place
-[ -x "$vmtools/run.sh" ] || [ -n "${DCO_VM_TOOLS:-}" ] || vmtools=/work/shared/tools/dco-vm
 flavors=${DCO_FLAVORS:-dco ovpn}
-
-skip() { echo "t_dco.sh: SKIP: $*"; exit 77; }
-[ -x "$vmtools/run.sh" ] || skip "lab VM scripts not found at $vmtools (set DCO_VM_TOOLS)"
-command -v qemu-system-x86_64 >/dev/null \
-    || skip "qemu-system-x86_64 missing (apt-get install -y qemu-system-x86 debootstrap e2fsprogs)"
-for f in $flavors; do
-    dir=${LAB_VM_DIR:-/var/cache/dco-vm/$f}
-    [ -r "$dir/rootfs.ext4" ] && continue
-    [ "$(id -u)" = 0 ] && command -v debootstrap >/dev/null \
-        || skip "image $dir missing and cannot be built here (needs root and debootstrap)"
-    echo "t_dco.sh: building the $f image (about 1.5 min, needs the Debian mirror)"
-    EXTRA_PACKAGES=iperf3 "$vmtools/build-image.sh" --flavor "$f" >"$builddir/dco-image-$f.log" 2>&1 \
-        || skip "building the $f image failed, see $builddir/dco-image-$f.log"
-done
+# shellcheck source=tests/dco/vm-lib.sh
+. "$here/dco/vm-lib.sh"
+# shellcheck disable=SC2086 # a word list
+dco_vm_images "$builddir" $flavors
 
 # Build the probe on the host (same Debian libs as the guests) and stage it
-# with this script in a directory the VM mounts as its project.
+# with this script in a directory the VM shares as its working directory.
 stage=$(mktemp -d "$builddir/dco-stage.XXXXXX") || exit 99
 trap 'rm -rf "$stage"' EXIT
 cp "$here/t_dco.sh" "$stage/"
@@ -218,19 +206,10 @@ ${CC:-cc} -O2 -g -Wall -Wextra -Wno-unused-parameter -I"$builddir" -I"$srcdir/sr
     "$srcdir/src/openvpn/basic.c" $(pkg-config --libs libnl-genl-3.0) \
     || { echo "t_dco.sh: building dco_probe failed"; exit 1; }
 grep -q '^#define ENABLE_DCO' "$builddir/config.h" 2>/dev/null \
-    || skip "built without DCO (libnl-genl-3 missing at configure time)"
+    || dco_vm_skip "built without DCO (libnl-genl-3 missing at configure time)"
 
 rc=0
 for f in $flavors; do
-    t0=$(date +%s)
-    # 125: the emulated guest died before reporting (seen once at boot): one retry
-    for try in 1 2; do
-        "$vmtools/run.sh" -f "$f" -p "$stage" -t 600 './t_dco.sh --guest'
-        r=$?
-        [ $r = 125 ] && [ $try = 1 ] && { echo "$(basename "$0"): VM failed to report, retrying"; continue; }
-        break
-    done
-    echo "t_dco.sh: flavor $f: exit $r in $(($(date +%s) - t0)) s (wall, emulated VM)"
-    [ $r = 0 ] || rc=1
+    dco_vm_run "$f" "$stage" 600 './t_dco.sh --guest' || rc=1
 done
 exit $rc

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # t_dco_daemon.sh -- our daemon on the kernel data channel (tunnel_dco.c,
-# multi_dco.c) against the reference openvpn of the lab VM, which uses DCO
-# too: 2.6.14 on ovpn-dco-v2 (flavor dco), 2.7.8 on upstream ovpn (flavor
-# ovpn).  This host's kernel has no ovpn module, so:
+# multi_dco.c) against the reference openvpn of the test VM (tests/dco/),
+# which uses DCO too: 2.6 on ovpn-dco-v2 (flavor dco), 2.7 on upstream ovpn
+# (flavor ovpn).  This host's kernel has no ovpn module, so:
 #
 #   t_dco_daemon.sh <path to openvpn>    (host, part of `make check-dco`)
 #       stages the binary with this script and netns-lib.sh, boots the VM
-#       once per flavor (DCO_FLAVORS="dco ovpn") and runs --guest there.
+#       once per flavor (DCO_FLAVORS="dco ovpn") and runs --guest there;
+#       images that are missing or out of date are built first.
 #       Exit 77 when qemu or the images are missing and cannot be built.
 #
 #   t_dco_daemon.sh --guest <binary>     (inside the VM, as root)
@@ -47,7 +48,7 @@ guest()
     # shellcheck source=tests/netns-lib.sh
     . "$here/netns-lib.sh"
     REF=/usr/sbin/openvpn
-    MODULE=${LAB_DCO_MODULE:-ovpn-dco-v2}
+    MODULE=${DCO_VM_MODULE:-ovpn-dco-v2}
     if [ "$MODULE" = ovpn-dco-v2 ]; then KIND=ovpn-dco; else KIND=ovpn; fi
     pass=0 fail=0
     [ "$(id -u)" = 0 ] || { echo "guest: needs root"; exit 1; }
@@ -71,7 +72,7 @@ guest()
         ip -n "$A" link del tun0 2>/dev/null
         ip -n "$B" link del tun0 2>/dev/null
     done
-    echo "$LAB_FLAVOR: $pass passed, $fail failed"
+    echo "$DCO_VM_FLAVOR: $pass passed, $fail failed"
     [ "$fail" = 0 ]
 }
 
@@ -310,35 +311,19 @@ fi
 srcdir=$(cd "$here/.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 builddir=$(cd "$(dirname "$bin")/../.." 2>/dev/null && pwd) || builddir=$srcdir
-vmtools=${DCO_VM_TOOLS:-$srcdir/../shared/tools/dco-vm}
-# a clone elsewhere on the lab machine: the tools' usual place
-[ -x "$vmtools/run.sh" ] || [ -n "${DCO_VM_TOOLS:-}" ] || vmtools=/work/shared/tools/dco-vm
 flavors=${DCO_FLAVORS:-dco ovpn}
-
-skip() { echo "t_dco_daemon.sh: SKIP: $*"; exit 77; }
-[ -x "$vmtools/run.sh" ] || skip "lab VM scripts not found at $vmtools (set DCO_VM_TOOLS)"
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing"
+# shellcheck source=tests/dco/vm-lib.sh
+. "$here/dco/vm-lib.sh"
 grep -q '^#define ENABLE_DCO' "$builddir/config.h" 2>/dev/null \
-    || skip "built without DCO (libnl-genl-3 missing at configure time)"
-for f in $flavors; do
-    [ -r "${LAB_VM_DIR:-/var/cache/dco-vm/$f}/rootfs.ext4" ] \
-        || skip "no $f image (t_dco.sh builds them; run make check-dco)"
-done
+    || dco_vm_skip "built without DCO (libnl-genl-3 missing at configure time)"
+# shellcheck disable=SC2086 # a word list
+dco_vm_images "$builddir" $flavors
 
 stage=$(mktemp -d "$builddir/dco-daemon.XXXXXX") || exit 99
 trap 'rm -rf "$stage"' EXIT
 cp "$here/t_dco_daemon.sh" "$here/netns-lib.sh" "$bin" "$stage/"
 rc=0
 for f in $flavors; do
-    t0=$(date +%s)
-    # 125: the emulated guest died before reporting (seen once at boot): one retry
-    for try in 1 2; do
-        "$vmtools/run.sh" -f "$f" -p "$stage" -t 900 "./t_dco_daemon.sh --guest ./$(basename "$bin")"
-        r=$?
-        [ $r = 125 ] && [ $try = 1 ] && { echo "$(basename "$0"): VM failed to report, retrying"; continue; }
-        break
-    done
-    echo "t_dco_daemon.sh: flavor $f: exit $r in $(($(date +%s) - t0)) s (wall, emulated VM)"
-    [ $r = 0 ] || rc=1
+    dco_vm_run "$f" "$stage" 900 "./t_dco_daemon.sh --guest ./$(basename "$bin")" || rc=1
 done
 exit $rc

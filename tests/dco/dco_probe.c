@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dco_probe.c -- one side of a point-to-point DCO link, driven by
- * tests/t_dco.sh inside the lab VM (not installed, built by the script).
+ * tests/t_dco.sh inside the test VM (not installed, built by the script).
  *
  *   dco_probe a|b IFNAME LOCAL_IP PORT REMOTE_IP PORT
  *

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # tests/perf/dco_bench.sh -- what the kernel data channel buys, measured in
-# the lab VM (`make bench-dco`; not part of any check: it measures, it does
-# not judge).  For each flavor (DCO_FLAVORS, default "dco ovpn") a TLS
+# the test VM of tests/dco/ (`make bench-dco`; not part of any check: it
+# measures, it does not judge).  For each flavor (DCO_FLAVORS, default "dco ovpn") a TLS
 # point-to-point UDP tunnel (AES-256-GCM) between two namespaces is run by
 #   ours-dco        our daemon on both ends, data channel in the kernel
 #   ours-userspace  our daemon on both ends with --disable-dco
@@ -71,13 +71,15 @@ fi
 srcdir=$(cd "$here/../.." && pwd)
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 builddir=$(cd "$(dirname "$bin")/../.." 2>/dev/null && pwd) || builddir=$srcdir
-vmtools=${DCO_VM_TOOLS:-$srcdir/../shared/tools/dco-vm}
-# a clone elsewhere on the lab machine: the tools' usual place
-[ -x "$vmtools/run.sh" ] || [ -n "${DCO_VM_TOOLS:-}" ] || vmtools=/work/shared/tools/dco-vm
+flavors=${DCO_FLAVORS:-dco ovpn}
+# shellcheck source=tests/dco/vm-lib.sh
+. "$srcdir/tests/dco/vm-lib.sh"
+# shellcheck disable=SC2086 # a word list
+dco_vm_images "$builddir" $flavors
 stage=$(mktemp -d "$builddir/dco-bench.XXXXXX") || exit 99
 trap 'rm -rf "$stage"' EXIT
 cp "$here/dco_bench.sh" "$srcdir/tests/netns-lib.sh" "$bin" "$stage/"
-for f in ${DCO_FLAVORS:-dco ovpn}; do
+for f in $flavors; do
     echo "== flavor $f"
-    "$vmtools/run.sh" -f "$f" -p "$stage" -t 900 "./dco_bench.sh --guest ./$(basename "$bin") ${SECS:-8}"
+    dco_vm_run "$f" "$stage" 900 "./dco_bench.sh --guest ./$(basename "$bin") ${SECS:-8}"
 done
