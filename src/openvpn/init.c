@@ -898,13 +898,14 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
             }
             continue;
         }
-        if (!c.tls)
+        /* point-to-point without TLS: the first packet from the peer completes it (forward.c) */
+        if (o->mode == MODE_SERVER && !c.tls)
         {
             c.init_completed = true;
             msg(M_INFO, "Initialization Sequence Completed");
             tunnel_manage_state(&c, "CONNECTED", "SUCCESS");
         }
-        else
+        else if (c.tls)
         {
             tunnel_manage_state(&c, c.o->mode == MODE_SERVER ? "CONNECTED" : "WAIT",
                                 c.o->mode == MODE_SERVER ? "SUCCESS" : NULL);
