@@ -83,6 +83,7 @@ lf_cleanup()
 }
 trap lf_cleanup EXIT
 
+# (nl_start's locals: var, ns, log, pid are no names for VAR)
 lf_start()
 {
     nl_start "$@"
@@ -357,6 +358,138 @@ part_restart()
             lf_ns cns
             lf_job "rst$net" restart_case "$var" "$pair" "$net" "$port" "$cns"
         done
+    done
+}
+
+# ---------------------------------------------------------------- long
+
+# The clients of one long-running server, by letter: CN, binary ("ref"
+# or "ours"; the reference server gets only ours), and what happens to it:
+#   a  starts at t=2, SIGTERM at 50, a new process at 70
+#   b  fixed local port; starts at 8, SIGKILL at 65, a new process from the
+#      same address and port at 80 (the server sees a new session there)
+#   c  starts at 25 and lives through the server's renegotiations
+#   d  starts at 35, SIGTERM at 100, a new process at 130
+#   e  starts at 15, SIGKILL at 20, never comes back: the server's
+#      ping-restart (2 x 60 s) must drop it before the end
+# At t=160 every live client pings again and the status file must list
+# exactly a, b, c and d.
+LONG_EVENTS=(2:start:a 8:start:b 15:start:e 20:kill:e 25:start:c 35:start:d 50:term:a
+    65:kill:b 70:start:a 80:start:b 100:term:d 130:start:d 160:end:-)
+
+# long_start LETTER: start (again) the client LETTER of the current server.
+long_start()
+{
+    local l=$1 cn bin cp log why=""
+    local -n cpid="LP_$l"
+    cn=cl$(($(printf '%d' "'$l") - 96))
+    bin=$REF
+    [ "${LBIN[$l]}" = ours ] && bin=$OPENVPN
+    client_args udp "$LPORT" "$LWRAP" "$cn"
+    if [ "$l" = b ]; then
+        local i out=()
+        for i in "${CARGS[@]}"; do
+            [ "$i" = --nobind ] || out+=("$i")
+        done
+        CARGS=("${out[@]}" --lport 40002)
+    fi
+    LRUN[$l]=$((${LRUN[$l]:-0} + 1))
+    log="$NL_DIR/long$LNET-$l${LRUN[$l]}.log"
+    lf_start cp "${LNS[$l]}" "$log" "$bin" "${CARGS[@]}"
+    cpid=$cp
+    nl_wait_init "$log" "$cp" 30 || why="did not connect"
+    [ -z "$why" ] && { nl_ping "${LNS[$l]}" "10.$LNET.0.1" 15 || why="no ping"; }
+    nl_result "long $LNAME: client $l ($cn, ${LBIN[$l]}) run ${LRUN[$l]} at t=$((SECONDS - LT0))" \
+        "$why" "$log" "$LLOG"
+}
+
+# long_end: every live client pings; the status file lists exactly them;
+# the server logged dropping e for its inactivity.
+long_end()
+{
+    local l why="" want got i
+    for l in a b c d; do
+        local -n cpid="LP_$l"
+        nl_alive "$cpid" || { why="client $l died"; break; }
+        nl_ping "${LNS[$l]}" "10.$LNET.0.1" 15 || { why="client $l cannot ping at the end"; break; }
+    done
+    want="cl1 cl2 cl3 cl4"
+    for ((i = 0; i < 20; i++)); do
+        got=$(awk -F, '$1 == "CLIENT_LIST" {print $2}' "$LSTATUS" 2>/dev/null | sort | xargs)
+        [ "$got" = "$want" ] && break
+        sleep 0.5
+    done
+    [ -z "$why" ] && [ "$got" != "$want" ] && why="status file lists '$got', expected '$want'"
+    [ -z "$why" ] && { grep -q "cl5/.*Inactivity timeout (--ping-restart)" "$LLOG" ||
+        why="the server did not time the killed client out"; }
+    [ -z "$why" ] && { nl_alive "$LPS" || why="the server died"; }
+    nl_result "long $LNAME: at t=$((SECONDS - LT0)) every live client pings, status lists exactly them" \
+        "$why" "$LLOG"
+}
+
+# long_case NAME SERVER_BIN WRAP NET PORT CLIENT_BINS(a..e) NS_a .. NS_e
+long_case()
+{
+    LNAME=$1 LWRAP=$3 LNET=$4 LPORT=$5
+    local sbin=$2 bins=$6 ev t what l k
+    shift 6
+    declare -gA LBIN LNS LRUN
+    k=0
+    for l in a b c d e; do
+        LBIN[$l]=${bins:k:1}
+        [ "${LBIN[$l]}" = o ] && LBIN[$l]=ours || LBIN[$l]=ref
+        LNS[$l]=$1
+        shift
+        k=$((k + 1))
+        declare -g "LP_$l="
+    done
+    LLOG="$NL_DIR/long$LNET-s.log"
+    LSTATUS="$NL_DIR/long$LNET.status"
+    server_args udp "$LNET" "$LPORT" "$LWRAP"
+    SARGS+=(--keepalive 10 60 --reneg-sec 60 --status "$LSTATUS" 2 --status-version 2)
+    lf_start LPS "$NL_NS_A" "$LLOG" "$sbin" "${SARGS[@]}"
+    if ! nl_wait_init "$LLOG" "$LPS" 30; then
+        nl_result "long $LNAME: server starts" "did not initialize" "$LLOG"
+        nl_kill "$LPS"
+        return
+    fi
+    LT0=$SECONDS
+    for ev in "${LONG_EVENTS[@]}"; do
+        t=${ev%%:*} what=${ev#*:}
+        l=${what#*:} what=${what%%:*}
+        # the scenario's clock: each event happens at its moment
+        while [ $((SECONDS - LT0)) -lt "$t" ]; do
+            sleep 0.5
+        done
+        case "$what" in
+            start) long_start "$l" ;;
+            term) local -n p="LP_$l"; nl_kill "$p" TERM; unset -n p ;;
+            kill) local -n p="LP_$l"; kill -KILL "$p"; nl_kill "$p" KILL; unset -n p ;;
+            end) long_end ;;
+        esac
+    done
+    for l in a b c d e; do
+        local -n p="LP_$l"
+        [ -n "$p" ] && nl_alive "$p" && nl_kill "$p"
+        unset -n p
+    done
+    nl_kill "$LPS"
+}
+
+part_long()
+{
+    local spec name sbin wrap bins net=200 port=1600 l hns list
+    for spec in "ours-crypt:ours:crypt:roror" "ours-auth:ours:auth:orror" "ref-crypt:ref:crypt:ooooo"; do
+        IFS=: read -r name sbin wrap bins <<<"$spec"
+        [ "$sbin" = ours ] && sbin=$OPENVPN || sbin=$REF
+        net=$((net + 1))
+        port=$((port + 1))
+        list=()
+        for l in a b c d e; do
+            lf_ns hns
+            list+=("$hns")
+        done
+        lf_job "long$net" long_case "$name" "$sbin" "$wrap" "$net" "$port" "$bins" "${list[@]}"
     done
 }
 
