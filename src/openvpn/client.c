@@ -418,6 +418,11 @@ bring_up(struct context *c)
     tunnel_manage_state(c, "ASSIGN_IP", NULL);
     if (!init_tun_up(c))
     {
+        if (c->fatal)
+        {
+            sig_raise(SIGTERM, "fatal-error"); /* run_instances() ends the process */
+            return;
+        }
         msg(M_WARN, "ERROR: Failed to apply push options");
         sig_raise(SIGUSR1, "process-push-msg-failed");
         return;

@@ -453,7 +453,11 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
     if (t->n_keys > 0 && !c->init_completed && (!t->pull || c->pulled))
     {
         c->init_completed = true;
-        occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
+        if (!t->pull)
+        {
+            /* a 2.6 pull client does not compare its options with the server's */
+            occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
+        }
         msg(M_INFO, "Initialization Sequence Completed");
         tunnel_manage_state(c, "CONNECTED", "SUCCESS");
         if (t->pull)
