@@ -464,7 +464,7 @@ long_case()
         case "$what" in
             start) long_start "$l" ;;
             term) local -n p="LP_$l"; nl_kill "$p" TERM; unset -n p ;;
-            kill) local -n p="LP_$l"; kill -KILL "$p"; nl_kill "$p" KILL; unset -n p ;;
+            kill) local -n p="LP_$l"; nl_kill "$p" KILL; unset -n p ;;
             end) long_end ;;
         esac
     done
