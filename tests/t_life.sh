@@ -422,6 +422,11 @@ long_end()
     [ -z "$why" ] && [ "$got" != "$want" ] && why="status file lists '$got', expected '$want'"
     [ -z "$why" ] && { grep -q "cl5/.*Inactivity timeout (--ping-restart)" "$LLOG" ||
         why="the server did not time the killed client out"; }
+    # the control channel's lines name their client, as 2.6 writes them
+    [ -z "$why" ] && { grep -qE ' 203\.0\.113\.[0-9]+:[0-9]+ VERIFY OK: depth=0, CN=cl3$' "$LLOG" ||
+        why="no client address before the server's VERIFY line"; }
+    [ -z "$why" ] && { grep -qE ' cl5/203\.0\.113\.[0-9]+:[0-9]+ TLS Error: TLS key negotiation failed' "$LLOG" ||
+        why="the failed renegotiation with the killed client is not logged with its name"; }
     [ -z "$why" ] && { nl_alive "$LPS" || why="the server died"; }
     nl_result "long $LNAME: at t=$((SECONDS - LT0)) every live client pings, status lists exactly them" \
         "$why" "$LLOG"

@@ -286,7 +286,9 @@ control_packet(struct multi_context *m, struct multi_instance *mi, const struct 
         }
         created = true;
     }
+    error_set_prefix(mi->prefix); /* its TLS lines name the client, as 2.6 */
     r = tls_multi_incoming(mi->tls, buf_ptr(&p->buf), buf_len(&p->buf), now_ms);
+    error_set_prefix(NULL);
     if (r != TLS_IN_CONSUMED)
     {
         if (created)

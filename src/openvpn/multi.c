@@ -650,7 +650,9 @@ multi_service(struct multi_context *m, struct multi_instance *mi, int64_t now_ms
     for (int round = 0; round < 3 && again; round++)
     {
         again = false;
+        error_set_prefix(mi->prefix); /* its TLS lines name the client, as 2.6 */
         tls_multi_tick(mi->tls, now_ms);
+        error_set_prefix(NULL);
         drain_events(m, mi, &again);
     }
     multi_dco_sync(m, mi);
