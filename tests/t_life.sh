@@ -244,6 +244,7 @@ part_late()
                 net=$((net + 1))
                 port=$((port + 1))
                 lf_ns cns
+                # shellcheck disable=SC2154  # lf_ns set it (printf -v)
                 cns_addr=$cns_ADDR lf_job "late$net" late_case "$fam" "$wrap" "$pair" "$net" \
                     "$port" "$cns"
             done
@@ -283,7 +284,7 @@ restart_setup()
 # its restart, comes back by itself and pings.
 restart_case()
 {
-    local var=$1 pair=$2 net=$3 port=$4 cns=$5 ps pc why="" ev k r t0 secs srv=1
+    local var=$1 pair=$2 net=$3 port=$4 cns=$5 ps pc why="" ev k r t0 secs
     local ls="$NL_DIR/rst$net-s1.log" lc="$NL_DIR/rst$net-c.log"
     pair_bins "$pair"
     restart_setup "$var" "$net" "$port"
@@ -305,7 +306,6 @@ restart_case()
                 nl_kill "$ps"
                 # the scenario: the server is down for a few seconds
                 sleep 3
-                srv=2
                 ls="$NL_DIR/rst$net-s2.log"
                 lf_start ps "$NL_NS_A" "$ls" "$SBIN" "${SARGS[@]}"
                 ;;
