@@ -211,6 +211,23 @@ nl_wait_init()
     nl_wait_log "$1" "Initialization Sequence Completed" "${3:-15}" "${4:-1}" "$2"
 }
 
+# nl_wait_up LOG PID [SECONDS]: a listener is up: a server's initialization
+# completed, or a point-to-point side has its socket (TLS and static-key
+# peers complete only with a peer); then NL_SETTLE seconds (default 2) more,
+# so that its peer comes later, as in life, not within its first second.
+nl_wait_up()
+{
+    local log=$1 pid=$2 secs=${3:-15} i
+    for ((i = 0; i < secs * 10; i++)); do
+        grep -qE "Initialization Sequence Completed|link local|Listening for incoming TCP" "$log" \
+            2>/dev/null && break
+        nl_alive "$pid" || return 1
+        sleep 0.1
+    done
+    [ "$i" -lt $((secs * 10)) ] || return 1
+    sleep "${NL_SETTLE:-2}"
+}
+
 # nl_ping NS ADDR [SECONDS]: succeed when 3 echo replies arrive within SECONDS.
 nl_ping()
 {

@@ -220,6 +220,7 @@ B_LOG="$NL_DIR/peer.log"
 COMMON=(--verb 4 --proto udp4 --dev tun --cipher AES-256-CBC --auth SHA256)
 nl_start A_PID "$NL_NS_A" "$A_LOG" "$OPENVPN" "${COMMON[@]}" --secret "$KEY" 0 \
     --local "$NL_A_V4" --remote "$NL_B_V4" --ifconfig 10.200.0.1 10.200.0.2
+nl_wait_up "$A_LOG" "$A_PID" 15
 nl_start B_PID "$NL_NS_B" "$B_LOG" "$REF" "${COMMON[@]}" --secret "$KEY" 1 \
     --local "$NL_B_V4" --remote "$NL_A_V4" --ifconfig 10.200.0.2 10.200.0.1
 

@@ -91,7 +91,7 @@ case_traffic()
     clog="$NL_DIR/cli-$n.log"
     start_server "$slog" --proto "$sproto" --topology "$topo" \
         --push "route 10.99.0.0 255.255.255.0" --push "dhcp-option DNS 10.8.0.1"
-    nl_wait_log "$slog" "Initialization Sequence Completed" 10 1 "$SRV" || why="server did not start"
+    nl_wait_up "$slog" "$SRV" 10 || why="server did not start"
     [ -z "$why" ] && start_client "$clog" --proto "$cproto" --up "$NL_DIR/up.sh" \
         --script-security 2
     if [ -z "$why" ] && ! nl_wait_init "$clog" "$CLI" 20; then

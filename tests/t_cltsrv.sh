@@ -31,6 +31,7 @@ run_case()
     n=$((n + 1))
     local ls="$NL_DIR/case$n-server.log" lc="$NL_DIR/case$n-client.log"
     nl_start ps "$NL_NS_A" "$ls" "$bin_s" --cd "$CONF" --config tls-loopback-server --verb 4
+    nl_wait_up "$ls" "$ps" 15 || why="server did not start"
     nl_start pc "$NL_NS_A" "$lc" "$bin_c" --cd "$CONF" --config tls-loopback-client --verb 4
     if [ "$bin_s" = "$OPENVPN" ]; then ours=$ls; else ours=$lc; fi
     if ! nl_wait_init "$ls" "$ps" 20; then

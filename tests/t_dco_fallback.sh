@@ -81,6 +81,7 @@ nl_result "--disable-dco: silent, as 2.6" "$why"
 # the fallback carries a real tunnel
 nl_start pa "$NL_NS_A" "$NL_DIR/a.log" "$OPENVPN" --verb 3 --dev tun --proto udp \
     --local "$NL_A_V4" --remote "$NL_B_V4" --ifconfig 10.1.0.1 10.1.0.2 "${tls[@]}"
+nl_wait_up "$NL_DIR/a.log" "$pa" 15
 nl_start pb "$NL_NS_B" "$NL_DIR/b.log" "$OPENVPN" --verb 3 --dev tun --proto udp \
     --local "$NL_B_V4" --remote "$NL_A_V4" --ifconfig 10.1.0.2 10.1.0.1 --tls-client \
     --ca "$P/ca.crt" --cert "$P/client.crt" --key "$P/client.key" --remote-cert-tls server

@@ -105,7 +105,7 @@ case_client()
     nl_start ps "$NL_NS_A" "$ls" "$REF" --server 10.8.0.0 255.255.255.0 --topology subnet --dev tun \
         --local "$NL_A_V4" --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
         --dh none --keepalive 10 60 --verb 3
-    nl_wait_init "$ls" "$ps" 15 || why="reference server did not start"
+    nl_wait_up "$ls" "$ps" 15 || why="reference server did not start"
     nl_start pc "$NL_NS_B" "$lc" "$OPENVPN" --client --dev tun --remote "$NL_A_V4" --nobind \
         --ca "$PKI/ca.crt" --cert "$PKI/client.crt" --key "$PKI/client.key" \
         --remote-cert-tls server --connect-retry 1 1 --verb 3 \

@@ -127,6 +127,8 @@ up_pair()
     shift
     start_a "$OPENVPN" "$tag" "$@"
     LA=${ALOG:-$LA}
+    # the first pair: the reference comes when ours has been up a while
+    [ -z "${UP_PAIR_LATE_DONE:-}" ] && UP_PAIR_LATE_DONE=1 && nl_wait_up "$LA" "$PA" 15
     start_b "$REF" "$tag"
     nl_wait_init "$LA" "$PA" 15 && nl_wait_init "$LB" "$PB" 15
 }

@@ -66,6 +66,8 @@ start_pair()
     PEER_LOG="$NL_DIR/run$run-peer.log"
     side_args "$OURS"
     nl_start OURS_PID "$OURS_NS" "$OURS_LOG" "$OPENVPN" "${ARGS[@]}" "$@"
+    # the first run: the peer comes when ours has been up a while
+    [ "$run" = 1 ] && nl_wait_up "$OURS_LOG" "$OURS_PID" 15
     start_peer
     nl_wait_init "$OURS_LOG" "$OURS_PID" 15 && nl_wait_init "$PEER_LOG" "$PEER_PID" 15
 }

@@ -82,6 +82,8 @@ run_case()
 
     side_args a "$proto" "$dev" "$ciph"
     nl_start pa "$NL_NS_A" "$la" "$bin_a" "${ARGS[@]}"
+    # one case per pair: B comes when A has been up a while
+    [ "$proto $dev $ciph" = "udp4 tun aes" ] && nl_wait_up "$la" "$pa" 15
     side_args b "$proto" "$dev" "$ciph"
     nl_start pb "$NL_NS_B" "$lb" "$bin_b" "${ARGS[@]}"
 

@@ -91,6 +91,8 @@ run_case()
 
     side_args a "$proto" "$wrap" "$ciphers"
     nl_start pa "$NL_NS_A" "$la" "$bin_a" "${ARGS[@]}"
+    # one case per pair: B comes when A has been up a while
+    [ "$proto $wrap" = "udp4 auth" ] && [ "$ciphers" = "$GCM" ] && nl_wait_up "$la" "$pa" 15
     side_args b "$proto" "$wrap" "$ciphers"
     nl_start pb "$NL_NS_B" "$lb" "$bin_b" "${ARGS[@]}"
 

@@ -80,7 +80,7 @@ case_subnet()
         --server 10.8.0.0 255.255.255.0 --topology subnet --client-to-client \
         --client-config-dir "$ccd" --route 10.9.3.0 255.255.255.0 \
         --status "$st" 1 --status-version 2
-    nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+    nl_wait_up "$ls" "$ps" 15 || why="server did not initialize"
     start_client p1 "${CNS[1]}" client1
     start_client p2 "${CNS[2]}" client2
     start_client p3 "${CNS[3]}" client3

@@ -34,7 +34,7 @@ nl_start ps "$NL_NS_A" "$ls" "$OPENVPN" --dev tun --proto udp --port 1194 \
     --server 10.8.0.0 255.255.254.0 --topology subnet --duplicate-cn --max-clients $((N + 20)) \
     --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" --dh none \
     --keepalive 10 60 --status "$st" 2 --status-version 2 --verb 3
-nl_wait_init "$ls" "$ps" 15 || why="server did not initialize"
+nl_wait_up "$ls" "$ps" 15 || why="server did not initialize"
 rss0=$(awk '/^VmRSS/ {print $2}' "/proc/$ps/status" 2>/dev/null)
 t0=$(date +%s)
 if [ -z "$why" ]; then

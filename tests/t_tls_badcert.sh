@@ -89,6 +89,8 @@ run_case()
     nl_start pa "$NL_NS_A" "$la" "$bin_a" --verb 3 --dev null --tls-server --ca "$PKI/ca.crt" \
         --cert "$crt" --key "$key" --dh none --proto udp4 --local "$NL_A_V4" --remote "$NL_B_V4" \
         --hand-window 5
+    # the first case: B comes when A has been up a while
+    [ "$n" = 1 ] && nl_wait_up "$la" "$pa" 15
     # shellcheck disable=SC2086
     nl_start pb "$NL_NS_B" "$lb" "$bin_b" --verb 3 --dev null --tls-client --ca "$PKI/ca.crt" \
         --cert "$PKI/client.crt" --key "$PKI/client.key" --proto udp4 --local "$NL_B_V4" \

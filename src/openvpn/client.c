@@ -427,6 +427,11 @@ bring_up(struct context *c)
     init_keepalive(c);
     if (!init_tun_up(c))
     {
+        if (c->fatal)
+        {
+            sig_raise(SIGTERM, "fatal-error"); /* run_instances() ends the process */
+            return;
+        }
         msg(M_WARN, "ERROR: Failed to apply push options");
         sig_raise(SIGUSR1, "process-push-msg-failed");
         return;

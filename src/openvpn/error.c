@@ -32,6 +32,7 @@ static int mute_suppressed;
 static void (*log_hook)(void *arg, unsigned int flags, const char *text);
 static void *log_hook_arg;
 static bool in_log_hook;
+static const char *line_prefix;
 
 /* What was logged before the first hook (the management interface opens
  * after the option warnings and the banner; 2.6's log history has them):
@@ -217,19 +218,30 @@ emit(msglvl_t flags, const char *text)
 }
 
 void
+error_set_prefix(const char *prefix)
+{
+    line_prefix = prefix;
+}
+
+void
 x_msg(msglvl_t flags, const char *fmt, ...)
 {
     char text[2048];
     int saved_errno = errno;
     va_list ap;
-    size_t n;
+    size_t n = 0;
 
     if (!(flags & M_FATAL) && muted(flags))
     {
         return;
     }
+    if (line_prefix && line_prefix[0] && !(flags & M_NOPREFIX))
+    {
+        n = (size_t) snprintf(text, sizeof(text), "%s ", line_prefix);
+        n = n < sizeof(text) ? n : sizeof(text) - 1;
+    }
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    vsnprintf(text + n, sizeof(text) - n, fmt, ap);
     va_end(ap);
 
     n = strlen(text);

@@ -103,6 +103,14 @@ void error_set_log_hook(void (*hook)(void *arg, unsigned int flags, const char *
 /** Called (once) before exit on M_FATAL, e.g. to remove a tun device. */
 void error_set_fatal_hook(void (*hook)(void));
 
+/**
+ * Put @p prefix and a space before every following line (not M_NOPREFIX
+ * ones) until it is cleared with NULL: a server names the client a line of
+ * the control channel is about ("CN/198.51.100.2:1194 VERIFY OK ...").  The
+ * string is the caller's and must stay valid while it is set.
+ */
+void error_set_prefix(const char *prefix);
+
 /** Leave the process with @p status after running the fatal hook. */
 void openvpn_exit(int status) NORETURN;
 

@@ -18,6 +18,7 @@
 #include "occ_string.h"
 #include "sig.h"
 #include "sockaddr.h"
+#include "strutil.h"
 #include "otime.h"
 #include "tunnel_manage.h"
 #include "tunnel_tls.h"
@@ -486,6 +487,45 @@ handle_occ(struct context *c, uint8_t type, struct buffer *body, time_t now, tim
     }
 }
 
+/* 2.6's name of a compression framing in the static-key summary line. */
+static const char *
+comp_log_name(int kind)
+{
+    switch (kind)
+    {
+        case COMP_LZO_STUB:
+        case COMP_STUB:
+            return "stub";
+        case COMP_LZO:
+            return "lzo";
+        case COMP_LZ4:
+            return "lz4";
+        case COMP_STUB_V2:
+            return "stubv2";
+        case COMP_LZ4_V2:
+            return "lz4v2";
+    }
+    return NULL;
+}
+
+/*
+ * Without TLS, 2.6 completes its initialization with the first authentic
+ * packet from the peer (not when the socket is up), and then sums up the
+ * data channel it will use.
+ */
+static void
+static_init_completed(struct context *c)
+{
+    const struct options *o = c->o;
+    const char *comp = comp_log_name(o->comp);
+
+    init_sequence_completed(c);
+    msg(M_INFO, "Data Channel: cipher '%s', auth '%s'%s%s%s",
+        streq(o->ciphername, "none") ? "[null-cipher]" : o->ciphername,
+        streq(o->authname, "none") ? "[null-digest]" : o->authname,
+        comp ? ", compression: '" : "", comp ? comp : "", comp ? "'" : "");
+}
+
 /* A packet from the peer that passed authentication: its address is now the peer's. */
 static void
 note_authentic_source(struct context *c, const struct link_addr *from, time_t now)
@@ -510,7 +550,7 @@ note_authentic_source(struct context *c, const struct link_addr *from, time_t no
          * --up-delay, the tun comes up only now) */
         if (!c->tls && !c->init_completed && init_up_delayed(c))
         {
-            init_sequence_completed(c);
+            static_init_completed(c);
         }
     }
     keepalive_on_received(&c->ka, now);
@@ -646,7 +686,11 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
         {
             return;
         }
-        occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
+        if (!t->pull)
+        {
+            /* a 2.6 pull client does not compare its options with the server's */
+            occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
+        }
         init_sequence_completed(c);
         if (t->pull)
         {

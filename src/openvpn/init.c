@@ -250,6 +250,15 @@ open_tun(struct context *c)
     }
     c->ps->tun_open = true;
     use_dco_keys(c);
+    if (tc.type == DEV_TYPE_NULL && !c->o->ifconfig_noexec
+        && (c->o->ifconfig_local || c->o->ifconfig_ipv6_local))
+    {
+        /* what 2.6 runs into when it configures the device named "null" */
+        msg(M_WARN, "net_iface_mtu_set: rtnl: cannot get ifindex for null: No such device (errno=19)");
+        msg(M_WARN, "Linux can't set mtu (%d) on null", c->o->tun_mtu);
+        c->fatal = true;
+        return false;
+    }
     if (tc.type == DEV_TYPE_NULL || c->o->ifconfig_noexec
         || (!c->o->ifconfig_local && !c->o->ifconfig_ipv6_local))
     {
@@ -568,7 +577,9 @@ init_tun_up(struct context *c)
 {
     const struct options *o = c->o;
     bool was_open = c->ps->tun_open;
-    bool routes = !o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL;
+    /* the routes are worked out (for --up's environment) even when they are
+     * not installed: --route-noexec leaves that to the script */
+    bool add_routes = !o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL;
 
     c->mss_max = compute_mss(c);
     forward_frag_update(c); /* --fragment: 2.6 derives the clamp from it */
@@ -581,9 +592,9 @@ init_tun_up(struct context *c)
     {
         tunnel_manage_state(c, "ASSIGN_IP", NULL);
     }
-    routes = routes && c->ps->tt.type != DEV_TYPE_NULL;
+    add_routes = add_routes && c->ps->tt.type != DEV_TYPE_NULL;
     /* routes are resolved first so that --up sees them in its environment */
-    if (routes && !build_routes(c))
+    if (!build_routes(c))
     {
         return false;
     }
@@ -592,11 +603,11 @@ init_tun_up(struct context *c)
         /* "restart" only when the device was kept (--persist-tun) */
         init_run_hook(c, o->up_script, "up", was_open);
     }
-    if (routes && c->routes.n4 + c->routes.n6 > 0)
+    if (add_routes && c->routes.n4 + c->routes.n6 > 0)
     {
         tunnel_manage_state(c, "ADD_ROUTES", NULL);
     }
-    if (routes && !route_add_all(&c->routes, c->ps->tt.name))
+    if (add_routes && !route_add_all(&c->routes, c->ps->tt.name))
     {
         return false;
     }
@@ -1015,6 +1026,13 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         /* --mode server: the tun and socket are ours, the clients are the server
          * loop's, which completes the start-up once its instance table is set */
         sig = o->mode == MODE_SERVER && server_loop ? server_loop(&c) : event_loop(&c);
+        if (c.fatal)
+        {
+            tunnel_manage_attach(NULL);
+            close_instance(&c, true);
+            msg(M_INFO, "Exiting due to fatal error");
+            return 1;
+        }
         if (sig == SIGTERM || sig == SIGINT)
         {
             send_exit_notify(&c);

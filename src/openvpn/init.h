@@ -104,6 +104,7 @@ struct context
     struct tunnel_tls *tls;    /* TLS mode (tunnel_tls.h); NULL in static-key mode */
     bool init_completed;       /* "Initialization Sequence Completed" logged */
     bool tun_up_done;          /* init_tun_up() ran in this instance */
+    bool fatal;                /* a failure after start-up that ends the process (exit 1) */
     struct comp_ctx comp;
     struct link link;
     bool link_open;

@@ -244,6 +244,18 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
     struct session_id cookie, csid;
     enum tls_sl_result r = TLS_SL_STATEFUL;
 
+    if (m->shutting_down)
+    {
+        if (is_client_reset(buf_ptr(&p->buf)[0]))
+        {
+            char a[128];
+
+            multi_print_real(&p->addr, a, sizeof(a));
+            msg(D_MULTI_ERRORS,
+                "MULTI: Connection attempt from %s ignored while server is shutting down", a);
+        }
+        return NULL;
+    }
     if (m->stateless)
     {
         r = tls_stateless_process(m->stateless, buf_ptr(&p->buf), buf_len(&p->buf), &p->addr.ss,
@@ -294,7 +306,9 @@ control_packet(struct multi_context *m, struct multi_instance *mi, const struct 
         }
         created = true;
     }
+    error_set_prefix(mi->prefix); /* its TLS lines name the client, as 2.6 */
     r = tls_multi_incoming(mi->tls, buf_ptr(&p->buf), buf_len(&p->buf), now_ms);
+    error_set_prefix(NULL);
     if (r != TLS_IN_CONSUMED)
     {
         if (created)
@@ -491,32 +505,57 @@ periodic(struct multi_context *m, time_t now)
     }
 }
 
-/* SIGTERM with --explicit-exit-notify: tell clients, give the messages a moment. */
-static void
-exit_notify(struct multi_context *m)
+/*
+ * UDP with --explicit-exit-notify: whether the server stops or restarts
+ * (SIGTERM, SIGINT, SIGUSR1, SIGHUP), 2.6 tells its clients RESTART and keeps
+ * serving them for two seconds, so that they reconnect at once instead of
+ * waiting for their ping-restart; new clients are turned away meanwhile.  A
+ * further signal ends the wait (a stop signal then wins).  Returns the signal
+ * to act on.
+ */
+static int
+exit_notify(struct multi_context *m, int sig)
 {
     struct context *c = m->c;
+    int64_t end;
 
-    if (m->o->explicit_exit_notify <= 0 || c->link.proto != LINK_UDP)
+    if (m->o->explicit_exit_notify <= 0 || c->link.proto != LINK_UDP ||
+        (sig != SIGTERM && sig != SIGINT && sig != SIGUSR1 && sig != SIGHUP))
     {
-        return;
+        return sig;
     }
-    msg(M_INFO, "SIGTERM received, sending exit notification to peer");
+    m->shutting_down = true;
     multi_notify_exit(m);
-    for (int i = 0; i < 10; i++)
+    end = otime_mono_ms() + 2000;
+    while (otime_mono_ms() < end)
     {
         struct event_ready ready[2];
-        int n = event_wait(&c->es, ready, 2, 100);
+        int64_t left = end - otime_mono_ms();
+        int due = multi_service_due(m, otime_mono_ms());
+        int n = event_wait(&c->es, ready, 2, due < left ? due : (int) left);
 
         for (int k = 0; k < n; k++)
         {
-            if (ready[k].arg == &c->link && c->link.proto == LINK_UDP)
+            if (ready[k].arg == &c->link)
             {
                 read_link(m);
             }
         }
-        multi_service_due(m, otime_mono_ms());
+        if (sig_pending())
+        {
+            int again = sig_take();
+
+            if (again == SIGTERM || again == SIGINT)
+            {
+                sig = again;
+            }
+            if (again != SIGUSR2)
+            {
+                break;
+            }
+        }
     }
+    return sig;
 }
 
 /* Who an epoll event is for: the socket/listener, the tun, or a TCP client. */
@@ -628,10 +667,7 @@ multi_server_loop(struct context *c)
             break;
         }
     }
-    if (sig == SIGTERM || sig == SIGINT)
-    {
-        exit_notify(&m);
-    }
+    sig = exit_notify(&m, sig);
     if (m.o->status_file)
     {
         multi_write_status(&m);

@@ -28,8 +28,8 @@
 /* ---- addresses ------------------------------------------------------------ */
 
 /* 2.6 shows IPv4 peers of a dual-stack socket as plain "a.b.c.d:port". */
-static void
-print_real(const struct link_addr *a, char *out, size_t n)
+void
+multi_print_real(const struct link_addr *a, char *out, size_t n)
 {
     char buf[INET6_ADDRSTRLEN];
 
@@ -120,7 +120,7 @@ multi_float(struct multi_context *m, struct multi_instance *mi, const struct lin
     snprintf(old, sizeof(old), "%s", mi->real_str);
     hash_remove(m, mi);
     mi->real = *a;
-    print_real(a, mi->real_str, sizeof(mi->real_str));
+    multi_print_real(a, mi->real_str, sizeof(mi->real_str));
     hash_insert(m, mi);
     set_prefix(mi);
     msg(D_MULTI_LOW, "peer %u (%s) floated from %s to %s", (unsigned) mi->peer_id,
@@ -370,7 +370,7 @@ multi_create(struct multi_context *m, const struct link_addr *a, int64_t now_ms,
     }
     mi = xcalloc(1, sizeof(*mi));
     mi->real = *a;
-    print_real(a, mi->real_str, sizeof(mi->real_str));
+    multi_print_real(a, mi->real_str, sizeof(mi->real_str));
     set_prefix(mi);
     mi->peer_id = (uint32_t) slot;
     mi->cid = m->next_cid++;
@@ -766,7 +766,9 @@ multi_service(struct multi_context *m, struct multi_instance *mi, int64_t now_ms
     for (int round = 0; round < 3 && again; round++)
     {
         again = false;
+        error_set_prefix(mi->prefix); /* its TLS lines name the client, as 2.6 */
         tls_multi_tick(mi->tls, now_ms);
+        error_set_prefix(NULL);
         drain_events(m, mi, &again);
     }
     multi_dco_sync(m, mi);

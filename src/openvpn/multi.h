@@ -148,6 +148,7 @@ struct multi_context
     uint64_t dropped_no_route, dropped_bad_source, dropped_no_instance, dropped_max_clients;
     uint64_t dropped_saturation; /* tun packets for a TCP client past --tcp-queue-limit */
     uint64_t stateless_replies;
+    bool shutting_down; /* clients were told RESTART: no new ones */
     struct manage *mgmt;  /* --management, or NULL */
     int mgmt_fd[2];       /* what is registered with the event set */
     bool mgmt_write[2];
@@ -184,6 +185,8 @@ int multi_server_loop(struct context *c);
 /* ---- multi.c ---- */
 bool multi_init(struct multi_context *m, struct context *c);
 void multi_uninit(struct multi_context *m);
+/** A client's real address as 2.6's client prefix shows it: "198.51.100.2:1194". */
+void multi_print_real(const struct link_addr *a, char *out, size_t n);
 struct multi_instance *multi_find_addr(struct multi_context *m, const struct link_addr *a);
 /** A new client at @p a; with @p cookie (and @p client_sid) it began statelessly (§2.7). */
 struct multi_instance *multi_create(struct multi_context *m, const struct link_addr *a,

@@ -121,9 +121,11 @@ main(int argc, char **argv)
         return 1;
     }
     options_startup_warnings(&o);
+    error_set_fatal_hook(platform_remove_pid);
     print_banner();
     options_show(&o);
     status = tunnel_run(&o, argc, argv, multi_server_loop);
+    platform_remove_pid();
     options_free(&o);
     error_close_log();
     return status;

@@ -501,5 +501,10 @@ options_client_verify(const struct options *o)
     {
         return false;
     }
+    if (o->mode != MODE_SERVER && o->auth_user_pass.value && !o->auth_user_pass.is_inline &&
+        o->auth_user_pass.value[0] != '\0' && !streq(o->auth_user_pass.value, "stdin"))
+    {
+        opt_warn_private_file(o->auth_user_pass.value);
+    }
     return true;
 }

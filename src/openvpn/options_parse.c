@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "error.h"
@@ -549,4 +550,15 @@ opt_parse_cmdline(struct options *o, int argc, char **argv)
         }
     }
     return true;
+}
+
+void
+opt_warn_private_file(const char *path)
+{
+    struct stat st;
+
+    if (path && stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
+    {
+        msg(M_WARN, "WARNING: file '%s' is group or others accessible", path);
+    }
 }

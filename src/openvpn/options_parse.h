@@ -71,6 +71,9 @@ enum opt_tok_result opt_tokenize(const char *line,
  */
 void opt_error(const struct opt_loc *loc, const char *kw, const char *fmt, ...) PRINTF(3, 4);
 
+/** 2.6's "WARNING: file 'PATH' is group or others accessible" for a secret file. */
+void opt_warn_private_file(const char *path);
+
 /** Strict unsigned decimal in [lo, hi]; on failure logs with @p loc and returns false. */
 bool opt_uint(const struct opt_loc *loc,
               const char *kw,

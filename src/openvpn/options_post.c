@@ -156,6 +156,7 @@ check_secret_file(const struct options *o)
                   e);
         return false;
     }
+    opt_warn_private_file(o->shared_secret_file);
     return true;
 }
 

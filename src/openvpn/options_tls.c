@@ -557,6 +557,10 @@ check_readable(const struct opt_file *f, const char *kw, bool dir)
           &f->loc, NULL, "--%s fails with '%s': %s (errno=%d)", kw, f->value, strerror(e), e);
         return false;
     }
+    if (streq(kw, "key") || streq(kw, "pkcs12") || strncmp(kw, "tls-", 4) == 0)
+    {
+        opt_warn_private_file(f->value); /* secrets: 2.6 warns, and goes on */
+    }
     return true;
 }
 

@@ -16,6 +16,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -76,6 +77,21 @@ platform_daemonize(bool keep_stderr)
     return true;
 }
 
+/* the --writepid file this process wrote, removed again at exit */
+static char *pid_path;
+
+void
+platform_remove_pid(void)
+{
+    if (pid_path)
+    {
+        /* after --user this may fail (the directory is not ours): 2.6 says nothing */
+        (void) unlink(pid_path);
+        free(pid_path);
+        pid_path = NULL;
+    }
+}
+
 bool
 platform_write_pid(const char *path)
 {
@@ -100,6 +116,8 @@ platform_write_pid(const char *path)
             errno);
         return false;
     }
+    free(pid_path);
+    pid_path = strdup(path);
     return true;
 }
 

@@ -18,6 +18,8 @@ bool platform_daemonize(bool keep_stderr);
 
 /** Write our pid to @p path ("%d\n"); logs and returns false on failure. */
 bool platform_write_pid(const char *path);
+/** Remove the pid file platform_write_pid() wrote, if any (as 2.6 does at every exit). */
+void platform_remove_pid(void);
 
 /** --cd: chdir, logging 2.6's error on failure. */
 bool platform_chdir(const char *dir);

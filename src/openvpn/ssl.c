@@ -581,6 +581,32 @@ tls_multi_renegotiate(struct tls_multi *m, int64_t now_ms)
     return !m->failed;
 }
 
+/* A renegotiation is under way and the previous key still carries data. */
+static bool
+old_key_usable(struct tls_multi *m, int64_t now_ms)
+{
+    const struct key_state *l = lame_duck(m);
+
+    return l->state == KS_ACTIVE && l->keys_ready && now_ms < l->expire_ms;
+}
+
+/*
+ * A server's renegotiation failed (the client went quiet for the whole
+ * hand-window): like 2.6, the session is not torn down.  The failed key goes,
+ * the old one keeps carrying data until its transition window ends, and a
+ * returning client starts a new session; a client that is really gone is
+ * dropped by its ping-restart, as 2.6 does it.
+ */
+static void
+keep_old_key(struct tls_multi *m)
+{
+    msg(D_TLS_ERRORS, "TLS Error: TLS handshake failed");
+    msg(D_TLS_DEBUG_LOW, "TLS: move_session: dest=TM_LAME_DUCK src=TM_ACTIVE reinit_src=1");
+    /* the failed key state goes; the old one carries data until it expires
+     * and a new session from the peer replaces both */
+    retire(m, primary(m));
+}
+
 void
 tls_multi_tick(struct tls_multi *m, int64_t now_ms)
 {
@@ -599,6 +625,11 @@ tls_multi_tick(struct tls_multi *m, int64_t now_ms)
             "network connectivity)",
             m->cfg.hand_window_s);
         ks_fail(ks, now_ms, "hand-window expired");
+        if (m->cfg.role == SSL_ROLE_SERVER && old_key_usable(m, now_ms))
+        {
+            keep_old_key(m);
+            return;
+        }
         multi_fail(m);
         return;
     }

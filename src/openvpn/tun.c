@@ -366,7 +366,7 @@ validate_v4(enum dev_type type, const struct ifconfig_config *ic, char *err, siz
     }
     if (!p2p && !route_netmask_to_prefix(rn, &bits))
     {
-        if (type != DEV_TYPE_TAP)
+        if (type != DEV_TYPE_TAP && type != DEV_TYPE_NULL)
         {
             snprintf(
               err, errlen, "--ifconfig netmask '%s' is not a valid netmask", ic->remote_netmask);
@@ -393,7 +393,10 @@ ifconfig_validate(enum dev_type type, const struct ifconfig_config *ic, char *er
     {
         err[0] = '\0';
     }
-    if ((ic->local || ic->ipv6_local) && type != DEV_TYPE_TUN && type != DEV_TYPE_TAP)
+    /* --dev null takes addresses too (2.6 checks them as for a tap; applying
+     * them is what fails, unless --ifconfig-noexec hands them to a script) */
+    if ((ic->local || ic->ipv6_local) && type != DEV_TYPE_TUN && type != DEV_TYPE_TAP &&
+        type != DEV_TYPE_NULL)
     {
         snprintf(
           err, errlen, "--ifconfig needs a tun or tap device, not %s", dev_type_string(type));

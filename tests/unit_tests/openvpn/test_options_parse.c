@@ -8,6 +8,7 @@
 
 #include "test_common.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -494,6 +495,34 @@ cmdline__single_file_argument__means_config(void **state)
     options_free(&o);
 }
 
+/* A secret file others may read: 2.6 warns and goes on; mode 0600 is quiet. */
+static void
+warn_private_file__group_or_other_bits__warned_once(void **state)
+{
+    char path[512];
+    FILE *f;
+    (void) state;
+
+    snprintf(path, sizeof(path), "%s/secret.key", tmpdir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(chmod(path, 0644), 0);
+    mock_msg_reset();
+    opt_warn_private_file(path);
+    assert_non_null(strstr(mock_last_msg, "WARNING: file '"));
+    assert_non_null(strstr(mock_last_msg, "/secret.key' is group or others accessible"));
+    assert_int_equal(chmod(path, 0604), 0);
+    mock_msg_reset();
+    opt_warn_private_file(path);
+    assert_non_null(strstr(mock_last_msg, "is group or others accessible"));
+    assert_int_equal(chmod(path, 0600), 0);
+    mock_msg_reset();
+    opt_warn_private_file(path);
+    assert_string_equal(mock_all_msgs, "");
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -529,6 +558,7 @@ main(void)
         cmocka_unit_test(cmdline__missing_dashes__error),
         cmocka_unit_test(cmdline__wrong_arg_count__cmdline_line_1),
         cmocka_unit_test(cmdline__single_file_argument__means_config),
+        cmocka_unit_test(warn_private_file__group_or_other_bits__warned_once),
     };
 
     return cmocka_run_group_tests(tests, make_tmpdir, rm_tmpdir);

@@ -495,7 +495,27 @@ ifconfig_validate__bad_configs__fail_with_2_6_text(void **state)
                         "ifconfig-ipv6 parms '2001:db8::1/64' and 'zz' must be valid "
                         "addresses");
     ic.remote_netmask = "10.9.0.2";
-    assert_false(ifconfig_validate(DEV_TYPE_NULL, &ic, err, sizeof(err)));
+    assert_false(ifconfig_validate(DEV_TYPE_UNDEF, &ic, err, sizeof(err)));
+    assert_string_equal(err, "--ifconfig needs a tun or tap device, not [unknown-dev-type]");
+}
+
+/* 2.6 takes addresses for --dev null (pushed to a client with --ifconfig-noexec),
+ * checking them as for a tap */
+static void
+ifconfig_validate__dev_null__accepted_checked_as_tap(void **state)
+{
+    struct ifconfig_config ic = { .local = "10.8.0.2", .remote_netmask = "255.255.255.0",
+                                  .subnet = true };
+    char err[512];
+    (void) state;
+
+    mock_msg_reset();
+    assert_true(ifconfig_validate(DEV_TYPE_NULL, &ic, err, sizeof(err)));
+    assert_string_equal(mock_all_msgs, "");
+    ic.remote_netmask = "10.8.0.1";
+    ic.subnet = false;
+    assert_true(ifconfig_validate(DEV_TYPE_NULL, &ic, err, sizeof(err)));
+    assert_non_null(strstr(mock_last_msg, "WARNING: Since you are using --dev tap"));
 }
 
 static void
@@ -674,6 +694,7 @@ main(void)
         cmocka_unit_test(dev_type__names__classified),
         cmocka_unit_test(ifconfig_validate__good_configs__pass),
         cmocka_unit_test(ifconfig_validate__bad_configs__fail_with_2_6_text),
+        cmocka_unit_test(ifconfig_validate__dev_null__accepted_checked_as_tap),
         cmocka_unit_test(ifconfig_validate__netmask_lookalikes__warn_only),
         cmocka_unit_test(ipv6_prefix__forms__parsed),
     };

@@ -1067,6 +1067,55 @@ hand_window__no_peer__error_logged(void **state)
     side_free(&c);
 }
 
+/*
+ * The server renegotiates and its client is gone for good: as 2.6, the
+ * failed renegotiation does not end the session (the client's ping-restart
+ * will); the old key still carries data, and a client coming back with a new
+ * session gets in.
+ */
+static void
+renegotiate__client_gone__server_keeps_old_key_and_takes_a_new_session(void **state)
+{
+    struct side c, s, c2;
+    int64_t now = 1000;
+    uint8_t id, raw[TLS_PACKET_MAX];
+    struct buffer out = buf_storage(raw, sizeof(raw), 0);
+    (void) state;
+
+    side_init(&s, SSL_ROLE_SERVER, TLS_WRAP_KIND_AUTH, now);
+    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_AUTH, now);
+    now = run(NULL, &c, &s, now, 20000, both_active);
+    assert_true(both_active(&c, &s));
+    mock_msg_reset();
+    assert_true(tls_multi_renegotiate(s.m, now));
+    for (int64_t end = now + 62000; now < end; now += 500)
+    {
+        while (tls_multi_outgoing(s.m, now, &out))
+        {
+            buf_reset(&out, 0); /* the client is not there */
+        }
+        tls_multi_tick(s.m, now);
+        install_events(&s);
+    }
+    assert_non_null(strstr(mock_all_msgs, "TLS Error: TLS key negotiation failed to occur within "
+                                          "60 seconds (check your network connectivity)"));
+    assert_non_null(strstr(mock_all_msgs, "TLS Error: TLS handshake failed"));
+    assert_non_null(strstr(mock_all_msgs,
+                           "TLS: move_session: dest=TM_LAME_DUCK src=TM_ACTIVE reinit_src=1"));
+    assert_int_equal(tls_multi_status(s.m), TLS_STATUS_ACTIVE);
+    assert_true(tls_multi_tx_key(s.m, &id));
+    assert_int_equal(id, 0);
+    assert_data_flows(&s, &c);
+    /* the same client, restarted: a new session on the same tls_multi */
+    side_init(&c2, SSL_ROLE_CLIENT, TLS_WRAP_KIND_AUTH, now);
+    now = run(NULL, &c2, &s, now, 20000, both_active);
+    assert_true(both_active(&c2, &s));
+    assert_data_flows(&c2, &s);
+    side_free(&c2);
+    side_free(&c);
+    side_free(&s);
+}
+
 /* Inject garbage and replays into the server while the handshake runs. */
 static void
 garbage_and_replays__dropped_counted_handshake_completes(void **state)
@@ -1162,6 +1211,7 @@ main(void)
         cmocka_unit_test(stateless_cookie__clients_long_after_server_start__connect),
         cmocka_unit_test(lame_duck__expires_after_tran_window),
         cmocka_unit_test(hand_window__no_peer__error_logged),
+        cmocka_unit_test(renegotiate__client_gone__server_keeps_old_key_and_takes_a_new_session),
         cmocka_unit_test(garbage_and_replays__dropped_counted_handshake_completes),
         cmocka_unit_test(client_reset_to_client__dropped_unexpected),
     };
