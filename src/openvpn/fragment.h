@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fragment.h -- --fragment: OpenVPN's own fragmentation of data-channel
- * payloads over UDP, in 2.6's wire format (PROTOCOL §6.10).
+ * payloads over UDP, in 2.6's wire format (doc/protocol.md §6.10).
  *
  * A 32-bit big-endian header goes in front of every payload after the
  * compression framing and before encryption:
