@@ -86,7 +86,6 @@ FIELD_ALLOW = {
     # a refusal; the entry goes when that happens.
     "management_up_down": "KNOWN GAP: no >UPDOWN: notifications yet",
     "auth_gen_token_external": "KNOWN GAP: --auth-gen-token external-auth not acted on",
-    "tls_crypt_v2_force_cookie": "KNOWN GAP: --tls-crypt-v2 force-cookie not acted on",
     "mssfix_mtu": "KNOWN GAP: --mssfix N mtu (MTU arithmetic, next to --fragment's)",
     "mssfix_fixed": "KNOWN GAP: --mssfix N fixed (MTU arithmetic, next to --fragment's)",
     "block_ipv6": "KNOWN GAP: --block-ipv6 does not drop/answer IPv6 yet",
