@@ -85,7 +85,6 @@ FIELD_ALLOW = {
     # added it: accepted and not yet acted on.  Each must become a reader or
     # a refusal; the entry goes when that happens.
     "management_up_down": "KNOWN GAP: no >UPDOWN: notifications yet",
-    "auth_gen_token_external": "KNOWN GAP: --auth-gen-token external-auth not acted on",
     "mssfix_mtu": "KNOWN GAP: --mssfix N mtu (MTU arithmetic, next to --fragment's)",
     "mssfix_fixed": "KNOWN GAP: --mssfix N fixed (MTU arithmetic, next to --fragment's)",
     "block_ipv6": "KNOWN GAP: --block-ipv6 does not drop/answer IPv6 yet",
