@@ -99,26 +99,43 @@ one_session()
         ! grep -q " none$" "$NL_DIR/verify.calls"
 }
 
+# script_pair WHO POLICY RENEG SERVER_EXTRA...: a server (WHO) with the verify
+# script under POLICY, then the client (--reneg-sec RENEG, none if 0); sets
+# the caller's why, ls and cl (bash's dynamic scope) and waits for both.
+script_pair()
+{
+    local who=$1 policy=$2 reneg=$3 creneg=()
+    shift 3
+    ls="$NL_DIR/case$n-server.log" cl="$NL_DIR/case$n-client.log"
+    rm -f "$NL_DIR/verify.calls"
+    echo "$policy" >"$NL_DIR/verify.policy"
+    server "$(which_bin "$who")" "$ls" --auth-user-pass-verify "$NL_DIR/verify.sh" via-file "$@"
+    nl_wait_init "$ls" "$SRV" 15 || why="server did not initialize"
+    [ "$reneg" != 0 ] && creneg=(--reneg-sec "$reneg")
+    client "$cl" "${creneg[@]}"
+    [ -z "$why" ] && { nl_wait_init "$cl" "$CLI" 20 || why="the client did not connect"; }
+}
+
+# case_end NAME: stop both daemons and report (the caller's why, ls, cl)
+case_end()
+{
+    nl_kill "$CLI"
+    nl_kill "$SRV"
+    nl_result "$1" "$why" "$ls" "$cl"
+}
+
 # external-auth, the script refuses tokens: the first renegotiation fails.
 case_external_refuses()
 {
     local who=$1 name="$1 server: external-auth script refusing the token fails the client"
     case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
     n=$((n + 1))
-    local why="" ls="$NL_DIR/case$n-server.log" cl="$NL_DIR/case$n-client.log"
-    rm -f "$NL_DIR/verify.calls"
-    echo no-token >"$NL_DIR/verify.policy"
-    server "$(which_bin "$who")" "$ls" --auth-user-pass-verify "$NL_DIR/verify.sh" via-file \
-        --auth-gen-token 0 external-auth
-    nl_wait_init "$ls" "$SRV" 15 || why="server did not initialize"
-    client "$cl" --reneg-sec 4
-    [ -z "$why" ] && { nl_wait_init "$cl" "$CLI" 20 || why="the client did not connect"; }
+    local why="" ls cl
+    script_pair "$who" no-token 4 --auth-gen-token 0 external-auth
     [ -z "$why" ] && { nl_wait_log "$cl" "AUTH_FAILED" 25 1 || why="no AUTH_FAILED after the refused token"; }
     [ -z "$why" ] && { grep -q "^alice Authenticated " "$NL_DIR/verify.calls" ||
         why="the script never saw the token ($(states))"; }
-    nl_kill "$CLI"
-    nl_kill "$SRV"
-    nl_result "$name" "$why" "$ls" "$cl"
+    case_end "$name"
 }
 
 # No external-auth: the script only once; the token alone afterwards.
@@ -127,14 +144,8 @@ case_token_alone()
     local who=$1 name="$1 server: without external-auth the token alone renegotiates"
     case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
     n=$((n + 1))
-    local why="" ls="$NL_DIR/case$n-server.log" cl="$NL_DIR/case$n-client.log"
-    rm -f "$NL_DIR/verify.calls"
-    echo no-token >"$NL_DIR/verify.policy"
-    server "$(which_bin "$who")" "$ls" --auth-user-pass-verify "$NL_DIR/verify.sh" via-file \
-        --auth-gen-token
-    nl_wait_init "$ls" "$SRV" 15 || why="server did not initialize"
-    client "$cl" --reneg-sec 4
-    [ -z "$why" ] && { nl_wait_init "$cl" "$CLI" 20 || why="the client did not connect"; }
+    local why="" ls cl
+    script_pair "$who" no-token 4 --auth-gen-token
     [ -z "$why" ] && { nl_wait_log "$ls" "TLS: Username/auth-token authentication succeeded for username 'alice'" 25 2 "$SRV" ||
         why="no two token renegotiations in the server log"; }
     [ -z "$why" ] && [ "$(states)" != "Initial" ] && why="the script ran as '$(states)', expected once (Initial)"
@@ -144,9 +155,7 @@ case_token_alone()
     [ -z "$why" ] && { nl_wait_init "$cl" "$CLI" 20 2 || why="the client did not reconnect"; }
     [ -z "$why" ] && [ "$(states)" != "Initial" ] && why="the reconnect ran the script ('$(states)')"
     [ -z "$why" ] && { nl_ping "$C1" 10.8.0.1 || why="no ping after the reconnect"; }
-    nl_kill "$CLI"
-    nl_kill "$SRV"
-    nl_result "$name" "$why" "$ls" "$cl"
+    case_end "$name"
 }
 
 # A lifetime of 6 s, renegotiations every 4 s: the first token renegotiation
@@ -156,15 +165,9 @@ case_expired()
     local who=$1 mode=$2 name="$1 server: expired token with $2"
     case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
     n=$((n + 1))
-    local why="" ls="$NL_DIR/case$n-server.log" cl="$NL_DIR/case$n-client.log" st extra=()
-    rm -f "$NL_DIR/verify.calls"
-    echo token-ok >"$NL_DIR/verify.policy"
+    local why="" ls cl st extra=()
     [ "$mode" = external-auth ] && extra=(external-auth)
-    server "$(which_bin "$who")" "$ls" --auth-user-pass-verify "$NL_DIR/verify.sh" via-file \
-        --auth-gen-token 6 "${extra[@]}"
-    nl_wait_init "$ls" "$SRV" 15 || why="server did not initialize"
-    client "$cl" --reneg-sec 4
-    [ -z "$why" ] && { nl_wait_init "$cl" "$CLI" 20 || why="the client did not connect"; }
+    script_pair "$who" token-ok 4 --auth-gen-token 6 "${extra[@]}"
     if [ "$mode" = external-auth ]; then
         [ -z "$why" ] && { nl_wait_log "$NL_DIR/verify.calls" "Expired" 30 1 "$SRV" ||
             why="the script never saw an expired token ($(states))"; }
@@ -180,9 +183,7 @@ case_expired()
         [ -z "$why" ] && { grep -q "TLS: Username/auth-token authentication failed for username 'alice'" "$ls" ||
             why="no refusal line in the server log"; }
     fi
-    nl_kill "$CLI"
-    nl_kill "$SRV"
-    nl_result "$name" "$why" "$ls" "$cl"
+    case_end "$name"
 }
 
 # external-auth with --management-client-auth: CONNECT and REAUTH carry the state.
@@ -260,22 +261,14 @@ case_renewal()
     local who=$1 name="$1 server: renewal time shorter than reneg-sec pushes fresh tokens"
     case "$name" in *"$FILTER"*) ;; *) return 0 ;; esac
     n=$((n + 1))
-    local why="" ls="$NL_DIR/case$n-server.log" cl="$NL_DIR/case$n-client.log"
-    rm -f "$NL_DIR/verify.calls"
-    echo no-token >"$NL_DIR/verify.policy"
-    server "$(which_bin "$who")" "$ls" --auth-user-pass-verify "$NL_DIR/verify.sh" via-file \
-        --auth-gen-token 0 10 --hand-window 5
-    nl_wait_init "$ls" "$SRV" 15 || why="server did not initialize"
-    client "$cl"
-    [ -z "$why" ] && { nl_wait_init "$cl" "$CLI" 20 || why="the client did not connect"; }
+    local why="" ls cl
+    script_pair "$who" no-token 0 --auth-gen-token 0 10 --hand-window 5
     # the client logs each PUSH_REPLY it gets; the renewal is one of its own
     [ -z "$why" ] && { nl_wait_log "$cl" "PUSH: Received control message: 'PUSH_REPLY,auth-token" 20 1 "$CLI" ||
         why="no token pushed on its own within 20 s"; }
     [ -z "$why" ] && grep -q "Outgoing Data Channel: Cipher.*" "$cl" &&
         [ "$(grep -c "Outgoing Data Channel: Cipher" "$cl")" -gt 1 ] && why="a renegotiation happened"
-    nl_kill "$CLI"
-    nl_kill "$SRV"
-    nl_result "$name" "$why" "$ls" "$cl"
+    case_end "$name"
 }
 
 for who in ours ref; do

@@ -257,6 +257,51 @@ sl(struct tls_stateless *st,
 }
 
 /*
+ * One tls-crypt-v2 client in front of the stateless server, with its first
+ * packet (the V3 reset) taken: what most of the cases below start from.
+ */
+struct v2_fix
+{
+    struct side c, s;
+    struct tls_stateless *st;
+    uint8_t reset[TLS_PACKET_MAX];
+    size_t reset_len;
+    uint8_t reply[TLS_PACKET_MAX];
+    struct buffer rep;
+    struct session_id cookie, csid;
+    int64_t now;
+};
+
+static void
+v2_fix_init(struct v2_fix *f)
+{
+    f->now = 1000;
+    f->st = v2_stateless(&f->s, false, f->now);
+    side_init(&f->c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_CRYPT_V2C, f->now);
+    f->rep = buf_storage(f->reply, sizeof(f->reply), 0);
+    f->reset_len = next_packet(&f->c, f->now, f->reset);
+    assert_int_equal(f->reset[0] >> P_OPCODE_SHIFT, P_CONTROL_HARD_RESET_CLIENT_V3);
+}
+
+/* The fixture's reset through the stateless server: the reply goes to the client. */
+static void
+v2_fix_reply(struct v2_fix *f)
+{
+    assert_int_equal(sl(f->st, f->reset, f->reset_len, NULL, 0, &f->rep, &f->cookie, &f->csid),
+                     TLS_SL_REPLY);
+    assert_int_equal(tls_multi_incoming(f->c.m, buf_ptr(&f->rep), buf_len(&f->rep), f->now),
+                     TLS_IN_CONSUMED);
+}
+
+static void
+v2_fix_free(struct v2_fix *f)
+{
+    tls_stateless_free(f->st);
+    side_free(&f->c);
+    side_free(&f->s);
+}
+
+/*
  * A 2.6-style client (early-negotiation marker) gets a stateless reply that
  * asks for its WKc again (TLV 0001 0002 0001 inside the tls-crypt wrapping
  * with its own key); its next packet is a P_CONTROL_WKC_V1 with the ACK, the
@@ -267,59 +312,49 @@ sl(struct tls_stateless *st,
 static void
 stateless_v2__returning_client_with_cookie_and_wkc__only_it_gets_state(void **state)
 {
-    struct side c, s;
-    struct tls_stateless *st;
+    static struct v2_fix f;
     struct sockaddr_in b = test_addr("203.0.113.66", 40000);
-    uint8_t reset[TLS_PACKET_MAX], wkc1[TLS_PACKET_MAX], reply[TLS_PACKET_MAX];
-    struct buffer rep = buf_storage(reply, sizeof(reply), 0);
-    struct session_id cookie, csid, c2, s2;
-    size_t reset_len, wkc1_len;
-    int64_t now = 1000;
+    uint8_t wkc1[TLS_PACKET_MAX];
+    struct session_id c2, s2;
+    size_t wkc1_len;
     (void) state;
 
-    st = v2_stateless(&s, false, now);
-    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_CRYPT_V2C, now);
-
-    reset_len = next_packet(&c, now, reset);
-    assert_int_equal(reset[0] >> P_OPCODE_SHIFT, P_CONTROL_HARD_RESET_CLIENT_V3);
-    assert_int_equal(sl(st, reset, reset_len, &b, 0, &rep, &c2, &s2), TLS_SL_REPLY);
-    assert_int_equal(sl(st, reset, reset_len, NULL, 0, &rep, &cookie, &csid), TLS_SL_REPLY);
+    v2_fix_init(&f);
+    assert_int_equal(sl(f.st, f.reset, f.reset_len, &b, 0, &f.rep, &c2, &s2), TLS_SL_REPLY);
+    v2_fix_reply(&f);
     /* server reset, cookie as sid, replay id 1; 2.6's 72 bytes: 17 + 32 + 23 */
-    assert_int_equal(buf_len(&rep), 72);
-    assert_int_equal(buf_ptr(&rep)[0] >> P_OPCODE_SHIFT, P_CONTROL_HARD_RESET_SERVER_V2);
-    assert_memory_equal(buf_ptr(&rep) + 1, cookie.id, SID_SIZE);
-    assert_memory_equal(buf_ptr(&rep) + 1 + SID_SIZE, "\x00\x00\x00\x01", 4);
-    assert_int_equal(tls_multi_incoming(c.m, buf_ptr(&rep), buf_len(&rep), now), TLS_IN_CONSUMED);
+    assert_int_equal(buf_len(&f.rep), 72);
+    assert_int_equal(buf_ptr(&f.rep)[0] >> P_OPCODE_SHIFT, P_CONTROL_HARD_RESET_SERVER_V2);
+    assert_memory_equal(buf_ptr(&f.rep) + 1, f.cookie.id, SID_SIZE);
+    assert_memory_equal(buf_ptr(&f.rep) + 1 + SID_SIZE, "\x00\x00\x00\x01", 4);
 
     /* the client resends its WKc in message 1, which also carries the ClientHello */
-    wkc1_len = next_packet(&c, now, wkc1);
+    wkc1_len = next_packet(&f.c, f.now, wkc1);
     assert_int_equal(wkc1[0] >> P_OPCODE_SHIFT, P_CONTROL_WKC_V1);
     assert_memory_equal(
       wkc1 + wkc1_len - pair_v2_client.wkc_len, pair_v2_client.wkc, pair_v2_client.wkc_len);
     assert_true(wkc1_len > pair_v2_client.wkc_len + TLS_CRYPT_MIN_LEN + 17 + 100);
-    assert_int_equal(sl(st, wkc1, wkc1_len, &b, 0, &rep, &c2, &s2), TLS_SL_DROP_COOKIE);
-    assert_int_equal(sl(st, wkc1, wkc1_len, NULL, 200, &rep, &c2, &s2), TLS_SL_DROP_COOKIE);
-    assert_int_equal(buf_len(&rep), 0);
-    assert_int_equal(sl(st, wkc1, wkc1_len, NULL, 20, &rep, &c2, &s2), TLS_SL_ACCEPT);
-    assert_memory_equal(c2.id, cookie.id, SID_SIZE);
-    assert_memory_equal(s2.id, reset + 1, SID_SIZE); /* the client's session id */
+    assert_int_equal(sl(f.st, wkc1, wkc1_len, &b, 0, &f.rep, &c2, &s2), TLS_SL_DROP_COOKIE);
+    assert_int_equal(sl(f.st, wkc1, wkc1_len, NULL, 200, &f.rep, &c2, &s2), TLS_SL_DROP_COOKIE);
+    assert_int_equal(buf_len(&f.rep), 0);
+    assert_int_equal(sl(f.st, wkc1, wkc1_len, NULL, 20, &f.rep, &c2, &s2), TLS_SL_ACCEPT);
+    assert_memory_equal(c2.id, f.cookie.id, SID_SIZE);
+    assert_memory_equal(s2.id, f.reset + 1, SID_SIZE); /* the client's session id */
 
-    s.m = tls_multi_new_after_cookie(&s.cfg, &c2, &s2, now, WALL0 + 20);
-    assert_non_null(s.m);
+    f.s.m = tls_multi_new_after_cookie(&f.s.cfg, &c2, &s2, f.now, WALL0 + 20);
+    assert_non_null(f.s.m);
     mock_msg_reset();
-    assert_int_equal(tls_multi_incoming(s.m, wkc1, wkc1_len, now), TLS_IN_CONSUMED);
+    assert_int_equal(tls_multi_incoming(f.s.m, wkc1, wkc1_len, f.now), TLS_IN_CONSUMED);
     assert_non_null(strstr(mock_all_msgs, "Control Channel: using tls-crypt-v2 key"));
-    now = run(NULL, &c, &s, now, 20000, both_active);
-    assert_true(both_active(&c, &s));
+    f.now = run(NULL, &f.c, &f.s, f.now, 20000, both_active);
+    assert_true(both_active(&f.c, &f.s));
     for (int i = 0; i <= TLS_IN_DROPPED_DEAD; i++)
     {
-        assert_int_equal(tls_multi_get_stats(c.m)->in_dropped[i], 0);
+        assert_int_equal(tls_multi_get_stats(f.c.m)->in_dropped[i], 0);
     }
-    assert_data_flows(&c, &s);
-    assert_data_flows(&s, &c);
-    tls_stateless_free(st);
-    side_free(&c);
-    side_free(&s);
+    assert_data_flows(&f.c, &f.s);
+    assert_data_flows(&f.s, &f.c);
+    v2_fix_free(&f);
 }
 
 /*
@@ -405,28 +440,23 @@ crafted_wkc_v1(uint8_t *p,
 static void
 stateless_v2__cookie_with_later_message_ids__refused(void **state)
 {
-    struct side c, s;
-    struct tls_stateless *st;
-    uint8_t reset[TLS_PACKET_MAX], p[TLS_PACKET_MAX], reply[TLS_PACKET_MAX];
-    struct buffer rep = buf_storage(reply, sizeof(reply), 0);
-    struct session_id cookie, csid;
-    size_t reset_len, n;
-    int64_t now = 1000;
+    static struct v2_fix f;
+    static const uint32_t ack_msg[][3] = { { 0, 2, TLS_SL_DROP_COOKIE },
+                                           { 2, 1, TLS_SL_DROP_COOKIE },
+                                           { 0, 1, TLS_SL_ACCEPT } };
+    uint8_t p[TLS_PACKET_MAX];
+    struct session_id c2, s2;
     (void) state;
 
-    st = v2_stateless(&s, false, now);
-    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_CRYPT_V2C, now);
-    reset_len = next_packet(&c, now, reset);
-    assert_int_equal(sl(st, reset, reset_len, NULL, 0, &rep, &cookie, &csid), TLS_SL_REPLY);
-    n = crafted_wkc_v1(p, &cookie, reset + 1, 0, 2);
-    assert_int_equal(sl(st, p, n, NULL, 0, &rep, &cookie, &csid), TLS_SL_DROP_COOKIE);
-    n = crafted_wkc_v1(p, &cookie, reset + 1, 2, 1);
-    assert_int_equal(sl(st, p, n, NULL, 0, &rep, &cookie, &csid), TLS_SL_DROP_COOKIE);
-    n = crafted_wkc_v1(p, &cookie, reset + 1, 0, 1);
-    assert_int_equal(sl(st, p, n, NULL, 0, &rep, &cookie, &csid), TLS_SL_ACCEPT);
-    tls_stateless_free(st);
-    side_free(&c);
-    side_free(&s);
+    v2_fix_init(&f);
+    v2_fix_reply(&f);
+    for (size_t i = 0; i < sizeof(ack_msg) / sizeof(ack_msg[0]); i++)
+    {
+        size_t n = crafted_wkc_v1(p, &f.cookie, f.reset + 1, ack_msg[i][0], ack_msg[i][1]);
+
+        assert_int_equal(sl(f.st, p, n, NULL, 0, &f.rep, &c2, &s2), ack_msg[i][2]);
+    }
+    v2_fix_free(&f);
 }
 
 /*
@@ -471,30 +501,26 @@ stateless_v2__old_client__stateful_unless_force_cookie(void **state)
 static void
 stateless_v2__forged_or_garbage_wkc__no_reply_no_state(void **state)
 {
-    struct side c, s;
-    struct tls_stateless *st;
-    uint8_t reset[TLS_PACKET_MAX], p[TLS_PACKET_MAX], reply[TLS_PACKET_MAX];
-    struct buffer rep = buf_storage(reply, sizeof(reply), 0);
-    struct session_id cookie, csid;
+    static struct v2_fix f;
+    uint8_t p[TLS_PACKET_MAX];
+    struct session_id c2, s2;
     struct tls_crypt_v2_client_key other;
     struct tls_crypt_v2_server *other_srv;
     struct key ks;
     size_t n, wkc_at;
-    int64_t now = 1000;
     (void) state;
 
-    st = v2_stateless(&s, false, now);
-    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_CRYPT_V2C, now);
-    n = next_packet(&c, now, reset);
+    v2_fix_init(&f);
+    n = f.reset_len;
     wkc_at = n - pair_v2_client.wkc_len;
     for (size_t i = 0; i < n; i++)
     {
-        memcpy(p, reset, n);
+        memcpy(p, f.reset, n);
         p[i] ^= 0x01;
         /* byte 0 flips the key id: dropped before anything else */
-        assert_true(sl(st, p, n, NULL, 0, &rep, &cookie, &csid) ==
+        assert_true(sl(f.st, p, n, NULL, 0, &f.rep, &c2, &s2) ==
                     (i >= wkc_at ? TLS_SL_DROP_WKC : TLS_SL_DROP));
-        assert_int_equal(buf_len(&rep), 0);
+        assert_int_equal(buf_len(&f.rep), 0);
     }
 
     /* the same Kc wrapped with another server key */
@@ -505,20 +531,20 @@ stateless_v2__forged_or_garbage_wkc__no_reply_no_state(void **state)
     assert_true(tls_crypt_v2_wrap_client_key(
       other_srv, &other.kc, (const uint8_t *) "\x01", 1, other.wkc, &other.wkc_len));
     tls_crypt_v2_server_free(other_srv);
-    memcpy(p, reset, wkc_at);
+    memcpy(p, f.reset, wkc_at);
     memcpy(p + wkc_at, other.wkc, other.wkc_len);
-    assert_int_equal(sl(st, p, wkc_at + other.wkc_len, NULL, 0, &rep, &cookie, &csid),
+    assert_int_equal(sl(f.st, p, wkc_at + other.wkc_len, NULL, 0, &f.rep, &c2, &s2),
                      TLS_SL_DROP_WKC);
 
     /* control packets without a WKc cannot be checked: dropped */
-    memcpy(p, reset, n);
+    memcpy(p, f.reset, n);
     p[0] = P_CONTROL_V1 << P_OPCODE_SHIFT;
-    assert_int_equal(sl(st, p, n, NULL, 0, &rep, &cookie, &csid), TLS_SL_DROP);
+    assert_int_equal(sl(f.st, p, n, NULL, 0, &f.rep, &c2, &s2), TLS_SL_DROP);
     p[0] = P_ACK_V1 << P_OPCODE_SHIFT;
-    assert_int_equal(sl(st, p, n, NULL, 0, &rep, &cookie, &csid), TLS_SL_DROP);
+    assert_int_equal(sl(f.st, p, n, NULL, 0, &f.rep, &c2, &s2), TLS_SL_DROP);
     /* a valid WKc on a WKC_V1 with no cookie to show */
     p[0] = P_CONTROL_WKC_V1 << P_OPCODE_SHIFT;
-    assert_int_not_equal(sl(st, p, n, NULL, 0, &rep, &cookie, &csid), TLS_SL_ACCEPT);
+    assert_int_not_equal(sl(f.st, p, n, NULL, 0, &f.rep, &c2, &s2), TLS_SL_ACCEPT);
 
     for (int i = 0; i < 200; i++)
     {
@@ -532,48 +558,38 @@ stateless_v2__forged_or_garbage_wkc__no_reply_no_state(void **state)
           (uint8_t) ((i % 2 ? P_CONTROL_HARD_RESET_CLIENT_V3 : P_CONTROL_WKC_V1) << P_OPCODE_SHIFT);
         p[len - 2] = (uint8_t) (pair_v2_client.wkc_len >> 8);
         p[len - 1] = (uint8_t) pair_v2_client.wkc_len;
-        assert_true(dropped(sl(st, p, len, NULL, 0, &rep, &cookie, &csid)));
-        assert_int_equal(buf_len(&rep), 0);
+        assert_true(dropped(sl(f.st, p, len, NULL, 0, &f.rep, &c2, &s2)));
+        assert_int_equal(buf_len(&f.rep), 0);
     }
     secure_memzero(&other, sizeof(other));
-    tls_stateless_free(st);
-    side_free(&c);
-    side_free(&s);
+    v2_fix_free(&f);
 }
 
 /* Every prefix of the V3 reset and of the WKC_V1: no reply, no state. */
 static void
 stateless_v2__truncated_reset_or_wkc_v1__never_replied_or_accepted(void **state)
 {
-    struct side c, s;
-    struct tls_stateless *st;
-    uint8_t reset[TLS_PACKET_MAX], wkc1[TLS_PACKET_MAX], reply[TLS_PACKET_MAX];
-    struct buffer rep = buf_storage(reply, sizeof(reply), 0);
-    struct session_id cookie, csid;
-    size_t reset_len, wkc1_len;
-    int64_t now = 1000;
+    static struct v2_fix f;
+    uint8_t wkc1[TLS_PACKET_MAX];
+    struct session_id c2, s2;
+    size_t wkc1_len;
     (void) state;
 
-    st = v2_stateless(&s, false, now);
-    side_init(&c, SSL_ROLE_CLIENT, TLS_WRAP_KIND_CRYPT_V2C, now);
-    reset_len = next_packet(&c, now, reset);
-    for (size_t n = 0; n < reset_len; n++)
+    v2_fix_init(&f);
+    for (size_t n = 0; n < f.reset_len; n++)
     {
-        assert_true(dropped(sl(st, reset, n, NULL, 0, &rep, &cookie, &csid)));
-        assert_int_equal(buf_len(&rep), 0);
+        assert_true(dropped(sl(f.st, f.reset, n, NULL, 0, &f.rep, &c2, &s2)));
+        assert_int_equal(buf_len(&f.rep), 0);
     }
-    assert_int_equal(sl(st, reset, reset_len, NULL, 0, &rep, &cookie, &csid), TLS_SL_REPLY);
-    assert_int_equal(tls_multi_incoming(c.m, buf_ptr(&rep), buf_len(&rep), now), TLS_IN_CONSUMED);
-    wkc1_len = next_packet(&c, now, wkc1);
+    v2_fix_reply(&f);
+    wkc1_len = next_packet(&f.c, f.now, wkc1);
     for (size_t n = 0; n < wkc1_len; n++)
     {
-        assert_true(dropped(sl(st, wkc1, n, NULL, 0, &rep, &cookie, &csid)));
-        assert_int_equal(buf_len(&rep), 0);
+        assert_true(dropped(sl(f.st, wkc1, n, NULL, 0, &f.rep, &c2, &s2)));
+        assert_int_equal(buf_len(&f.rep), 0);
     }
-    assert_int_equal(sl(st, wkc1, wkc1_len, NULL, 0, &rep, &cookie, &csid), TLS_SL_ACCEPT);
-    tls_stateless_free(st);
-    side_free(&c);
-    side_free(&s);
+    assert_int_equal(sl(f.st, wkc1, wkc1_len, NULL, 0, &f.rep, &c2, &s2), TLS_SL_ACCEPT);
+    v2_fix_free(&f);
 }
 
 /*
