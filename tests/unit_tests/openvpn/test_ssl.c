@@ -10,7 +10,8 @@
  * MIN is given (then (min, max] for anyone), --reneg-pkts and the SWEET32
  * --reneg-bytes cap start soft resets with 2.6's log line, hand-window
  * expiry is an error, garbage and replays are dropped and counted without
- * disturbing a handshake.
+ * disturbing a handshake.  The two-sided harness is test_ssl_pair.c; the
+ * stateless server start has its own driver (test_ssl_stateless.c).
  */
 #include "config.h"
 
@@ -21,12 +22,7 @@
 #include "key_msg.h"
 #include "ssl.h"
 #include "ssl_backend.h"
-#include "ssl_stateless.h"
 #include "test_certs.h"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include "test_ssl_pair.h"
 
 static void
