@@ -81,8 +81,6 @@ FIELD_ALLOW = {
     # added it: accepted and not yet acted on.  Each must become a reader or
     # a refusal; the entry goes when that happens.
     "management_up_down": "KNOWN GAP: no >UPDOWN: notifications yet",
-    "auth_gen_token_external": "KNOWN GAP: --auth-gen-token external-auth not acted on",
-    "tls_crypt_v2_force_cookie": "KNOWN GAP: --tls-crypt-v2 force-cookie not acted on",
     "block_ipv6": "KNOWN GAP: --block-ipv6 does not drop/answer IPv6 yet",
     "comp_lzo_adaptive": "KNOWN GAP: comp-lzo adaptive compresses always (framing is the same)",
     "route_delay": "KNOWN GAP: --route-delay adds the routes at once",

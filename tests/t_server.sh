@@ -178,7 +178,7 @@ case_auth()
     [ -z "$why" ] && { grep -q "client2/.*Auth Username/Password verification failed" "$ls" || why="no refusal line in the server log"; }
     [ -z "$why" ] && { nl_wait_log "$NL_DIR/case$n-c1.log" "Outgoing Data Channel: Cipher" 25 3 "$p1" ||
         why="alice did not renegotiate twice with her auth-token"; }
-    [ -z "$why" ] && grep -q "client1/.*\(verification failed\|auth-token\)" "$ls" && why="alice's token was refused"
+    [ -z "$why" ] && grep -q "client1/.*\(verification failed\|auth-token authentication failed\)" "$ls" && why="alice's token was refused"
     [ -z "$why" ] && { grep -q "SENT CONTROL \[client1\]: 'PUSH_REPLY,auth-token SESS_ID_AT_" "$ls" ||
         why="no renewed auth-token after a token renegotiation"; }
     [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="alice cannot ping after renegotiating"; }

@@ -99,6 +99,9 @@ struct crypto_cipher *crypto_cipher_new(const char *name, const uint8_t *key, bo
 /** Free and wipe; NULL is fine. */
 void crypto_cipher_free(struct crypto_cipher *c);
 
+/** Key @p c anew (same cipher and direction) without allocating; false on failure. */
+bool crypto_cipher_rekey(struct crypto_cipher *c, const uint8_t *key);
+
 /**
  * Begin one message with @p iv (iv_len bytes; for AEAD the 12-byte nonce).
  * Then any number of aad/update calls, then finish.  For CBC, finish adds
@@ -125,6 +128,8 @@ struct crypto_hmac; /* opaque: one digest, one key */
 /** HMAC with digest @p name keyed with @p key_len bytes; NULL (no log) on failure. */
 struct crypto_hmac *crypto_hmac_new(const char *digest, const uint8_t *key, size_t key_len);
 void crypto_hmac_free(struct crypto_hmac *h);
+/** Key @p h anew with @p key_len bytes (same digest) without allocating. */
+bool crypto_hmac_rekey(struct crypto_hmac *h, const uint8_t *key, size_t key_len);
 size_t crypto_hmac_size(const struct crypto_hmac *h);
 
 /** Start a new MAC with the same key, feed it, and write crypto_hmac_size() bytes. */

@@ -513,6 +513,17 @@ crypto_cipher_free(struct crypto_cipher *c)
 }
 
 bool
+crypto_cipher_rekey(struct crypto_cipher *c, const uint8_t *key)
+{
+    if (EVP_CipherInit_ex2(c->ctx, NULL, key, NULL, c->encrypt ? 1 : 0, NULL) != 1)
+    {
+        ERR_clear_error();
+        return false;
+    }
+    return true;
+}
+
+bool
 crypto_cipher_start(struct crypto_cipher *c, const uint8_t *iv)
 {
     return EVP_CipherInit_ex2(c->ctx, NULL, NULL, iv, -1, NULL) == 1;
@@ -628,6 +639,17 @@ size_t
 crypto_hmac_size(const struct crypto_hmac *h)
 {
     return h->size;
+}
+
+bool
+crypto_hmac_rekey(struct crypto_hmac *h, const uint8_t *key, size_t key_len)
+{
+    if (EVP_MAC_init(h->ctx, key, key_len, NULL) != 1)
+    {
+        ERR_clear_error();
+        return false;
+    }
+    return true;
 }
 
 bool

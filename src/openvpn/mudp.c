@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "comp.h"
+#include "ctl_pkt.h"
 #include "error.h"
 #include "event.h"
 #include "forward.h"
@@ -234,6 +235,47 @@ connect_freq_ok(struct multi_context *m, time_t now)
     return ++m->cf_count <= o->cf_max;
 }
 
+/*
+ * Why a first packet got no answer, in 2.6's words where it has them
+ * (rate-limited: these come from anyone).
+ */
+static void
+drop_first(struct multi_context *m, const struct link_pkt *p, enum tls_sl_result r, time_t now)
+{
+    char peer[SOCKADDR_PRINT_MAX];
+
+    m->dropped_no_instance++;
+    if (!ratelimit_allow(&m->rl_drop, now))
+    {
+        return;
+    }
+    sockaddr_print(&p->addr, peer, sizeof(peer));
+    switch (r)
+    {
+        case TLS_SL_DROP_WKC:
+            msg(D_TLS_ERRORS, "TLS Error: can not extract tls-crypt-v2 client key from %s", peer);
+            break;
+
+        case TLS_SL_DROP_OLD_V2:
+            msg(D_MULTI_DEBUG,
+                "tls-crypt-v2 force-cookie is enabled, ignoring connection attempt from old "
+                "client (%s)",
+                peer);
+            break;
+
+        case TLS_SL_DROP_COOKIE:
+            msg(D_MULTI_DROPPED,
+                "Packet (%s) with invalid or missing SID from %s or wrong packet id",
+                ctl_opcode_name(buf_ptr(&p->buf)[0] >> P_OPCODE_SHIFT),
+                peer);
+            break;
+
+        default:
+            msg(D_MULTI_DROPPED, "packet from an unknown client dropped");
+            break;
+    }
+}
+
 /* A control packet from an address with no client: §2.7 stateless start. */
 static struct multi_instance *
 new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t wall,
@@ -264,7 +306,10 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
     switch (r)
     {
         case TLS_SL_DROP:
-            drop(m, &m->dropped_no_instance, now, "packet from an unknown client dropped", NULL);
+        case TLS_SL_DROP_WKC:
+        case TLS_SL_DROP_COOKIE:
+        case TLS_SL_DROP_OLD_V2:
+            drop_first(m, p, r, now);
             return NULL;
 
         case TLS_SL_REPLY:

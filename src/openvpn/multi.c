@@ -726,7 +726,7 @@ drain_events(struct multi_context *m, struct multi_instance *mi, bool *again)
                 secure_memzero(&ev.key, sizeof(ev.key));
                 if (mi->at_refresh)
                 {
-                    multi_connect_token_refresh(m, mi);
+                    multi_token_refresh(m, mi);
                 }
                 break;
 
@@ -798,6 +798,7 @@ instance_timers(struct multi_context *m, struct multi_instance *mi, time_t now, 
         multi_close(m, mi, "SIGUSR1[soft,tls-error] received, client-instance restarting");
         return false;
     }
+    multi_token_timer(m, mi, now);
     switch (keepalive_check(&mi->ka, now))
     {
         case KA_SEND_PING:

@@ -9,6 +9,7 @@
  *                    per-key data channel, TLS servicing, timers, removal
  *   multi_connect.c  what happens when a client authenticates: scripts,
  *                    ccd, address, cipher, the PUSH_REPLY
+ *   multi_token.c    --auth-gen-token: token checks, renewal, environment
  *   mudp.c           the UDP server loop: demultiplex datagrams, route
  *                    tun packets to clients, client-to-client
  *
@@ -93,8 +94,11 @@ struct multi_instance
 
     uint8_t at_session[AUTH_TOKEN_SESSION_ID_LEN]; /* --auth-gen-token session */
     uint64_t at_initial;   /* when the session's first token was made */
-    bool at_have;          /* a token was generated for this client */
+    bool at_have;          /* the client has a token session (at_session is set) */
     bool at_refresh;       /* push a fresh token once the new key is up */
+    bool at_empty_user;    /* its token holds for the empty username only */
+    enum auth_token_state at_state; /* what its last password said (session_state) */
+    time_t at_next_renew;  /* renewal time < --reneg-sec: next token push */
     bool mgmt_pending;     /* --management-client-auth: waiting for client-auth/deny */
     bool mgmt_announced;   /* a >CLIENT:CONNECT went out: a DISCONNECT will follow */
     bool established;      /* was connected (still counts for n_clients while halting) */
@@ -246,8 +250,6 @@ void multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint
 void multi_connect_push(struct multi_context *m, struct multi_instance *mi, time_t now);
 /** Undo what connect did (routes, pool address, scripts). */
 void multi_connect_teardown(struct multi_context *m, struct multi_instance *mi);
-/** After a renegotiation authenticated by token: push a renewed auth-token. */
-void multi_connect_token_refresh(struct multi_context *m, struct multi_instance *mi);
 /** The management's client-auth / client-deny for a client waiting on it. */
 void multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bool allow,
                                const char *reason, const char *client_reason,
@@ -259,6 +261,31 @@ void multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *m
  * (2.6's deferred output queue); UDP clients always may.
  */
 bool multi_queue_ready(struct multi_context *m, struct multi_instance *mi);
+
+/* ---- multi_token.c: --auth-gen-token (§8.5) ---- */
+enum multi_token_verdict
+{
+    MT_CHECK,    /**< run the normal checks (no token, or external-auth) */
+    MT_ACCEPTED, /**< a valid token authenticated the client by itself */
+    MT_REFUSED,  /**< a bad or expired token, without external-auth: refuse */
+};
+/**
+ * The client sent @p pass for *@p user: what its token decides (logged as
+ * 2.6).  A token that holds for the empty username only makes *@p user "".
+ */
+enum multi_token_verdict multi_token_auth(struct multi_context *m, struct multi_instance *mi,
+                                          const char **user, const char *pass);
+/** The AUTH_FAILED text for a refused client (2.6's reason for an expired token). */
+const char *multi_token_auth_failed(const struct multi_instance *mi);
+/** session_state and session_id for a script or management environment. */
+void multi_token_env(const struct multi_context *m, const struct multi_instance *mi,
+                     struct env_set *es);
+/** The "auth-token SESS_ID_AT_..." push item, a new token each time. */
+bool multi_token_item(struct multi_context *m, struct multi_instance *mi, char *out, size_t n);
+/** Push a renewed token as a PUSH_REPLY of its own (after a renegotiation). */
+void multi_token_refresh(struct multi_context *m, struct multi_instance *mi);
+/** Once a second: the renewal-time pushes when renewal time < --reneg-sec. */
+void multi_token_timer(struct multi_context *m, struct multi_instance *mi, time_t now);
 
 /* ---- multi_route.c ---- */
 /**

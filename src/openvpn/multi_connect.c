@@ -123,6 +123,7 @@ client_env(struct multi_context *m, struct multi_instance *mi, const char *scrip
         env_set_add(es, "ifconfig_pool_remote_ip6", a);
     }
     multi_env_add_peer_info(es, tls_multi_peer_info(mi->tls));
+    multi_token_env(m, mi, es);
     env_set_addf(es, "time_unix", "%lld", (long long) mi->created_wall);
     return es;
 }
@@ -553,39 +554,32 @@ multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t k
         snprintf(real, sizeof(real), "%s", mi->real_str);
         snprintf(mi->prefix, sizeof(mi->prefix), "%s/%s", mi->common_name, real);
     }
-    if (!first && mi->at_have && auth_token_is_token(pass))
+    switch (multi_token_auth(m, mi, &user, pass))
     {
-        /* §8.5: a renegotiation with our token needs no script */
-        uint8_t sid[AUTH_TOKEN_SESSION_ID_LEN];
-        uint64_t initial = 0;
-        int renew = o->reneg_sec > 0 ? o->reneg_sec : 3600;
-        enum auth_token_result r =
-          auth_token_verify(&m->at_key, mi->username, pass, (uint64_t) otime_wall(),
-                            o->auth_gen_token_lifetime, renew, sid, &initial);
-
-        if (r == AT_VALID && memcmp(sid, mi->at_session, sizeof(sid)) == 0)
-        {
+        case MT_ACCEPTED:
+            if (first)
+            {
+                connect_finish(m, mi, key_id);
+                return;
+            }
             tls_multi_key_authorize(mi->tls, key_id, true);
             mi->at_refresh = true;
             return;
-        }
-        msg(D_TLS_ERRORS, "%s TLS Auth Error: auth-token %s", mi->prefix,
-            r == AT_EXPIRED ? "expired" : "invalid");
-        tls_multi_key_authorize(mi->tls, key_id, false);
-        multi_send_text(m, mi, "AUTH_FAILED,SESSION:Auth-token expired");
-        mi->state = MI_HALTING;
-        mi->halt_at = otime_mono() + MULTI_AUTH_FAIL_HOLD;
-        return;
+
+        case MT_REFUSED:
+            tls_multi_key_authorize(mi->tls, key_id, false);
+            refuse(m, mi, multi_token_auth_failed(mi));
+            return;
+
+        case MT_CHECK:
+            break;
     }
     if (o->auth_user_pass_verify && !verify_user_pass(m, mi, user, pass))
     {
         msg(D_TLS_ERRORS, "%s TLS Auth Error: Auth Username/Password verification failed for "
             "peer", mi->prefix);
         tls_multi_key_authorize(mi->tls, key_id, false);
-        if (first)
-        {
-            refuse(m, mi, "AUTH_FAILED");
-        }
+        refuse(m, mi, multi_token_auth_failed(mi)); /* 2.6: also on a renegotiation */
         return;
     }
     if (m->mgmt && o->management_client_auth)
@@ -611,6 +605,7 @@ multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t k
     if (!first)
     {
         tls_multi_key_authorize(mi->tls, key_id, true); /* renegotiation */
+        mi->at_refresh = o->auth_gen_token;
         return;
     }
     connect_finish(m, mi, key_id);
@@ -633,15 +628,13 @@ multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bo
         tls_multi_key_authorize(mi->tls, key_id, false);
         snprintf(text, sizeof(text), "AUTH_FAILED%s%s", client_reason && *client_reason ? "," : "",
                  client_reason ? client_reason : "");
-        if (first)
-        {
-            refuse(m, mi, text);
-        }
+        refuse(m, mi, text); /* 2.6: also on a renegotiation (REAUTH) */
         return;
     }
     if (!first)
     {
         tls_multi_key_authorize(mi->tls, key_id, true);
+        mi->at_refresh = m->o->auth_gen_token;
         return;
     }
     if (config_text && *config_text)
@@ -671,54 +664,6 @@ push_removed(const char *item, char *const *removes, int n)
         }
     }
     return false;
-}
-
-/* "auth-token SESS_ID_AT_..." for this client (§8.5), a new one each time. */
-static bool
-token_item(struct multi_context *m, struct multi_instance *mi, char *out, size_t n)
-{
-    char tok[AUTH_TOKEN_LEN + 8];
-    uint64_t now = (uint64_t) otime_wall();
-
-    if (!mi->at_have)
-    {
-        mi->at_initial = now;
-    }
-    if (!auth_token_generate(&m->at_key, mi->username, mi->at_have ? mi->at_session : NULL,
-                             mi->at_initial, now, tok, sizeof(tok)))
-    {
-        return false;
-    }
-    if (!mi->at_have)
-    {
-        uint8_t sid[AUTH_TOKEN_SESSION_ID_LEN];
-        uint64_t initial;
-
-        /* remember the session id the new token carries */
-        auth_token_verify(&m->at_key, mi->username, tok, now, 0, 0, sid, &initial);
-        memcpy(mi->at_session, sid, sizeof(sid));
-        mi->at_have = true;
-    }
-    snprintf(out, n, "auth-token %s", tok);
-    secure_memzero(tok, sizeof(tok));
-    return true;
-}
-
-void
-multi_connect_token_refresh(struct multi_context *m, struct multi_instance *mi)
-{
-    char item[192], text[256];
-
-    mi->at_refresh = false;
-    if (mi->state != MI_CONNECTED || !token_item(m, mi, item, sizeof(item)))
-    {
-        return;
-    }
-    /* 2.6 sends the renewed token as a PUSH_REPLY of its own */
-    snprintf(text, sizeof(text), "PUSH_REPLY,%s", item);
-    multi_send_text(m, mi, text);
-    secure_memzero(text, sizeof(text));
-    secure_memzero(item, sizeof(item));
 }
 
 /* §8.2 order: global push, per-client push, then the generated per-client items. */
@@ -796,7 +741,7 @@ push_items(struct multi_context *m, struct multi_instance *mi, char (*gen)[192],
         snprintf(gen[g], 192, "peer-id %u", (unsigned) mi->peer_id);
         items[n++] = gen[g++];
     }
-    if (o->auth_gen_token && token_item(m, mi, gen[g], 192))
+    if (o->auth_gen_token && multi_token_item(m, mi, gen[g], 192))
     {
         items[n++] = gen[g++];
     }

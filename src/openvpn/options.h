@@ -449,7 +449,8 @@ struct options
     char *learn_address;
     bool auth_gen_token;
     int auth_gen_token_lifetime;
-    bool auth_gen_token_external;
+    int auth_gen_token_renewal;   /**< renewal-time; 0 until verified: then --reneg-sec */
+    bool auth_gen_token_external; /**< external-auth: the normal checks decide */
     struct opt_file auth_gen_token_secret;
     int cf_max, cf_per;               /**< --connect-freq n sec; 0 = off */
     int tcp_queue_limit;              /**< default 64 */

@@ -14,8 +14,10 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -363,25 +365,40 @@ OPT_HANDLER(opt_h_learn_address)
     return true;
 }
 
-/* --auth-gen-token [lifetime] [external-auth]; a non-number lifetime reads as 0 like 2.6 */
+/* A count read as 2.6 reads these (atoi, negative is 0): "5x" is 5, "abc" 0. */
+static int
+lenient_count(const char *s)
+{
+    long v = strtol(s, NULL, 10);
+
+    return v < 0 ? 0 : v > INT_MAX ? INT_MAX : (int) v;
+}
+
+/*
+ * --auth-gen-token [lifetime] [renewal-time] [external-auth], read as
+ * 2.6.14: the first argument is always the lifetime; the second may be a
+ * positive renewal time; "external-auth" may follow anywhere after it.
+ */
 OPT_HANDLER(opt_h_auth_gen_token)
 {
-    long v;
-
     o->auth_gen_token = true;
-    o->auth_gen_token_lifetime = 0;
-    if (nargs > 0 && str_to_int(args[0], 0, 0x7FFFFFFF, &v))
+    o->auth_gen_token_lifetime = nargs > 0 ? lenient_count(args[0]) : 0;
+    for (int i = 1; i < nargs; i++)
     {
-        o->auth_gen_token_lifetime = (int) v;
-    }
-    if (nargs > 1)
-    {
-        if (!streq(args[1], "external-auth"))
+        if (i == 1 && lenient_count(args[i]) > 0)
         {
-            opt_error(loc, kw, "Invalid argument to auth-gen-token: %s (2)", args[1]);
+            o->auth_gen_token_renewal = lenient_count(args[i]);
+        }
+        else if (streq(args[i], "external-auth"))
+        {
+            o->auth_gen_token_external = true;
+        }
+        else
+        {
+            /* 2.6 counts the keyword as argument 0 */
+            opt_error(loc, kw, "Invalid argument to auth-gen-token: %s (%d)", args[i], i + 1);
             return false;
         }
-        o->auth_gen_token_external = true;
     }
     return true;
 }
@@ -834,6 +851,22 @@ server_mode_checks(const struct options *o)
     {
         return usage("--ccd-exclusive must be used with --client-config-dir");
     }
+    if (o->auth_gen_token && o->reneg_sec == 0)
+    {
+        return usage("--auth-gen-token needs a non-infinite --renegotiate_seconds setting");
+    }
+    if (o->auth_gen_token && o->auth_gen_token_renewal < 2 * o->hand_window)
+    {
+        char text[128];
+
+        /* sic: 2.6's line has two spaces */
+        snprintf(text,
+                 sizeof(text),
+                 "--auth-gen-token renewal time needs to be at least  two times --hand-window "
+                 "(%d).",
+                 o->hand_window);
+        return usage(text);
+    }
     if (o->username_as_common_name && !o->auth_user_pass_verify && !o->management_client_auth)
     {
         return usage("--username-as-common-name must be used with --management-client-auth, an "
@@ -921,6 +954,10 @@ not_server_checks(const struct options *o)
 bool
 options_server_verify(struct options *o)
 {
+    if (o->auth_gen_token && o->auth_gen_token_renewal == 0)
+    {
+        o->auth_gen_token_renewal = o->reneg_sec; /* 2.6's default renewal time */
+    }
     if (o->mode == MODE_SERVER)
     {
         if (!server_mode_checks(o))

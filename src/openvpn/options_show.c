@@ -294,6 +294,8 @@ show_client_server(const struct options *o)
               o->auth_user_pass_verify_method == VERIFY_VIA_FILE);
     show_bool("auth_token_generate", o->auth_gen_token);
     show_int("auth_token_lifetime", o->auth_gen_token_lifetime);
+    show_str("auth_token_secret_file",
+             o->auth_gen_token_secret.is_inline ? "[INLINE]" : o->auth_gen_token_secret.value);
 }
 
 void

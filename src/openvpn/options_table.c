@@ -29,7 +29,7 @@ static const struct opt_def opt_table[] = {
     { "allow-compression", 1, 1, W_C, opt_h_allow_compression },
     { "askpass", 0, 15, W_ALL, opt_h_not_yet },
     { "auth", 1, 1, W_CP, opt_h_auth },
-    { "auth-gen-token", 0, 2, W_C, opt_h_auth_gen_token },
+    { "auth-gen-token", 0, 15, W_C, opt_h_auth_gen_token },
     { "auth-gen-token-secret", 1, 1, W_C, opt_h_auth_gen_token_secret },
     { "auth-nocache", 0, 0, W_C, opt_h_auth_nocache },
     { "auth-retry", 1, 1, W_C, opt_h_auth_retry },

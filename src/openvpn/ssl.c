@@ -35,6 +35,7 @@ struct tls_multi
     struct key2 wrap_key;
     struct tls_crypt_v2_client_key v2c;
     struct tls_wrap_ctx *wrap; /* NULL: no wrapping, or v2 server before the first packet */
+    bool after_cookie;         /* began statelessly: the reset replies are behind us */
     time_t start_wall;         /* this session's start: the replay timestamp it wraps with */
 
     struct session_id own_sid;
@@ -173,6 +174,7 @@ make_env(struct tls_multi *m, struct ks_env *env)
     env->own_iv_proto = m->own_iv_proto;
     env->rl = &m->rl;
     env->payload_max = mtu > over + 64 ? mtu - over : 64;
+    env->wkc_len = m->cfg.wrap == TLS_WRAP_KIND_CRYPT_V2C ? m->v2c.wkc_len : 0;
     env->params = m->params_set ? &m->params : NULL;
 }
 
@@ -344,13 +346,14 @@ tls_multi_new_after_cookie(const struct tls_config *cfg,
     struct tls_multi *m;
     struct ks_env env;
 
-    ASSERT(cfg->role == SSL_ROLE_SERVER && cfg->wrap != TLS_WRAP_KIND_CRYPT_V2S);
+    ASSERT(cfg->role == SSL_ROLE_SERVER);
     m = tls_multi_new(cfg, now_ms, now_wall);
     if (m == NULL)
     {
         return NULL;
     }
     ks_free(&m->ks[0]);
+    m->after_cookie = true;
     m->own_sid = *cookie;
     m->peer_sid = *client_sid;
     if (m->wrap)
@@ -801,7 +804,8 @@ unwrap(struct tls_multi *m, const struct buffer *wire, struct buffer *plain, int
         uint8_t meta[TLS_CRYPT_V2_MAX_METADATA_LEN];
         size_t meta_len = 0;
 
-        if (opcode != P_CONTROL_HARD_RESET_CLIENT_V3)
+        /* §2.5: the reset carries the WKc; after the stateless start, the WKC_V1 */
+        if (opcode != (m->after_cookie ? P_CONTROL_WKC_V1 : P_CONTROL_HARD_RESET_CLIENT_V3))
         {
             return TLS_WRAP_ERR_WKC;
         }
@@ -811,6 +815,11 @@ unwrap(struct tls_multi *m, const struct buffer *wire, struct buffer *plain, int
         if (m->wrap == NULL)
         {
             return r;
+        }
+        msg(D_HANDSHAKE, "Control Channel: using tls-crypt-v2 key");
+        if (m->after_cookie)
+        {
+            tls_wrap_set_last_send_id(m->wrap, 1); /* the stateless reply used replay id 1 */
         }
     }
     if (m->wrap == NULL)

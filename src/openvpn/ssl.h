@@ -93,6 +93,7 @@ struct tls_config
     const char *auth_digest;     /**< --auth for tls-auth HMAC; NULL = SHA1 */
     const struct tls_crypt_v2_client_key *v2_client; /**< copied at tls_multi_new */
     struct tls_crypt_v2_server *v2_server;           /**< borrowed */
+    bool v2_force_cookie;                            /**< tls-crypt-v2 force-cookie (§2.5) */
     int replay_window;                               /**< --replay-window n (0: 64) */
     int replay_time;                                 /**< --replay-window n t (0: 15) */
 
@@ -215,7 +216,9 @@ struct tls_multi *tls_multi_new(const struct tls_config *cfg, int64_t now_ms, ti
 /**
  * A server channel for a client that proved its address with the stateless
  * cookie (§2.7, ssl_stateless.h): our session id is @p cookie, the peer's
- * @p client_sid, both resets are done.  Not for tls-crypt-v2 servers.
+ * @p client_sid, both resets are done.  A tls-crypt-v2 server channel
+ * learns the client key from the WKc of the first packet it is given (the
+ * client's P_CONTROL_WKC_V1) and wraps its next packet with replay id 2.
  * @p now_wall as for tls_multi_new(): the client has already accepted the
  * stateless reply, whose timestamp is at most the current time, so the
  * session's packets must not carry an earlier one.

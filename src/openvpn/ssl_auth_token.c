@@ -212,12 +212,17 @@ auth_token_is_token(const char *password)
     return password && strncmp(password, AUTH_TOKEN_PREFIX, PREFIX_LEN) == 0;
 }
 
-/* Decode and authenticate; AT_BAD (logged) or AT_VALID with @p data filled. */
+/*
+ * Decode and authenticate; AT_BAD (logged) or AT_VALID with @p data filled.
+ * With @p empty_user, a token made for the empty username counts too, and
+ * *@p empty_user says so (2.6's workaround for OpenVPN 3 clients).
+ */
 static enum auth_token_result
 token_open(const struct auth_token_key *k,
            const char *username,
            const char *token,
-           uint8_t data[AUTH_TOKEN_DATA_LEN])
+           uint8_t data[AUTH_TOKEN_DATA_LEN],
+           bool *empty_user)
 {
     uint8_t buf[AUTH_TOKEN_DATA_LEN + 3];
     uint8_t mac[HMAC_LEN];
@@ -236,12 +241,20 @@ token_open(const struct auth_token_key *k,
         goto out;
     }
     memcpy(data, buf, AUTH_TOKEN_DATA_LEN);
-    if (!token_mac(k, username, data, mac) || memcmp_consttime(mac, data + SIGNED_LEN, HMAC_LEN))
+    if (token_mac(k, username, data, mac) && !memcmp_consttime(mac, data + SIGNED_LEN, HMAC_LEN))
+    {
+        r = AT_VALID;
+    }
+    else if (empty_user && token_mac(k, "", data, mac) &&
+             !memcmp_consttime(mac, data + SIGNED_LEN, HMAC_LEN))
+    {
+        *empty_user = true;
+        r = AT_VALID;
+    }
+    else
     {
         msg(M_WARN, "--auth-gen-token: HMAC on token from client failed (%s)", username);
-        goto out;
     }
-    r = AT_VALID;
 
 out:
     secure_memzero(buf, sizeof(buf));
@@ -249,27 +262,13 @@ out:
     return r;
 }
 
-enum auth_token_result
-auth_token_verify(const struct auth_token_key *k,
-                  const char *username,
-                  const char *token,
-                  uint64_t now,
-                  int lifetime,
-                  int renew_window,
-                  uint8_t session_id_out[12],
-                  uint64_t *initial_out)
+/* The time checks of an authentic token: AT_VALID or AT_EXPIRED (logged as 2.6). */
+static enum auth_token_result
+token_times(const uint8_t data[AUTH_TOKEN_DATA_LEN], uint64_t now, int lifetime, int renew_window)
 {
-    uint8_t data[AUTH_TOKEN_DATA_LEN];
-    uint64_t initial, stamp;
+    uint64_t initial = get_u64(data + AUTH_TOKEN_SESSION_ID_LEN);
+    uint64_t stamp = get_u64(data + AUTH_TOKEN_SESSION_ID_LEN + 8);
     bool expired = false;
-
-    if (token_open(k, username, token, data) != AT_VALID)
-    {
-        secure_memzero(data, sizeof(data));
-        return AT_BAD;
-    }
-    initial = get_u64(data + AUTH_TOKEN_SESSION_ID_LEN);
-    stamp = get_u64(data + AUTH_TOKEN_SESSION_ID_LEN + 8);
 
     /* 2.6: fresh for two renewal intervals after the token was issued. */
     if (renew_window > 0 && !(now >= stamp && now < stamp + 2 * (uint64_t) renew_window))
@@ -294,14 +293,100 @@ auth_token_verify(const struct auth_token_key *k,
     {
         msg(M_INFO, "--auth-gen-token: auth-token from client expired");
     }
+    return expired ? AT_EXPIRED : AT_VALID;
+}
+
+static void
+token_session(const uint8_t data[AUTH_TOKEN_DATA_LEN],
+              uint8_t session_id_out[12],
+              uint64_t *initial_out)
+{
     if (session_id_out)
     {
         memcpy(session_id_out, data, AUTH_TOKEN_SESSION_ID_LEN);
     }
     if (initial_out)
     {
-        *initial_out = initial;
+        *initial_out = get_u64(data + AUTH_TOKEN_SESSION_ID_LEN);
+    }
+}
+
+enum auth_token_result
+auth_token_verify(const struct auth_token_key *k,
+                  const char *username,
+                  const char *token,
+                  uint64_t now,
+                  int lifetime,
+                  int renew_window,
+                  uint8_t session_id_out[12],
+                  uint64_t *initial_out)
+{
+    uint8_t data[AUTH_TOKEN_DATA_LEN];
+    enum auth_token_result r = token_open(k, username, token, data, NULL);
+
+    if (r == AT_VALID)
+    {
+        r = token_times(data, now, lifetime, renew_window);
+        token_session(data, session_id_out, initial_out);
     }
     secure_memzero(data, sizeof(data));
-    return expired ? AT_EXPIRED : AT_VALID;
+    return r;
+}
+
+enum auth_token_state
+auth_token_check(const struct auth_token_key *k,
+                 const char *username,
+                 const char *password,
+                 uint64_t now,
+                 int lifetime,
+                 int renew_window,
+                 uint8_t session_id_out[12],
+                 uint64_t *initial_out)
+{
+    uint8_t data[AUTH_TOKEN_DATA_LEN];
+    bool empty = false;
+    enum auth_token_state st = AT_STATE_INVALID;
+
+    if (!auth_token_is_token(password))
+    {
+        return AT_STATE_INITIAL;
+    }
+    if (token_open(k, username, password, data, &empty) == AT_VALID)
+    {
+        bool expired = token_times(data, now, lifetime, renew_window) == AT_EXPIRED;
+
+        st = empty ? (expired ? AT_STATE_EXPIRED_EMPTY_USER : AT_STATE_AUTHENTICATED_EMPTY_USER)
+                   : (expired ? AT_STATE_EXPIRED : AT_STATE_AUTHENTICATED);
+        token_session(data, session_id_out, initial_out);
+    }
+    secure_memzero(data, sizeof(data));
+    return st;
+}
+
+const char *
+auth_token_state_name(enum auth_token_state st)
+{
+    switch (st)
+    {
+        case AT_STATE_INITIAL:
+            return "Initial";
+        case AT_STATE_AUTHENTICATED:
+            return "Authenticated";
+        case AT_STATE_EXPIRED:
+            return "Expired";
+        case AT_STATE_INVALID:
+            return "Invalid";
+        case AT_STATE_AUTHENTICATED_EMPTY_USER:
+            return "AuthenticatedEmptyUser";
+        case AT_STATE_EXPIRED_EMPTY_USER:
+            return "ExpiredEmptyUser";
+    }
+    return "Invalid";
+}
+
+void
+auth_token_session_id_text(const uint8_t session_id[12], char out[AUTH_TOKEN_SESSION_ID_TEXT])
+{
+    /* 12 bytes are exactly 16 base64 characters: the start of the token's body */
+    base64_encode(session_id, AUTH_TOKEN_SESSION_ID_LEN, out);
 }

@@ -112,4 +112,45 @@ enum auth_token_result auth_token_verify(const struct auth_token_key *k,
                                          uint8_t session_id_out[12],
                                          uint64_t *initial_out);
 
+/** What a client's password says as a token: 2.6's session_state values. */
+enum auth_token_state
+{
+    AT_STATE_INITIAL,                  /**< "Initial": not a token */
+    AT_STATE_AUTHENTICATED,            /**< "Authenticated": valid, not expired */
+    AT_STATE_EXPIRED,                  /**< "Expired": authentic but expired */
+    AT_STATE_INVALID,                  /**< "Invalid": bad HMAC or size */
+    AT_STATE_AUTHENTICATED_EMPTY_USER, /**< valid for the empty username only */
+    AT_STATE_EXPIRED_EMPTY_USER,       /**< expired, for the empty username only */
+};
+
+/**
+ * 2.6's token check of a client's @p password (--auth-gen-token): not a
+ * token is INITIAL; a token whose HMAC fits @p username, or else the empty
+ * username (the *_EMPTY_USER states), is AUTHENTICATED or EXPIRED by the
+ * rules of auth_token_verify(); anything else INVALID.  The session id and
+ * initial time are set for every state but INITIAL and INVALID.  Logs as
+ * auth_token_verify() (the HMAC line only when neither username fits).
+ */
+enum auth_token_state auth_token_check(const struct auth_token_key *k,
+                                       const char *username,
+                                       const char *password,
+                                       uint64_t now,
+                                       int lifetime,
+                                       int renew_window,
+                                       uint8_t session_id_out[12],
+                                       uint64_t *initial_out);
+
+/** "Authenticated", "Expired", ... as scripts see it in session_state. */
+const char *auth_token_state_name(enum auth_token_state st);
+
+/** Room for auth_token_session_id_text(): 16 characters and the NUL. */
+#define AUTH_TOKEN_SESSION_ID_TEXT 17
+
+/**
+ * The session id as 2.6 gives it to scripts and the management interface
+ * (session_id): the 16 base64 characters that start every token of the
+ * session, after the prefix.
+ */
+void auth_token_session_id_text(const uint8_t session_id[12], char out[AUTH_TOKEN_SESSION_ID_TEXT]);
+
 #endif /* OVPN_SSL_AUTH_TOKEN_H */

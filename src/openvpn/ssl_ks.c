@@ -423,22 +423,29 @@ flush_ciphertext(struct key_state *ks, const struct ks_env *env)
     uint8_t chunk[RELIABLE_MSG_MAX];
     uint32_t id;
 
-    if (ks->resend_wkc && reliable_can_send(&ks->rel))
-    {
-        /* §2.5: an empty P_CONTROL_WKC_V1 so that the WKc is resent reliably */
-        ASSERT(reliable_queue(&ks->rel, P_CONTROL_WKC_V1, NULL, 0, &id));
-        ks->resend_wkc = false;
-    }
-    while (ssl_session_pending_ciphertext(ks->ssl) > 0 && reliable_can_send(&ks->rel))
+    while (reliable_can_send(&ks->rel))
     {
         size_t n = 0;
         size_t max = env->payload_max < sizeof(chunk) ? env->payload_max : sizeof(chunk);
+        uint8_t op = ks->resend_wkc ? P_CONTROL_WKC_V1 : P_CONTROL_V1;
 
-        if (ssl_session_get_ciphertext(ks->ssl, chunk, max, &n) != SSL_IO_OK || n == 0)
+        if (ks->resend_wkc)
+        {
+            /* §2.5: message 1 is a WKC_V1, with as much TLS as fits beside the WKc */
+            max = max > env->wkc_len ? max - env->wkc_len : 0;
+        }
+        if (ssl_session_pending_ciphertext(ks->ssl) > 0 && max > 0 &&
+            ssl_session_get_ciphertext(ks->ssl, chunk, max, &n) != SSL_IO_OK)
+        {
+            n = 0;
+        }
+        if (n == 0 && !ks->resend_wkc)
         {
             break;
         }
-        ASSERT(reliable_queue(&ks->rel, P_CONTROL_V1, chunk, n, &id));
+        /* an empty WKC_V1 still resends the WKc reliably and carries the ACK */
+        ASSERT(reliable_queue(&ks->rel, op, chunk, n, &id));
+        ks->resend_wkc = false;
     }
 }
 

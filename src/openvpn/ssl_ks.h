@@ -50,6 +50,7 @@ struct ks_env
     unsigned int own_iv_proto;
     struct ratelimit *rl;
     size_t payload_max; /* TLS bytes per CONTROL_V1 message (§3.5) */
+    size_t wkc_len;     /* tls-crypt-v2 client: bytes of WKc a WKC_V1 carries too */
     const struct tls_data_params *params; /* pull/server: NULL until known */
 };
 

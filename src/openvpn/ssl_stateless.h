@@ -8,8 +8,14 @@
  * caller create the client (tls_multi_new_after_cookie()).  Spoofed resets
  * therefore cost one HMAC and one reply, and leave no state.
  *
- * tls-crypt-v2 servers keep state for new clients (their key comes from
- * the client's packet): TLS_SL_STATEFUL says so.
+ * tls-crypt-v2 (§2.5): the client key comes from the WKc the client sends
+ * with its reset, so the WKc is unwrapped and the packet verified with it
+ * here, before anything exists.  A client that shows the early-negotiation
+ * marker is answered like any other, with RESEND_WKC in the reply, and is
+ * admitted when its P_CONTROL_WKC_V1 (WKc again, plus the cookie) comes
+ * back.  An older client cannot resend its WKc: TLS_SL_STATEFUL tells the
+ * caller to create it at once (its WKc and packet were verified), or with
+ * @c v2_force_cookie it is turned away (TLS_SL_DROP_OLD_V2).
  *
  * Tier 3c: buffers in, buffers out; no sockets, no clock reads.
  */
@@ -27,10 +33,13 @@
 
 enum tls_sl_result
 {
-    TLS_SL_DROP,     /**< not a valid reset or cookie ACK: ignore (count it) */
-    TLS_SL_REPLY,    /**< a valid client reset: send @p out back, keep nothing */
-    TLS_SL_ACCEPT,   /**< the cookie checks out: create the client, feed it the packet */
-    TLS_SL_STATEFUL, /**< tls-crypt-v2 reset: create the client the stateful way */
+    TLS_SL_DROP,        /**< not a valid reset or cookie ACK: ignore (count it) */
+    TLS_SL_DROP_WKC,    /**< tls-crypt-v2: no WKc, or one that does not unwrap */
+    TLS_SL_DROP_COOKIE, /**< authentic, but the cookie or the message ids are wrong */
+    TLS_SL_DROP_OLD_V2, /**< tls-crypt-v2 reset without the marker under force-cookie */
+    TLS_SL_REPLY,       /**< a valid client reset: send @p out back, keep nothing */
+    TLS_SL_ACCEPT,      /**< the cookie checks out: create the client, feed it the packet */
+    TLS_SL_STATEFUL,    /**< verified tls-crypt-v2 reset of an older client: create it now */
 };
 
 struct tls_stateless; /* opaque */

@@ -680,6 +680,26 @@ tls_crypt_v2_is_early_neg_id(uint32_t replay_id)
     return (replay_id & TLS_CRYPT_V2_EARLY_NEG_MASK) == TLS_CRYPT_V2_EARLY_NEG_START;
 }
 
+/* Split @p wire and unwrap its WKc into @p kc and @p metadata (wiped on failure). */
+static enum tls_wrap_result
+unwrap_from_wire(struct tls_crypt_v2_server *srv,
+                 const struct buffer *wire,
+                 struct key2 *kc,
+                 uint8_t *metadata,
+                 size_t *metadata_len)
+{
+    struct buffer pkt;
+    struct buffer wkc;
+
+    *metadata_len = 0;
+    if (!tls_crypt_v2_split(wire, &pkt, &wkc))
+    {
+        return TLS_WRAP_ERR_WKC;
+    }
+    return tls_crypt_v2_unwrap_client_key(
+      srv, buf_ptr(&wkc), buf_len(&wkc), kc, metadata, metadata_len);
+}
+
 struct tls_wrap_ctx *
 tls_crypt_v2_server_ctx_new(struct tls_crypt_v2_server *srv,
                             const struct buffer *wire,
@@ -689,19 +709,10 @@ tls_crypt_v2_server_ctx_new(struct tls_crypt_v2_server *srv,
                             size_t *metadata_len,
                             enum tls_wrap_result *result)
 {
-    struct buffer pkt;
-    struct buffer wkc;
     struct key2 kc;
     struct tls_wrap_ctx *ctx = NULL;
 
-    *metadata_len = 0;
-    if (!tls_crypt_v2_split(wire, &pkt, &wkc))
-    {
-        *result = TLS_WRAP_ERR_WKC;
-        return NULL;
-    }
-    *result = tls_crypt_v2_unwrap_client_key(
-      srv, buf_ptr(&wkc), buf_len(&wkc), &kc, metadata, metadata_len);
+    *result = unwrap_from_wire(srv, wire, &kc, metadata, metadata_len);
     if (*result == TLS_WRAP_OK)
     {
         ctx = tls_wrap_new_crypt(&kc, true, replay_window, replay_time);
@@ -718,6 +729,40 @@ tls_crypt_v2_server_ctx_new(struct tls_crypt_v2_server *srv,
     }
     secure_memzero(&kc, sizeof(kc));
     return ctx;
+}
+
+struct tls_wrap_ctx *
+tls_crypt_v2_server_ctx_blank(void)
+{
+    struct key2 none = { .n = 2 };
+    struct tls_wrap_ctx *ctx =
+      tls_wrap_new_crypt(&none, true, TLS_WRAP_DEFAULT_REPLAY_WINDOW, TLS_WRAP_DEFAULT_REPLAY_TIME);
+
+    if (ctx)
+    {
+        tls_wrap_set_v2_server(ctx);
+    }
+    return ctx;
+}
+
+enum tls_wrap_result
+tls_crypt_v2_server_ctx_load(struct tls_crypt_v2_server *srv,
+                             struct tls_wrap_ctx *ctx,
+                             const struct buffer *wire,
+                             uint8_t *metadata,
+                             size_t *metadata_len)
+{
+    struct key2 kc;
+    enum tls_wrap_result r = unwrap_from_wire(srv, wire, &kc, metadata, metadata_len);
+
+    if (r == TLS_WRAP_OK && !tls_wrap_rekey_crypt(ctx, &kc, true))
+    {
+        secure_memzero(metadata, *metadata_len);
+        *metadata_len = 0;
+        r = TLS_WRAP_ERR_CRYPTO;
+    }
+    secure_memzero(&kc, sizeof(kc));
+    return r;
 }
 
 struct tls_wrap_ctx *

@@ -147,6 +147,27 @@ struct tls_wrap_ctx *tls_crypt_v2_server_ctx_new(struct tls_crypt_v2_server *srv
                                                  enum tls_wrap_result *result);
 
 /**
+ * A tls-crypt-v2 server context that holds no client key yet, for checking
+ * first packets without keeping per-client state (§2.7):
+ * tls_crypt_v2_server_ctx_load() keys it from each packet in turn.  NULL
+ * (logged) on failure.
+ */
+struct tls_wrap_ctx *tls_crypt_v2_server_ctx_blank(void);
+
+/**
+ * Unwrap the WKc of @p wire (V3 or WKC_V1) as tls_crypt_v2_server_ctx_new()
+ * does, but key the existing context @p ctx (from _blank()) with Kc instead
+ * of allocating one; its send counter restarts (tls_wrap_rekey_crypt()).
+ * Nothing logged.  After a failure @p ctx holds no usable key until a
+ * later load succeeds.
+ */
+enum tls_wrap_result tls_crypt_v2_server_ctx_load(struct tls_crypt_v2_server *srv,
+                                                  struct tls_wrap_ctx *ctx,
+                                                  const struct buffer *wire,
+                                                  uint8_t *metadata,
+                                                  size_t *metadata_len);
+
+/**
  * Client side: a tls-crypt client context for @p ck that appends WKc to
  * V3 resets and WKC_V1 packets and starts its replay ids at 0x0f000001
  * (the early-negotiation marker).  NULL (logged) on failure.

@@ -169,6 +169,25 @@ tls_wrap_free(struct tls_wrap_ctx *ctx)
     free(ctx);
 }
 
+bool
+tls_wrap_rekey_crypt(struct tls_wrap_ctx *ctx, const struct key2 *key, bool server)
+{
+    const struct key *send;
+    const struct key *recv;
+
+    if (ctx->mode != TLS_WRAP_CRYPT || key->n != 2)
+    {
+        return false;
+    }
+    static_key_select(key, server ? 0 : 1, &send, &recv);
+    ctx->original = *key;
+    memset(&ctx->pid_send, 0, sizeof(ctx->pid_send));
+    return crypto_hmac_rekey(ctx->send_hmac, send->hmac, TLS_CRYPT_TAG_LEN) &&
+           crypto_hmac_rekey(ctx->recv_hmac, recv->hmac, TLS_CRYPT_TAG_LEN) &&
+           crypto_cipher_rekey(ctx->send_cipher, send->cipher) &&
+           crypto_cipher_rekey(ctx->recv_cipher, recv->cipher);
+}
+
 enum tls_wrap_mode
 tls_wrap_get_mode(const struct tls_wrap_ctx *ctx)
 {

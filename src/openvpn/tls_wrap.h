@@ -118,6 +118,16 @@ struct tls_wrap_ctx *tls_wrap_new_crypt(const struct key2 *key,
 /** Wipe and free; NULL is fine. */
 void tls_wrap_free(struct tls_wrap_ctx *ctx);
 
+/**
+ * Give the tls-crypt context @p ctx the key @p key (two keys; @p server as
+ * for tls_wrap_new_crypt()) without allocating, and restart its send
+ * counter (the next wrap sends replay id 1 with a new time).  The receive
+ * window is left as it is: meant for a context that only verifies
+ * (TLS_UNWRAP_NO_REPLAY), such as the tls-crypt-v2 first-packet check
+ * (§2.7).  False if @p ctx is not tls-crypt or the backend fails.
+ */
+bool tls_wrap_rekey_crypt(struct tls_wrap_ctx *ctx, const struct key2 *key, bool server);
+
 enum tls_wrap_mode tls_wrap_get_mode(const struct tls_wrap_ctx *ctx);
 
 /** Bytes the wrapping adds to a plain control packet (WKc not included); 0 for NULL. */

@@ -236,6 +236,7 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
         .auth_digest = o->authname,
         .v2_client = t->cfg.v2_client,
         .v2_server = t->cfg.v2_server,
+        .v2_force_cookie = o->tls_crypt_v2_force_cookie,
         .replay_window = o->replay_window,
         .replay_time = o->replay_time,
         .tls_timeout_s = o->tls_timeout,

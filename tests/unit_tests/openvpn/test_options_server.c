@@ -266,6 +266,65 @@ client__helper__pull_and_tls_client(void **state)
     assert_int_equal(o.mode, MODE_POINT_TO_POINT);
 }
 
+/*
+ * --auth-gen-token [lifetime] [renewal-time] [external-auth] as 2.6.14 reads
+ * it: the lifetime first (a non-number is 0, "5x" is 5), a positive renewal
+ * time second, external-auth after; the renewal time defaults to
+ * --reneg-sec and must be at least twice --hand-window, and --reneg-sec 0
+ * is refused.
+ */
+static void
+auth_gen_token__2_6_arguments__lifetime_renewal_external_auth(void **state)
+{
+#define SRV TLS_SERVER "--dev tun --server 10.8.0.0 255.255.255.0 "
+    static const struct
+    {
+        const char *args;
+        int lifetime, renewal;
+        bool external;
+    } ok[] = {
+        { "--auth-gen-token", 0, 3600, false },
+        { "--auth-gen-token 5x external-auth", 5, 3600, true },
+        { "--auth-gen-token external-auth", 0, 3600, false },
+        { "--auth-gen-token 0 120 external-auth", 0, 120, true },
+        { "--auth-gen-token 30 --reneg-sec 200", 30, 200, false },
+        { "--auth-gen-token 0 20 --hand-window 10", 0, 20, false },
+    };
+    static const struct
+    {
+        const char *args, *msg;
+    } bad[] = {
+        { "--auth-gen-token 0 119",
+          "Options error: --auth-gen-token renewal time needs to be at least  two times "
+          "--hand-window (60)." },
+        { "--auth-gen-token --reneg-sec 60", "at least  two times --hand-window (60)." },
+        { "--auth-gen-token --reneg-sec 0",
+          "Options error: --auth-gen-token needs a non-infinite --renegotiate_seconds setting" },
+    };
+    char line[512];
+    (void) state;
+
+    for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+    {
+        snprintf(line, sizeof(line), SRV "%s", ok[i].args);
+        assert_true(run(line));
+        assert_true(o.auth_gen_token);
+        assert_int_equal(o.auth_gen_token_lifetime, ok[i].lifetime);
+        assert_int_equal(o.auth_gen_token_renewal, ok[i].renewal);
+        assert_int_equal(o.auth_gen_token_external, ok[i].external);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+    {
+        snprintf(line, sizeof(line), SRV "%s", bad[i].args);
+        mock_msg_reset();
+        if (run(line) || !has(bad[i].msg))
+        {
+            fail_msg("'%s' gave '%s'", bad[i].args, mock_all_msgs);
+        }
+    }
+#undef SRV
+}
+
 static void
 server_directives__values__stored(void **state)
 {
@@ -444,6 +503,8 @@ bad_arguments__each_directive__error(void **state)
           "--auth-user-pass-verify requires a second parameter "
           "('via-env' or 'via-file')" },
         { "--auth-gen-token 10 foo", "Invalid argument to auth-gen-token: foo (2)" },
+        { "--auth-gen-token 10 0", "Invalid argument to auth-gen-token: 0 (2)" },
+        { "--auth-gen-token 0 200 external-auth x", "Invalid argument to auth-gen-token: x (4)" },
         { "--connect-freq 0 10", "--connect-freq: '0' is not in" },
         { "--tcp-queue-limit 0", "--tcp-queue-limit parameter must be > 0" },
         { "--hash-size 0 10", "--hash-size sizes must be >= 1 (preferably a power of 2)" },
@@ -657,6 +718,7 @@ main(void)
         cmocka_unit_test(server_bridge__bare_and_nogw__dhcp_gateway_or_nothing),
         cmocka_unit_test(client__helper__pull_and_tls_client),
         cmocka_unit_test(server_directives__values__stored),
+        cmocka_unit_test(auth_gen_token__2_6_arguments__lifetime_renewal_external_auth),
         cmocka_unit_test(defaults__server_fields__match_2_6),
         cmocka_unit_test(client_directives__values__stored),
         cmocka_unit_test(connection_blocks__each_becomes_a_remote),

@@ -185,6 +185,77 @@ auth_token_key_read_pem__bad_input__refused(void **state)
     assert_false(auth_token_key_write_pem(pem, 100));
 }
 
+/*
+ * 2.6's session_state for each kind of password: not a token, valid,
+ * expired (renewal window, lifetime), a token for the empty username only
+ * (valid and expired), a wrong user or tampered token; the session id and
+ * first time come back for every authentic token, and the HMAC line is
+ * logged only when neither username fits.
+ */
+static void
+auth_token_check__each_kind_of_password__2_6_session_state(void **state)
+{
+    struct auth_token_key k;
+    char empty_tok[100];
+    uint8_t got[12];
+    uint64_t initial;
+    (void) state;
+
+    assert_true(auth_token_key_read_pem(ref_pem, &k));
+    assert_int_equal(auth_token_check(&k, "alice", "right pw", T0, 0, 3600, got, &initial),
+                     AT_STATE_INITIAL);
+
+    mock_msg_reset();
+    initial = 0;
+    assert_int_equal(auth_token_check(&k, "alice", ref_token, T0 + 200, 0, 3600, got, &initial),
+                     AT_STATE_AUTHENTICATED);
+    assert_memory_equal(got, sid, 12);
+    assert_int_equal(initial, T0);
+    assert_null(strstr(mock_all_msgs, "HMAC"));
+    assert_int_equal(
+      auth_token_check(&k, "alice", ref_token, T0 + 100 + 7200, 0, 3600, got, &initial),
+      AT_STATE_EXPIRED);
+    assert_int_equal(auth_token_check(&k, "alice", ref_token, T0 + 200, 150, 3600, got, &initial),
+                     AT_STATE_EXPIRED);
+
+    /* a token made for "" is good for any username, flagged as such */
+    assert_true(auth_token_generate(&k, "", sid, T0, T0 + 100, empty_tok, sizeof(empty_tok)));
+    mock_msg_reset();
+    assert_int_equal(auth_token_check(&k, "alice", empty_tok, T0 + 200, 0, 3600, got, &initial),
+                     AT_STATE_AUTHENTICATED_EMPTY_USER);
+    assert_null(strstr(mock_all_msgs, "HMAC"));
+    assert_int_equal(auth_token_check(&k, "alice", empty_tok, T0 + 200, 50, 3600, got, &initial),
+                     AT_STATE_EXPIRED_EMPTY_USER);
+
+    mock_msg_reset();
+    assert_int_equal(auth_token_check(&k, "bob", ref_token, T0 + 200, 0, 3600, got, &initial),
+                     AT_STATE_INVALID);
+    assert_non_null(
+      strstr(mock_all_msgs, "--auth-gen-token: HMAC on token from client failed (bob)"));
+    assert_int_equal(auth_token_check(&k, "alice", "SESS_ID_AT_xyz", T0, 0, 3600, got, &initial),
+                     AT_STATE_INVALID);
+
+    assert_string_equal(auth_token_state_name(AT_STATE_INITIAL), "Initial");
+    assert_string_equal(auth_token_state_name(AT_STATE_AUTHENTICATED), "Authenticated");
+    assert_string_equal(auth_token_state_name(AT_STATE_EXPIRED), "Expired");
+    assert_string_equal(auth_token_state_name(AT_STATE_INVALID), "Invalid");
+    assert_string_equal(auth_token_state_name(AT_STATE_AUTHENTICATED_EMPTY_USER),
+                        "AuthenticatedEmptyUser");
+    assert_string_equal(auth_token_state_name(AT_STATE_EXPIRED_EMPTY_USER), "ExpiredEmptyUser");
+}
+
+/* session_id as 2.6 passes it to scripts: the 16 characters after the prefix. */
+static void
+auth_token_session_id_text__any_session__prefix_of_its_tokens(void **state)
+{
+    char text[AUTH_TOKEN_SESSION_ID_TEXT];
+    (void) state;
+
+    auth_token_session_id_text(sid, text);
+    assert_int_equal(strlen(text), 16);
+    assert_memory_equal(text, ref_token + strlen(AUTH_TOKEN_PREFIX), 16);
+}
+
 int
 main(void)
 {
@@ -198,6 +269,8 @@ main(void)
         cmocka_unit_test(auth_token_verify__outside_renewal_window__expired),
         cmocka_unit_test(auth_token_verify__past_lifetime__expired),
         cmocka_unit_test(auth_token_key_read_pem__bad_input__refused),
+        cmocka_unit_test(auth_token_check__each_kind_of_password__2_6_session_state),
+        cmocka_unit_test(auth_token_session_id_text__any_session__prefix_of_its_tokens),
     };
 
     crypto_init_library();

@@ -364,6 +364,72 @@ server_ctx_new__bad_wkc_or_split__refused(void **state)
     tls_crypt_v2_server_free(srv);
 }
 
+/*
+ * The stateless server's context: blank at first (it verifies nothing),
+ * then keyed from each packet's own WKc without allocating; its send
+ * counter restarts with every key (the reply carries replay id 1); a bad
+ * WKc is refused.
+ */
+static void
+server_ctx_load__keyed_from_each_packet__verifies_it_and_restarts_ids(void **state)
+{
+    struct tls_crypt_v2_server *srv = srv_from_text(v2_srv_key);
+    struct tls_crypt_v2_client_key ck;
+    struct tls_wrap_ctx *client, *blank;
+    uint8_t reset[] = { P_CONTROL_HARD_RESET_CLIENT_V3 << P_OPCODE_SHIFT, 1, 2, 3, 4, 5, 6, 7, 8,
+                        0, 0, 0, 0, 0 };
+    uint8_t store[1600], back[128], md[TLS_CRYPT_V2_MAX_METADATA_LEN];
+    struct buffer in = buf_view(reset, sizeof(reset));
+    struct buffer wire = buf_storage(store, sizeof(store), 0);
+    struct buffer dec = buf_storage(back, sizeof(back), 0);
+    struct buffer out;
+    size_t md_len = 0;
+    uint32_t id, t;
+    (void) state;
+
+    assert_true(tls_crypt_v2_read_client_key_text(v2_cli_key, "test", 1, &ck));
+    client = tls_crypt_v2_client_ctx_new(&ck, W, WT);
+    blank = tls_crypt_v2_server_ctx_blank();
+    assert_non_null(client);
+    assert_non_null(blank);
+    assert_true(tls_wrap_wrap(client, &in, &wire, 1000));
+    assert_int_not_equal(tls_wrap_unwrap(blank, &wire, &dec, TLS_UNWRAP_NO_REPLAY, 0),
+                         TLS_WRAP_OK);
+
+    for (int round = 0; round < 2; round++)
+    {
+        uint8_t rs[256];
+
+        assert_int_equal(tls_crypt_v2_server_ctx_load(srv, blank, &wire, md, &md_len),
+                         TLS_WRAP_OK);
+        assert_memory_equal(md, v2_metadata, sizeof(v2_metadata));
+        buf_reset(&dec, 0);
+        assert_int_equal(tls_wrap_unwrap(blank, &wire, &dec, TLS_UNWRAP_NO_REPLAY, 0),
+                         TLS_WRAP_OK);
+        assert_memory_equal(buf_ptr(&dec), reset, sizeof(reset));
+        /* the answer the client can read, with replay id 1 each time */
+        out = buf_storage(rs, sizeof(rs), 0);
+        reset[0] = P_CONTROL_HARD_RESET_SERVER_V2 << P_OPCODE_SHIFT;
+        assert_true(tls_wrap_wrap(blank, &in, &out, 1000 + round));
+        reset[0] = P_CONTROL_HARD_RESET_CLIENT_V3 << P_OPCODE_SHIFT;
+        assert_true(tls_wrap_peek_replay_id(blank, &out, &id, &t));
+        assert_int_equal(id, 1);
+        assert_int_equal(t, 1000 + round);
+        buf_reset(&dec, 0);
+        assert_int_equal(tls_wrap_unwrap(client, &out, &dec, TLS_UNWRAP_NO_REPLAY, 0),
+                         TLS_WRAP_OK);
+    }
+
+    /* a flipped WKc byte: refused, metadata wiped */
+    store[buf_len(&wire) - 100] ^= 0x40;
+    assert_int_equal(tls_crypt_v2_server_ctx_load(srv, blank, &wire, md, &md_len),
+                     TLS_WRAP_ERR_WKC);
+    assert_int_equal(md_len, 0);
+    tls_wrap_free(client);
+    tls_wrap_free(blank);
+    tls_crypt_v2_server_free(srv);
+}
+
 /* --- --genkey ------------------------------------------------------------ */
 
 static void
@@ -491,6 +557,7 @@ main(void)
         cmocka_unit_test(read_key_text__bad_input__names_origin_and_line),
         cmocka_unit_test(contexts__v3_reset_and_wkc_v1__round_trip_with_early_neg_marker),
         cmocka_unit_test(server_ctx_new__bad_wkc_or_split__refused),
+        cmocka_unit_test(server_ctx_load__keyed_from_each_packet__verifies_it_and_restarts_ids),
         cmocka_unit_test_setup_teardown(
           genkey__server_then_client__files_read_back_and_unwrap, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(
