@@ -359,6 +359,7 @@ event_env(struct multi_context *m, struct multi_instance *mi, const char *what,
     {
         env_set_add(es, "common_name", mi->common_name);
         real_env(es, mi, "untrusted");
+        multi_token_env(m, mi, es); /* --auth-gen-token: the token's session */
         if (password)
         {
             env_set_add(es, "password", password);
