@@ -9,12 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "client.h"
+#include "dhcp.h"
 #include "error.h"
 #include "forward.h"
 #include "mss.h"
 #include "occ.h"
 #include "occ_string.h"
+#include "proto.h"
 #include "sig.h"
 #include "sockaddr.h"
 #include "otime.h"
@@ -153,6 +157,62 @@ flush_to_link(struct context *c, time_t now)
     c->to_link.n = 0;
 }
 
+/*
+ * --block-ipv6: an IPv6 packet from the tun is never sent; it is answered
+ * with ICMPv6 "no route" into the tun, from the --ifconfig-ipv6 remote
+ * (or fe80::7).  2.6 looks at packet headers only with --mssfix (or
+ * options we refuse: --passtos, --client-nat), so without it nothing is
+ * blocked there either.
+ */
+bool
+forward_block_ipv6(struct context *c, const struct buffer *b)
+{
+    const struct options *o = c->o;
+    bool tap = c->ps->tt.type == DEV_TYPE_TAP;
+    uint8_t answer[PROTO_ICMP6_MAX_REPLY];
+    struct in6_addr src;
+    size_t off, n;
+
+    if (!o->block_ipv6 || o->mssfix <= 0 || !proto_ip_offset(buf_ptr(b), buf_len(b), tap, 6, &off))
+    {
+        return false;
+    }
+    if (!o->ifconfig_ipv6_remote || inet_pton(AF_INET6, o->ifconfig_ipv6_remote, &src) != 1)
+    {
+        inet_pton(AF_INET6, "fe80::7", &src);
+    }
+    n = proto_icmp6_unreachable(buf_ptr(b), buf_len(b), tap, src.s6_addr, o->tun_mtu, answer,
+                                sizeof(answer));
+    if (n > 0 && tun_write(&c->ps->tt, answer, n) < 0)
+    {
+        c->stats.dropped_tun_write++;
+    }
+    else if (n > 0)
+    {
+        c->stats.tun_write_bytes += n;
+    }
+    return true;
+}
+
+/* --route-gateway dhcp (only with --mssfix, as in 2.6): a DHCP answer from
+ * the peer loses its router options; an ACK's router becomes the VPN gateway. */
+void
+forward_dhcp_router(struct context *c, struct buffer *b)
+{
+    uint32_t router;
+    char a[INET_ADDRSTRLEN];
+
+    if (!c->o->route_gateway_dhcp || c->o->mssfix <= 0
+        || !dhcp_strip_router(buf_ptr(b), buf_len(b), c->ps->tt.type == DEV_TYPE_TAP, &router))
+    {
+        return;
+    }
+    msg(D_ROUTE, "Extracted DHCP router address: %s", inet_ntop(AF_INET, &router, a, sizeof(a)));
+    c->route_env.vpn_gateway.s_addr = router;
+    c->route_env.have_vpn_gateway = true;
+    c->vpn_gateway_dhcp = true;
+}
+
 void
 forward_tun_to_link(struct context *c, time_t now, time_t wall)
 {
@@ -190,7 +250,11 @@ forward_tun_to_link(struct context *c, time_t now, time_t wall)
         {
             mss_clamp(b, c->mss_max, c->ps->tt.type == DEV_TYPE_TAP);
         }
-        if (!comp_compress(&c->comp, b))
+        if (forward_block_ipv6(c, b))
+        {
+            continue;
+        }
+        if (!comp_compress(&c->comp, b, now))
         {
             continue;
         }
@@ -202,7 +266,7 @@ forward_tun_to_link(struct context *c, time_t now, time_t wall)
 static void
 send_inband(struct context *c, struct buffer *payload, time_t now, time_t wall)
 {
-    if (!comp_compress(&c->comp, payload))
+    if (!comp_compress(&c->comp, payload, now))
     {
         return;
     }
@@ -391,6 +455,19 @@ deliver_control(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     flush_control(c, now);
 }
 
+static void
+tls_completed(struct context *c)
+{
+    c->init_completed = true;
+    occ_string_compare(c->occ_remote, tls_multi_peer_options(c->tls->multi));
+    msg(M_INFO, "Initialization Sequence Completed");
+    tunnel_manage_state(c, "CONNECTED", init_connected_detail(c));
+    if (c->tls->pull)
+    {
+        client_log_summary(c);
+    }
+}
+
 void
 forward_tls_service(struct context *c, time_t now, time_t wall)
 {
@@ -410,13 +487,9 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
         {
             return;
         }
-        c->init_completed = true;
-        occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
-        msg(M_INFO, "Initialization Sequence Completed");
-        tunnel_manage_state(c, "CONNECTED", "SUCCESS");
-        if (t->pull)
+        if (init_up_complete(c, otime_mono_ms())) /* --route-delay may hold it back */
         {
-            client_log_summary(c);
+            tls_completed(c);
         }
     }
     if (tls_multi_status(t->multi) == TLS_STATUS_ERROR)
@@ -512,6 +585,7 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     {
         mss_clamp(plain, c->mss_max, c->ps->tt.type == DEV_TYPE_TAP);
     }
+    forward_dhcp_router(c, plain);
     if (tun_write(&c->ps->tt, buf_ptr(plain), buf_len(plain)) < 0)
     {
         c->stats.dropped_tun_write++;

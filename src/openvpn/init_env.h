@@ -27,6 +27,12 @@ void init_env_tun_opened(bool opened);
  */
 void init_env_tls_verify(void *arg, struct env_set *es);
 
+/**
+ * --management-up-down: call @p emit with each "name=value" of the
+ * environment 2.6 shows after ">UPDOWN:UP"/"DOWN", in its order.
+ */
+void init_env_updown(struct context *c, void (*emit)(void *arg, const char *var), void *arg);
+
 /** "SIGTERM", "SIGUSR1", ... */
 const char *init_signal_name(int sig);
 

@@ -18,14 +18,17 @@
 #include "comp.h"
 #include "error.h"
 #include "event.h"
+#include "forward.h"
 #include "link.h"
 #include "mss.h"
 #include "multi.h"
 #include "occ.h"
 #include "otime.h"
+#include "proto.h"
 #include "sig.h"
 #include "status.h"
 #include "tun.h"
+#include "tunnel_manage.h"
 #include "wire.h"
 
 #define PLAIN_HEADROOM 16
@@ -47,6 +50,7 @@ to_tun(struct multi_context *m, struct buffer *b)
 {
     struct context *c = m->c;
 
+    forward_dhcp_router(c, b);
     if (tun_write(&c->ps->tt, buf_ptr(b), buf_len(b)) < 0)
     {
         c->stats.dropped_tun_write++;
@@ -180,13 +184,33 @@ deliver(struct multi_context *m, struct multi_instance *mi, struct buffer *plain
         to = route_dest(m, plain, &bcast, now);
         if (bcast)
         {
-            replicate(m, mi, plain, wall);
+            /* the other clients get it framed as they expect; the tun does not */
+            if (comp_compress(&m->c->comp, plain, now))
+            {
+                replicate(m, mi, plain, wall);
+                if (comp_decompress(&m->c->comp, plain) != COMP_OK)
+                {
+                    return;
+                }
+            }
         }
         else if (to && to != mi)
         {
+            size_t off;
+
+            /* 2.6 forges the --block-ipv6 answer for the receiving client
+             * and then loses it: the packet just goes nowhere */
+            if (m->o->block_ipv6 && m->o->mssfix > 0
+                && proto_ip_offset(buf_ptr(plain), buf_len(plain), m->tap, 6, &off))
+            {
+                return;
+            }
             if (multi_queue_ready(m, to))
             {
-                multi_seal(m, to, plain, wall);
+                if (comp_compress_ac(&m->c->comp, &to->comp_ac, plain, now))
+                {
+                    multi_seal(m, to, plain, wall); /* framed again for the receiver */
+                }
             }
             else
             {
@@ -432,7 +456,11 @@ read_tun(struct multi_context *m)
         {
             mss_clamp(b, c->mss_max, m->tap);
         }
-        if (!comp_compress(&c->comp, b))
+        if (to && forward_block_ipv6(c, b))
+        {
+            continue; /* as 2.6 does, although its manual says the server side is not filtered */
+        }
+        if (!comp_compress_ac(&c->comp, to ? &to->comp_ac : NULL, b, now))
         {
             continue;
         }
@@ -572,6 +600,9 @@ multi_server_loop(struct context *c)
         multi_uninit(&m);
         return sig_pending() ? sig_take() : SIGTERM;
     }
+    /* 2.6 says UP when its device is up, once its management is listening
+     * (and released); ours listens only now */
+    tunnel_manage_up_down_to(m.mgmt, c, "UP");
     event_ctl(&c->es, tcp ? c->link.listen_fd : c->link.fd, EVENT_READ, &c->link);
     if (c->ps->tt.fd >= 0)
     {
@@ -620,6 +651,10 @@ multi_server_loop(struct context *c)
     if (sig == SIGTERM || sig == SIGINT)
     {
         exit_notify(&m);
+    }
+    if (c->ps->tun_open && !(c->o->persist_tun && sig == SIGUSR1))
+    {
+        tunnel_manage_up_down_to(m.mgmt, c, "DOWN"); /* the device is about to close */
     }
     if (m.o->status_file)
     {

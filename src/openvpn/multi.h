@@ -99,6 +99,7 @@ struct multi_instance
     unsigned int mgmt_kid; /* the key id the management was asked about */
 
     struct keepalive ka;
+    struct comp_adaptive comp_ac; /* comp-lzo adaptive: 2.6 samples each client on its own */
     int64_t next_due_ms;
     uint64_t bytes_in, bytes_out;
 
