@@ -26,7 +26,8 @@
 #     goes out compressed (0x66), incompressible data for a 2 s sample
 #     turns compression off ("Adaptive compression state OFF") and then
 #     even compressible data goes out uncompressed (0xFA): static key with
-#     --cipher none, so the framing byte is visible on the veth.
+#     --cipher none, so the framing byte is visible on the veth; and
+#     client-to-client packets keep the framing the receiver expects.
 #
 # By hand:  OPENVPN=/path/to/openvpn tests/t_options_gaps.sh [FILTER]
 
@@ -538,6 +539,36 @@ case_updown_server()
     nl_result "--management-up-down ($(name_of "$bin"), server)" "$why" "$ls" "$m.diff"
 }
 
+# Client-to-client traffic keeps the compression framing the receiving
+# client expects (both clients the reference, comp-lzo pushed).
+HUB1=""
+case_c2c_comp()
+{
+    local bin=$1 why="" ls="$NL_DIR/case$n-c2c-$(name_of "$1").log" ps p1 p2 a2
+    local l1="$NL_DIR/case$n-c2c-1.log" l2="$NL_DIR/case$n-c2c-2.log"
+    if [ -z "$HUB1" ]; then
+        nl_pki_client "$PKI" client2
+        nl_hub_client HUB1 h1 203.0.113.11
+        nl_hub_client HUB2 h2 203.0.113.12
+    fi
+    nl_start ps "$NL_NS_A" "$ls" "$bin" --server 10.8.0.0 255.255.255.0 --topology subnet --dev tun \
+        "${tls_server[@]}" --verb 3 --keepalive 10 60 --client-to-client --comp-lzo \
+        --allow-compression yes --push "comp-lzo"
+    nl_wait_init "$ls" "$ps" 15 || why="server did not start"
+    nl_start p1 "$HUB1" "$l1" "$REF" --client --dev tun --remote 203.0.113.1 "${tls_client[@]}" \
+        --verb 3 --allow-compression yes
+    nl_start p2 "$HUB2" "$l2" "$REF" --client --dev tun --remote 203.0.113.1 --ca "$PKI/ca.crt" \
+        --cert "$PKI/client2.crt" --key "$PKI/client2.key" --remote-cert-tls server --verb 3 \
+        --allow-compression yes
+    [ -z "$why" ] && { nl_wait_init "$l1" "$p1" 15 && nl_wait_init "$l2" "$p2" 15 || why="clients did not connect"; }
+    a2=$(ip -n "$HUB2" -4 addr show tun0 2>/dev/null | awk '/inet / { sub("/.*", "", $2); print $2 }')
+    [ -z "$why" ] && { nl_ping "$HUB1" "${a2:-10.8.0.99}" 5 || why="no ping from client 1 to client 2 ($a2)"; }
+    nl_kill "$p1"
+    nl_kill "$p2"
+    nl_kill "$ps"
+    nl_result "comp-lzo with --client-to-client ($(name_of "$bin") server)" "$why" "$ls" "$l2"
+}
+
 case_route_delay_server()
 {
     local bin=$1 why="" out rc
@@ -575,6 +606,7 @@ fi
 for bin in "$REF" "$OPENVPN"; do
     want "block-ipv6" && case_block_ipv6_server "$bin"
     want "management-up-down" && case_updown_server "$bin"
+    want "comp-lzo" && case_c2c_comp "$bin"
 done
 
 echo "$pass passed, $fail failed"
