@@ -223,6 +223,26 @@ wait_route()
     return 1
 }
 
+# route_delayed NS PREFIX LOG PID, right at 2.6's do_up moment: prints why
+# the --route-delay 2 did not hold: PREFIX already routed, or completed;
+# the route not there 1.5-3.9 s later; no completion right after it.
+route_delayed()
+{
+    local t0 t1
+    t0=$(now_s)
+    if [ -n "$(ip -n "$1" route show "$2")" ]; then
+        echo "route there at once"
+    elif grep -q "Initialization Sequence Completed" "$3"; then
+        echo "completed before the delay"
+    elif ! wait_route "$1" "$2" 6; then
+        echo "no route after 6 s"
+    elif t1=$(now_s) && ! elapsed_ok "$t0" "$t1" 1.5 3.9; then
+        echo "route after $(elapsed "$t0" "$t1") s, not about 2"
+    elif ! nl_wait_init "$3" "$4" 3; then
+        echo "no Initialization Sequence Completed"
+    fi
+}
+
 # The >UPDOWN: blocks of a management transcript, without the values that
 # differ between two runs (process id, start time).
 updown_blocks()
@@ -237,6 +257,28 @@ updown_events()
         grep -v "STATE ASSIGN_IP\|STATE WAIT\|STATE AUTH\|STATE GET_CONFIG\|STATE CONNECTING\|STATE RESOLVE"
 }
 
+# updown_check BIN TRANSCRIPT REFVAR MUST [BLOCKS] [EVENTS]: prints why the
+# transcript fails: BLOCKS >UPDOWN blocks (default 2: UP and DOWN), one
+# line matching MUST; compared with the reference's run named by REFVAR
+# (the caller stores it there), ours must give the same blocks (and,
+# unless EVENTS is "no", the same event order).
+updown_check()
+{
+    local bin=$1 m=$2 ref=$3 must=$4 blocks=${5:-2} events=${6:-yes}
+    if [ "$(updown_blocks "$m" | grep -c '^>UPDOWN:ENV,END$')" != "$blocks" ]; then
+        echo "not $blocks UPDOWN block(s)"
+    elif ! updown_blocks "$m" | grep -q "$must"; then
+        echo "no line $must"
+    elif [ "$bin" = "$REF" ]; then
+        : # the caller keeps it as the reference's run
+    elif [ -n "${!ref}" ] && ! diff <(updown_blocks "${!ref}") <(updown_blocks "$m") >"$m.diff"; then
+        echo "UPDOWN blocks differ from those of 2.6"
+    elif [ -n "${!ref}" ] && [ "$events" = yes ] &&
+        ! diff <(updown_events "${!ref}") <(updown_events "$m") >>"$m.diff"; then
+        echo "events in another order than in 2.6"
+    fi
+}
+
 # ---------------------------------------------------------------- p2p cases
 
 case_route_delay_p2p()
@@ -248,15 +290,7 @@ case_route_delay_p2p()
     nl_wait_log "$la" "link remote:" 10 1 "$pa" || why="did not start"
     nl_start pb "$NL_NS_B" "$lb" "$REF" --dev tun "${static_b[@]}" --ifconfig 10.7.0.2 10.7.0.1
     [ -z "$why" ] && { nl_wait_log "$la" "Peer Connection Initiated" 10 1 "$pa" || why="no peer"; }
-    t0=$(now_s)
-    if [ -z "$why" ] && [ -n "$(ip -n "$NL_NS_A" route show 10.99.0.0/24)" ]; then
-        why="route there when the peer came"
-    fi
-    [ -z "$why" ] && grep -q "Initialization Sequence Completed" "$la" && why="completed before the delay"
-    [ -z "$why" ] && { wait_route "$NL_NS_A" 10.99.0.0/24 6 || why="no route after 6 s"; }
-    t1=$(now_s)
-    [ -z "$why" ] && { elapsed_ok "$t0" "$t1" 1.5 3.9 || why="route after $(elapsed "$t0" "$t1") s, not about 2"; }
-    [ -z "$why" ] && { nl_wait_init "$la" "$pa" 3 || why="no Initialization Sequence Completed"; }
+    [ -z "$why" ] && why=$(route_delayed "$NL_NS_A" 10.99.0.0/24 "$la" "$pa")
     nl_kill "$pb"
     nl_kill "$pa"
     nl_result "--route-delay 2 ($(name_of "$bin"), p2p): route 2 s after the peer's first packet" "$why" "$la"
@@ -354,14 +388,8 @@ case_updown_p2p()
     wait "$mp" 2>/dev/null
     nl_forget "$mp"
     nl_kill "$pb"
-    [ -z "$why" ] && [ "$(updown_blocks "$m" | grep -c '^>UPDOWN:ENV,END$')" = 2 ] || why="${why:-not one UP and one DOWN block}"
-    [ -z "$why" ] && { updown_blocks "$m" | grep -q "^>UPDOWN:ENV,route_network_1=10.99.0.0$" || why="no route variables"; }
-    if [ -z "$why" ] && [ "$bin" = "$REF" ]; then
-        MGMT_P2P_REF=$m
-    elif [ -z "$why" ] && [ -n "$MGMT_P2P_REF" ]; then
-        diff <(updown_blocks "$MGMT_P2P_REF") <(updown_blocks "$m") >"$m.diff" || why="UPDOWN blocks differ from 2.6's"
-        diff <(updown_events "$MGMT_P2P_REF") <(updown_events "$m") >>"$m.diff" || why="${why:-events in another order than in 2.6}"
-    fi
+    [ -z "$why" ] && why=$(updown_check "$bin" "$m" MGMT_P2P_REF "^>UPDOWN:ENV,route_network_1=10.99.0.0$")
+    [ "$bin" = "$REF" ] && [ -z "$why" ] && MGMT_P2P_REF=$m
     nl_result "--management-up-down ($(name_of "$bin"), p2p, --route-delay 1)" "$why" "$la" "$m.diff"
 }
 
@@ -430,14 +458,7 @@ case_route_delay_pull()
     nl_start pc "$NL_NS_B" "$lc" "$bin" --client --dev tun --remote "$NL_A_V4" "${tls_client[@]}" \
         --verb 3 --route-delay 2
     nl_wait_log "$lc" "PUSH: Received control message" 15 1 "$pc" || why="no PUSH_REPLY"
-    t0=$(now_s)
-    if [ -z "$why" ] && [ -n "$(ip -n "$NL_NS_B" route show 10.98.0.0/24)" ]; then
-        why="route there with the reply"
-    fi
-    [ -z "$why" ] && { wait_route "$NL_NS_B" 10.98.0.0/24 6 || why="no route after 6 s"; }
-    t1=$(now_s)
-    [ -z "$why" ] && { elapsed_ok "$t0" "$t1" 1.5 3.9 || why="route after $(elapsed "$t0" "$t1") s, not about 2"; }
-    [ -z "$why" ] && { nl_wait_init "$lc" "$pc" 3 || why="no Initialization Sequence Completed"; }
+    [ -z "$why" ] && why=$(route_delayed "$NL_NS_B" 10.98.0.0/24 "$lc" "$pc")
     # the pushed --route-ipv6-gateway is the next hop of the pushed route
     [ -z "$why" ] && { grep -q "add_route_ipv6(2001:db8:98::/64 -> 2001:db8:8::77 metric -1) dev tun0" "$lc" || why="pushed route-ipv6-gateway not used"; }
     nl_kill "$pc"
@@ -479,14 +500,8 @@ case_updown_pull()
     nl_kill "$pc"
     wait "$mp" 2>/dev/null
     nl_forget "$mp"
-    [ -z "$why" ] && [ "$(updown_blocks "$m" | grep -c '^>UPDOWN:ENV,END$')" = 2 ] || why="${why:-not one UP and one DOWN block}"
-    [ -z "$why" ] && { updown_blocks "$m" | grep -q "^>UPDOWN:ENV,X509_0_CN=server$" || why="no certificate variables"; }
-    if [ -z "$why" ] && [ "$bin" = "$REF" ]; then
-        MGMT_PULL_REF=$m
-    elif [ -z "$why" ] && [ -n "$MGMT_PULL_REF" ]; then
-        diff <(updown_blocks "$MGMT_PULL_REF") <(updown_blocks "$m") >"$m.diff" || why="UPDOWN blocks differ from 2.6's"
-        diff <(updown_events "$MGMT_PULL_REF") <(updown_events "$m") >>"$m.diff" || why="${why:-events in another order than in 2.6}"
-    fi
+    [ -z "$why" ] && why=$(updown_check "$bin" "$m" MGMT_PULL_REF "^>UPDOWN:ENV,X509_0_CN=server$")
+    [ "$bin" = "$REF" ] && [ -z "$why" ] && MGMT_PULL_REF=$m
     nl_result "--management-up-down ($(name_of "$bin"), pull client)" "$why" "$lc" "$m.diff"
 }
 
@@ -530,12 +545,9 @@ case_updown_server()
     nl_kill "$ps"
     wait "$mp" 2>/dev/null
     nl_forget "$mp"
-    [ -z "$why" ] && { updown_blocks "$m" | grep -q "^>UPDOWN:ENV,ifconfig_local=10.8.0.1$" || why="no ifconfig_local"; }
-    if [ -z "$why" ] && [ "$bin" = "$REF" ]; then
-        MGMT_SRV_REF=$m
-    elif [ -z "$why" ] && [ -n "$MGMT_SRV_REF" ]; then
-        diff <(updown_blocks "$MGMT_SRV_REF") <(updown_blocks "$m") >"$m.diff" || why="UPDOWN blocks differ from 2.6's"
-    fi
+    # (ours listens only once the device is up: no event order to compare)
+    [ -z "$why" ] && why=$(updown_check "$bin" "$m" MGMT_SRV_REF "^>UPDOWN:ENV,ifconfig_local=10.8.0.1$" 2 no)
+    [ "$bin" = "$REF" ] && [ -z "$why" ] && MGMT_SRV_REF=$m
     nl_result "--management-up-down ($(name_of "$bin"), server)" "$why" "$ls" "$m.diff"
 }
 

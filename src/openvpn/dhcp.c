@@ -36,12 +36,6 @@
 #define DHCPOFFER    2
 #define DHCPACK      5
 
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
 /* The DHCP message type, or -1 if the options do not say (2.6's walk). */
 static int
 message_type(const uint8_t *p, size_t n)
@@ -125,8 +119,8 @@ dhcp_strip_router(uint8_t *pkt, size_t len, bool tap, uint32_t *router)
     ip = pkt + off;
     ip_len = len - off;
     udp = ip + UDP_OFF;
-    if (ip[IP_PROTO_OFF] != IPPROTO_UDP_ || get16(udp) != BOOTPS_PORT ||
-        get16(udp + 2) != BOOTPC_PORT || ip[BOOTP_OFF] != BOOTREPLY)
+    if (ip[IP_PROTO_OFF] != IPPROTO_UDP_ || proto_get16(udp) != BOOTPS_PORT ||
+        proto_get16(udp + 2) != BOOTPC_PORT || ip[BOOTP_OFF] != BOOTREPLY)
     {
         return false;
     }

@@ -26,19 +26,6 @@
 #define IP6_SRC_OFF  8
 #define IP6_DST_OFF  24
 
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
 bool
 proto_ip_offset(const uint8_t *pkt, size_t len, bool tap, int ver, size_t *off)
 {
@@ -60,11 +47,11 @@ proto_ip_offset(const uint8_t *pkt, size_t len, bool tap, int ver, size_t *off)
         {
             return false;
         }
-        type = get16(pkt + 12);
+        type = proto_get16(pkt + 12);
         o = PROTO_ETH_HDR;
         if (type == ETHERTYPE_8021Q)
         {
-            type = get16(pkt + 16);
+            type = proto_get16(pkt + 16);
             o += VLAN_TAG;
         }
         if (type != (ver == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4))
@@ -85,7 +72,7 @@ sum16(uint32_t sum, const uint8_t *p, size_t len)
 {
     for (size_t i = 0; i + 1 < len; i += 2)
     {
-        sum += get16(p + i);
+        sum += proto_get16(p + i);
     }
     if (len & 1)
     {
@@ -154,7 +141,7 @@ proto_icmp6_unreachable(const uint8_t *pkt,
 
     ip_out = out + l2;
     memcpy(ip_out, ip, 4); /* version, traffic class, flow label */
-    put16(ip_out + IP6_PLEN_OFF, (uint16_t) (PROTO_ICMP6_HDR + quote));
+    proto_put16(ip_out + IP6_PLEN_OFF, (uint16_t) (PROTO_ICMP6_HDR + quote));
     ip_out[IP6_NEXT_OFF] = IPPROTO_ICMP6;
     ip_out[IP6_NEXT_OFF + 1] = ip[IP6_NEXT_OFF + 1]; /* the hop limit stays */
     memcpy(ip_out + IP6_SRC_OFF, src, 16);
@@ -165,18 +152,18 @@ proto_icmp6_unreachable(const uint8_t *pkt,
     icmp[0] = ICMP6_DST_UNREACH;
     icmp[1] = ICMP6_NOROUTE;
     memcpy(icmp + PROTO_ICMP6_HDR, ip, quote);
-    put16(icmp + 2,
-          proto_checksum(icmp,
-                         PROTO_ICMP6_HDR + quote,
-                         ip_out + IP6_SRC_OFF,
-                         ip_out + IP6_DST_OFF,
-                         16,
-                         IPPROTO_ICMP6));
+    proto_put16(icmp + 2,
+                proto_checksum(icmp,
+                               PROTO_ICMP6_HDR + quote,
+                               ip_out + IP6_SRC_OFF,
+                               ip_out + IP6_DST_OFF,
+                               16,
+                               IPPROTO_ICMP6));
     if (tap)
     {
         memcpy(out, pkt + 6, 6); /* back to the sender */
         memcpy(out + 6, pkt, 6);
-        put16(out + 12, ETHERTYPE_IPV6);
+        proto_put16(out + 12, ETHERTYPE_IPV6);
     }
     return l2 + PROTO_IPV6_HDR + PROTO_ICMP6_HDR + quote;
 }
