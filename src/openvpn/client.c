@@ -53,6 +53,7 @@ static const struct
     { "explicit-exit-notify", PK_EXIT_NOTIFY },
     { "compress", PK_COMP },
     { "comp-lzo", PK_COMP },
+    { "comp-noadapt", PK_COMP },
     { "ifconfig", PK_UP },
     { "ifconfig-ipv6", PK_UP },
     { "topology", PK_UP },
@@ -419,6 +420,7 @@ bring_up(struct context *c)
             sig_raise(SIGUSR1, "process-push-msg-failed");
             return;
         }
+        comp_set_adaptive(&c->comp, c->o->comp_lzo_adaptive);
     }
     if ((c->pushed_kinds & PK_SOCKFLAGS) && c->o->sock_tcp_nodelay)
     {

@@ -23,6 +23,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "comp.h"
@@ -222,18 +223,71 @@ comp_free(struct comp_ctx *c)
     CLEAR(*c);
 }
 
+void
+comp_set_adaptive(struct comp_ctx *c, bool on)
+{
+    c->adaptive = on && info(c->alg)->zalg == Z_LZO && info(c->alg)->compresses;
+    CLEAR(c->ac);
+}
+
+/*
+ * Whether an adaptive context may compress the next packet at @p now: the
+ * end of a sample period judges it, the end of a pause starts a new one.
+ */
+static bool
+adaptive_allows(struct comp_adaptive *ac, time_t now)
+{
+    bool was_off = ac->off;
+
+    if (!ac->off && now >= ac->next)
+    {
+        uint64_t saved = ac->n_total > ac->n_comp ? ac->n_total - ac->n_comp : 0;
+
+        if (ac->n_total > AC_MIN_BYTES && saved < ac->n_total / (100 / AC_SAVE_PCT))
+        {
+            ac->off = true;
+            ac->next = now + AC_OFF_SEC;
+        }
+        else
+        {
+            ac->next = now + AC_SAMPLE_SEC;
+        }
+        msg(D_COMP,
+            "lzo_adaptive_compress_test: comp=%" PRIu64 " total=%" PRIu64,
+            ac->n_comp,
+            ac->n_total);
+        ac->n_total = ac->n_comp = 0;
+    }
+    else if (ac->off && now >= ac->next)
+    {
+        ac->off = false;
+        ac->next = now + AC_SAMPLE_SEC;
+        ac->n_total = ac->n_comp = 0;
+    }
+    if (ac->off != was_off)
+    {
+        msg(D_COMP_LOW, "Adaptive compression state %s", ac->off ? "OFF" : "ON");
+    }
+    return !ac->off;
+}
+
 /*
  * Compress @p buf into the send scratch area.  True, with *zlen set, only
  * if compression is on, the packet qualifies and the result is smaller.
  */
 static bool
-try_compress(struct comp_ctx *c, const struct buffer *buf, size_t *zlen)
+try_compress(struct comp_ctx *c,
+             struct comp_adaptive *ac,
+             const struct buffer *buf,
+             size_t *zlen,
+             time_t now)
 {
     enum zalg z = info(c->alg)->zalg;
     size_t len = buf_len(buf);
     bool ok;
 
-    if (!c->compress || len < COMP_THRESHOLD || len > c->max_payload)
+    if (!c->compress || len < COMP_THRESHOLD || (c->adaptive && !adaptive_allows(ac, now)) ||
+        len > c->max_payload)
     {
         return false;
     }
@@ -245,6 +299,12 @@ try_compress(struct comp_ctx *c, const struct buffer *buf, size_t *zlen)
     else
     {
         ok = lz4_backend_compress(buf_ptr(buf), len, c->send_scratch, zlen);
+    }
+    if (ok && c->adaptive)
+    {
+        /* what it would have saved, kept or not */
+        ac->n_total += len;
+        ac->n_comp += *zlen;
     }
     return ok && *zlen > 0 && *zlen < len;
 }
@@ -299,7 +359,13 @@ compressed_headroom(enum framing fr)
 }
 
 bool
-comp_compress(struct comp_ctx *c, struct buffer *buf)
+comp_compress(struct comp_ctx *c, struct buffer *buf, time_t now)
+{
+    return comp_compress_ac(c, NULL, buf, now);
+}
+
+bool
+comp_compress_ac(struct comp_ctx *c, struct comp_adaptive *ac, struct buffer *buf, time_t now)
 {
     enum framing fr = info(c->alg)->framing;
     size_t zlen = 0;
@@ -309,7 +375,8 @@ comp_compress(struct comp_ctx *c, struct buffer *buf)
     {
         return true; /* nothing to frame: empty payloads go out bare, as in 2.x */
     }
-    if (buf_headroom(buf) >= compressed_headroom(fr) && try_compress(c, buf, &zlen))
+    if (buf_headroom(buf) >= compressed_headroom(fr) &&
+        try_compress(c, ac ? ac : &c->ac, buf, &zlen, now))
     {
         emit_compressed(c, buf, fr, zlen);
         return true;

@@ -22,7 +22,8 @@
  * compress and decompress may run concurrently on different threads.
  *
  * Tier 1: includes only tier-0 headers; never a compression library's
- * headers, never the clock, never a socket.  Logging of peer-caused
+ * headers, never the clock (adaptive compression is told the time), never
+ * a socket.  Logging of peer-caused
  * errors is the caller's job (it has `now` for rate limiting); see
  * comp_status_name().
  */
@@ -32,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "buffer.h"
 
@@ -62,14 +64,38 @@ struct comp_stats
 /** Largest payload comp_init() prepares its scratch buffers for. */
 #define COMP_DEFAULT_MAX_PAYLOAD 16384
 
+/**
+ * 2.6's adaptive LZO compression (comp-lzo, comp-lzo adaptive): compress
+ * for a sample period of AC_SAMPLE_SEC seconds; if the period saw more
+ * than AC_MIN_BYTES offered to the compressor and it saved less than
+ * AC_SAVE_PCT percent of them, stop compressing for AC_OFF_SEC seconds,
+ * then sample again.  Only packets that would be compressed at all
+ * (>= COMP_THRESHOLD bytes) count and start the clock.  The framing is
+ * the same either way: uncompressed packets keep their marker byte.
+ */
+#define AC_SAMPLE_SEC 2
+#define AC_MIN_BYTES  1000
+#define AC_SAVE_PCT   5
+#define AC_OFF_SEC    60
+
+struct comp_adaptive
+{
+    bool off;         /**< compression paused until @p next */
+    time_t next;      /**< end of the sample period, or of the pause */
+    uint64_t n_total; /**< bytes offered to the compressor in this period */
+    uint64_t n_comp;  /**< bytes it turned them into */
+};
+
 struct comp_ctx
 {
     enum comp_alg alg;
-    bool compress;         /**< compress outgoing data (allow-compression yes) */
-    size_t max_payload;    /**< size of each scratch area */
-    uint8_t *send_scratch; /**< compressor output; NULL unless compress */
-    uint8_t *recv_scratch; /**< decompressor output; NULL for stubs */
-    void *workmem;         /**< compressor state (LZO); NULL if not needed */
+    bool compress;           /**< compress outgoing data (allow-compression yes) */
+    bool adaptive;           /**< 2.6's adaptive LZO (see struct comp_adaptive) */
+    struct comp_adaptive ac; /**< its state, unless the caller keeps one per peer */
+    size_t max_payload;      /**< size of each scratch area */
+    uint8_t *send_scratch;   /**< compressor output; NULL unless compress */
+    uint8_t *recv_scratch;   /**< decompressor output; NULL for stubs */
+    void *workmem;           /**< compressor state (LZO); NULL if not needed */
     struct comp_stats stats;
 };
 
@@ -106,13 +132,24 @@ size_t comp_max_overhead(enum comp_alg alg);
 bool comp_alg_available(enum comp_alg alg);
 
 /**
+ * Turn adaptive compression on or off (only LZO that really compresses
+ * adapts; 2.6 has it for comp-lzo adaptive and a bare comp-lzo).  Starts
+ * a fresh sample.
+ */
+void comp_set_adaptive(struct comp_ctx *c, bool on);
+
+/**
  * Frame @p buf in place for sending, compressing it first when enabled,
- * the payload is at least COMP_THRESHOLD bytes and the result is smaller.
+ * the payload is at least COMP_THRESHOLD bytes, adaptive compression (if
+ * on) is not paused at @p now, and the result is smaller.
  * Needs up to 2 bytes of headroom (v1 LZO framing 1, v2 escape 2) and 1
  * byte of tailroom (swap framing).  An empty buffer is left unframed.
  * @return false, @p buf unchanged, if the framing does not fit.
  */
-bool comp_compress(struct comp_ctx *c, struct buffer *buf);
+bool comp_compress(struct comp_ctx *c, struct buffer *buf, time_t now);
+
+/** comp_compress() with the adaptive state @p ac of one peer (NULL: the context's). */
+bool comp_compress_ac(struct comp_ctx *c, struct comp_adaptive *ac, struct buffer *buf, time_t now);
 
 enum comp_status
 {

@@ -50,7 +50,9 @@
 #define D_REPLAY         LOGLEV(7, 71, 0)
 #define D_SHOW_KEYS      LOGLEV(7, 72, 0)
 #define D_CRYPTO_DEBUG   LOGLEV(7, 73, 0)
+#define D_COMP_LOW       LOGLEV(7, 76, 0) /* adaptive compression state changes */
 #define D_LINK_RW_VERBOSE LOGLEV(9, 90, 0)
+#define D_COMP           LOGLEV(9, 92, 0) /* compression details */
 #define D_PACKET_CONTENT LOGLEV(9, 91, 0)
 #define D_EVENT_ERRORS   LOGLEV(1, 11, M_NONFATAL)
 #define D_MULTI_ERRORS   LOGLEV(1, 12, M_NONFATAL)

@@ -10,12 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "client.h"
+#include "dhcp.h"
 #include "error.h"
 #include "forward.h"
 #include "mss.h"
 #include "occ.h"
 #include "occ_string.h"
+#include "proto.h"
 #include "sig.h"
 #include "sockaddr.h"
 #include "strutil.h"
@@ -377,6 +381,62 @@ flush_to_link(struct context *c, time_t now)
     c->to_link.n = 0;
 }
 
+/*
+ * --block-ipv6: an IPv6 packet from the tun is never sent; it is answered
+ * with ICMPv6 "no route" into the tun, from the --ifconfig-ipv6 remote
+ * (or fe80::7).  2.6 looks at packet headers only with --mssfix (or
+ * options we refuse: --passtos, --client-nat), so without it nothing is
+ * blocked there either.
+ */
+bool
+forward_block_ipv6(struct context *c, const struct buffer *b)
+{
+    const struct options *o = c->o;
+    bool tap = c->ps->tt.type == DEV_TYPE_TAP;
+    uint8_t answer[PROTO_ICMP6_MAX_REPLY];
+    struct in6_addr src;
+    size_t off, n;
+
+    if (!o->block_ipv6 || o->mssfix <= 0 || !proto_ip_offset(buf_ptr(b), buf_len(b), tap, 6, &off))
+    {
+        return false;
+    }
+    if (!o->ifconfig_ipv6_remote || inet_pton(AF_INET6, o->ifconfig_ipv6_remote, &src) != 1)
+    {
+        inet_pton(AF_INET6, "fe80::7", &src);
+    }
+    n = proto_icmp6_unreachable(buf_ptr(b), buf_len(b), tap, src.s6_addr, o->tun_mtu, answer,
+                                sizeof(answer));
+    if (n > 0 && tun_write(&c->ps->tt, answer, n) < 0)
+    {
+        c->stats.dropped_tun_write++;
+    }
+    else if (n > 0)
+    {
+        c->stats.tun_write_bytes += n;
+    }
+    return true;
+}
+
+/* --route-gateway dhcp (only with --mssfix, as in 2.6): a DHCP answer from
+ * the peer loses its router options; an ACK's router becomes the VPN gateway. */
+void
+forward_dhcp_router(struct context *c, struct buffer *b)
+{
+    uint32_t router;
+    char a[INET_ADDRSTRLEN];
+
+    if (!c->o->route_gateway_dhcp || c->o->mssfix <= 0
+        || !dhcp_strip_router(buf_ptr(b), buf_len(b), c->ps->tt.type == DEV_TYPE_TAP, &router))
+    {
+        return;
+    }
+    msg(D_ROUTE, "Extracted DHCP router address: %s", inet_ntop(AF_INET, &router, a, sizeof(a)));
+    c->route_env.vpn_gateway.s_addr = router;
+    c->route_env.have_vpn_gateway = true;
+    c->vpn_gateway_dhcp = true;
+}
+
 void
 forward_tun_to_link(struct context *c, time_t now, time_t wall)
 {
@@ -414,7 +474,11 @@ forward_tun_to_link(struct context *c, time_t now, time_t wall)
         {
             mss_clamp(b, c->mss_max, c->ps->tt.type == DEV_TYPE_TAP);
         }
-        if (!comp_compress(&c->comp, b))
+        if (forward_block_ipv6(c, b))
+        {
+            continue;
+        }
+        if (!comp_compress(&c->comp, b, now))
         {
             continue;
         }
@@ -426,7 +490,7 @@ forward_tun_to_link(struct context *c, time_t now, time_t wall)
 static void
 send_inband(struct context *c, struct buffer *payload, time_t now, time_t wall)
 {
-    if (!comp_compress(&c->comp, payload))
+    if (!comp_compress(&c->comp, payload, now))
     {
         return;
     }
@@ -487,45 +551,6 @@ handle_occ(struct context *c, uint8_t type, struct buffer *body, time_t now, tim
     }
 }
 
-/* 2.6's name of a compression framing in the static-key summary line. */
-static const char *
-comp_log_name(int kind)
-{
-    switch (kind)
-    {
-        case COMP_LZO_STUB:
-        case COMP_STUB:
-            return "stub";
-        case COMP_LZO:
-            return "lzo";
-        case COMP_LZ4:
-            return "lz4";
-        case COMP_STUB_V2:
-            return "stubv2";
-        case COMP_LZ4_V2:
-            return "lz4v2";
-    }
-    return NULL;
-}
-
-/*
- * Without TLS, 2.6 completes its initialization with the first authentic
- * packet from the peer (not when the socket is up), and then sums up the
- * data channel it will use.
- */
-static void
-static_init_completed(struct context *c)
-{
-    const struct options *o = c->o;
-    const char *comp = comp_log_name(o->comp);
-
-    init_sequence_completed(c);
-    msg(M_INFO, "Data Channel: cipher '%s', auth '%s'%s%s%s",
-        streq(o->ciphername, "none") ? "[null-cipher]" : o->ciphername,
-        streq(o->authname, "none") ? "[null-digest]" : o->authname,
-        comp ? ", compression: '" : "", comp ? comp : "", comp ? "'" : "");
-}
-
 /* A packet from the peer that passed authentication: its address is now the peer's. */
 static void
 note_authentic_source(struct context *c, const struct link_addr *from, time_t now)
@@ -547,10 +572,11 @@ note_authentic_source(struct context *c, const struct link_addr *from, time_t no
         msg(M_INFO, "Peer Connection Initiated with %s", sockaddr_print(&c->peer, a, sizeof(a)));
         keepalive_on_remote_known(&c->ka, now);
         /* 2.6: a static-key tunnel is up once the peer is heard (with
-         * --up-delay, the tun comes up only now) */
-        if (!c->tls && !c->init_completed && init_up_delayed(c))
+         * --up-delay the tun comes up only now, with --route-delay the
+         * timer completes it later) */
+        if (!c->tls && !c->init_completed)
         {
-            static_init_completed(c);
+            init_static_connected(c);
         }
     }
     keepalive_on_received(&c->ka, now);
@@ -660,6 +686,21 @@ deliver_control(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     flush_control(c, now);
 }
 
+static void
+tls_completed(struct context *c)
+{
+    if (!c->tls->pull)
+    {
+        /* a 2.6 pull client does not compare its options with the server's */
+        occ_string_compare(c->occ_remote, tls_multi_peer_options(c->tls->multi));
+    }
+    init_sequence_completed(c);
+    if (c->tls->pull)
+    {
+        client_log_summary(c);
+    }
+}
+
 void
 forward_tls_service(struct context *c, time_t now, time_t wall)
 {
@@ -686,15 +727,9 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
         {
             return;
         }
-        if (!t->pull)
+        if (init_up_complete(c, otime_mono_ms())) /* --route-delay may hold it back */
         {
-            /* a 2.6 pull client does not compare its options with the server's */
-            occ_string_compare(c->occ_remote, tls_multi_peer_options(t->multi));
-        }
-        init_sequence_completed(c);
-        if (t->pull)
-        {
-            client_log_summary(c);
+            tls_completed(c);
         }
     }
     if (tls_multi_status(t->multi) == TLS_STATUS_ERROR)
@@ -817,6 +852,7 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     {
         mss_clamp(plain, c->mss_max, c->ps->tt.type == DEV_TYPE_TAP);
     }
+    forward_dhcp_router(c, plain);
     if (tun_write(&c->ps->tt, buf_ptr(plain), buf_len(plain)) < 0)
     {
         c->stats.dropped_tun_write++;

@@ -60,6 +60,20 @@ void forward_tun_to_link(struct context *c, time_t now, time_t wall);
 /** Read a batch from the socket and deliver it.  @return false if the link died. */
 bool forward_link_to_tun(struct context *c, time_t now, time_t wall);
 
+/**
+ * --block-ipv6 for a packet @p b read from the tun: true if it is IPv6 and
+ * must not be sent (the ICMPv6 "no route" answer has been written back to
+ * the tun).  Also the server's check for packets from its tun to a client.
+ */
+bool forward_block_ipv6(struct context *c, const struct buffer *b);
+
+/**
+ * --route-gateway dhcp for a packet @p b about to be written to the tun:
+ * strip a DHCP answer's router options; from an ACK, log the router and
+ * make it the VPN gateway of the script environment.
+ */
+void forward_dhcp_router(struct context *c, struct buffer *b);
+
 /** Send an in-band message (ping, OCC) through the data channel. */
 void forward_send_ping(struct context *c, time_t now, time_t wall);
 void forward_send_occ(struct context *c, enum occ_type type, time_t now, time_t wall);

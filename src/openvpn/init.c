@@ -30,8 +30,6 @@
 #include "platform_systemd.h"
 #include "run_command.h"
 #include "sig.h"
-#include "sitnl.h"
-#include "sockaddr.h"
 #include "status.h"
 #include "strutil.h"
 #include "tunnel_manage.h"
@@ -272,112 +270,28 @@ open_tun(struct context *c)
     return true;
 }
 
-static bool
-build_routes(struct context *c)
-{
-    const struct options *o = c->o;
-    struct route_env env;
-    char err[256];
-
-    memset(&env, 0, sizeof(env));
-    env.ifname = c->ps->tt.name;
-    env.default_metric = o->route_default_metric ? o->route_default_metric : -1;
-    if (o->route_default_gateway && inet_pton(AF_INET, o->route_default_gateway, &env.vpn_gateway) == 1)
-    {
-        env.have_vpn_gateway = true;
-    }
-    else if (o->ifconfig_remote_netmask && o->topology != TOP_SUBNET
-             && tun_dev_type(o->dev, o->dev_type) == DEV_TYPE_TUN
-             && inet_pton(AF_INET, o->ifconfig_remote_netmask, &env.vpn_gateway) == 1)
-    {
-        env.have_vpn_gateway = true;
-    }
-    {
-        char gw_if[16] = "";
-
-        env.have_net_gateway = sitnl_default_gw_v4(&env.net_gateway, gw_if);
-        if (env.have_net_gateway && gw_if[0])
-        {
-            sitnl_iface_addrs_v4(gw_if, env.gw_if_addrs, env.gw_if_prefixes, 8,
-                                 &env.n_gw_if_addrs);
-        }
-    }
-    if (o->ifconfig_ipv6_remote && inet_pton(AF_INET6, o->ifconfig_ipv6_remote, &env.vpn_gateway6) == 1)
-    {
-        env.have_vpn_gateway6 = true;
-    }
-    if (c->link_open && c->link.remote_known && c->link.remote.ss.ss_family == AF_INET6)
-    {
-        /* IPv6 transport: how the remote is reached before the tunnel */
-        env.have_remote_host6 = true;
-        env.remote_host6 = ((const struct sockaddr_in6 *) &c->link.remote.ss)->sin6_addr;
-        bool via_gw = false;
-
-        env.have_net_gateway6 = sitnl_route_v6_best(&env.remote_host6, &env.net_gateway6, &via_gw,
-                                                    env.net_gateway6_dev);
-        env.net_gateway6_onlink = !via_gw;
-    }
-    if (o->n_remotes > 0)
-    {
-        struct link_addr ra;
-
-        if (sockaddr_resolve(o->remotes[c->remote_index].host, "1194", AF_INET, SOCK_DGRAM, false, &ra)
-            && ra.ss.ss_family == AF_INET)
-        {
-            env.have_remote_host = true;
-            env.remote_host = ((struct sockaddr_in *)&ra.ss)->sin_addr;
-        }
-    }
-    for (int i = 0; i < o->n_routes; i++)
-    {
-        const struct route_opt *r = &o->routes[i];
-        struct route4 r4;
-
-        if (!route_parse_v4(r->network, r->netmask, r->gateway, r->metric, &env, &r4, err, sizeof(err)))
-        {
-            route_log_parse_error(r->network, err); /* 2.6 skips the route and carries on */
-            continue;
-        }
-        route_list_add(&c->routes, &r4, NULL);
-    }
-    for (int i = 0; i < o->n_routes6; i++)
-    {
-        const struct route6_opt *r = &o->routes6[i];
-        struct route6 r6;
-
-        if (!route_parse_v6(r->prefix, r->gateway, r->metric, &env, &r6, err, sizeof(err)))
-        {
-            route_log_parse_error(r->prefix, err);
-            continue;
-        }
-        route_list_add(&c->routes, NULL, &r6);
-    }
-    c->n_env_routes = c->routes.n4;
-    c->n_env_routes6 = c->routes.n6;
-    if ((o->redirect_gateway | o->redirect_private) & RG_ENABLE)
-    {
-        unsigned int f = o->redirect_gateway | o->redirect_private;
-        struct route_redirect rr = {
-            .ipv4 = (o->redirect_gateway & RG_ENABLE) && !(f & RG_NOT_IPV4),
-            .ipv6 = (f & RG_IPV6) != 0,
-            .local = (f & RG_LOCAL) != 0,
-            .block_local = (f & RG_BLOCK_LOCAL) != 0,
-        };
-
-        route_add_redirect(&c->routes, &env, &rr);
-    }
-    c->route_env = env;
-    c->route_env_valid = true;
-    return true;
-}
-
 /* ---- one instance ----------------------------------------------------- */
+
+/* --management-up-down: 2.6 says DOWN before the routes and the device go
+ * (and before the RECONNECTING/EXITING state), not when --persist-tun
+ * keeps them across a restart. */
+static void
+announce_down(struct context *c, bool exiting)
+{
+    if (c->ps->tun_open && !(c->o->persist_tun && !exiting) && !c->down_announced)
+    {
+        c->down_announced = true;
+        tunnel_manage_up_down(c, "DOWN");
+    }
+}
 
 static void
 close_instance(struct context *c, bool exiting)
 {
     const struct options *o = c->o;
     bool keep_tun = o->persist_tun && !exiting;
+
+    announce_down(c, exiting);
 
     tunnel_dco_close(c, true); /* the peer goes before its socket */
     if (c->link_open)
@@ -533,6 +447,7 @@ open_instance(struct context *c, bool *fatal)
         return false;
     }
     warn_fragment_mssfix(o);
+    comp_set_adaptive(&c->comp, o->comp_lzo_adaptive);
     if (!forward_init(c, forward_max_plain(o)) || !event_init(&c->es))
     {
         return false;
@@ -577,9 +492,6 @@ init_tun_up(struct context *c)
 {
     const struct options *o = c->o;
     bool was_open = c->ps->tun_open;
-    /* the routes are worked out (for --up's environment) even when they are
-     * not installed: --route-noexec leaves that to the script */
-    bool add_routes = !o->route_noexec && c->ps->tt.type != DEV_TYPE_NULL;
 
     c->mss_max = compute_mss(c);
     forward_frag_update(c); /* --fragment: 2.6 derives the clamp from it */
@@ -592,9 +504,9 @@ init_tun_up(struct context *c)
     {
         tunnel_manage_state(c, "ASSIGN_IP", NULL);
     }
-    add_routes = add_routes && c->ps->tt.type != DEV_TYPE_NULL;
-    /* routes are resolved first so that --up sees them in its environment */
-    if (!build_routes(c))
+    /* routes are resolved first so that --up sees them in its environment
+     * (with --route-noexec and on --dev null too: 2.6 exports them all the same) */
+    if (!init_routes_build(c))
     {
         return false;
     }
@@ -603,16 +515,25 @@ init_tun_up(struct context *c)
         /* "restart" only when the device was kept (--persist-tun) */
         init_run_hook(c, o->up_script, "up", was_open);
     }
-    if (add_routes && c->routes.n4 + c->routes.n6 > 0)
-    {
-        tunnel_manage_state(c, "ADD_ROUTES", NULL);
-    }
-    if (add_routes && !route_add_all(&c->routes, c->ps->tt.name))
+    init_routes_start(c, !was_open);
+    c->tun_up_done = true;
+    /* with --route-delay 2.6 drops privileges once the routes are in */
+    return !tun_deferred(c) || c->routes_deferred || drop_privileges_once(c);
+}
+
+bool
+init_up_complete(struct context *c, int64_t now_ms)
+{
+    if (!init_routes_due(c, now_ms))
     {
         return false;
     }
-    c->tun_up_done = true;
-    return !tun_deferred(c) || drop_privileges_once(c);
+    if (tun_deferred(c) && !drop_privileges_once(c))
+    {
+        msg(M_INFO, "Exiting due to fatal error"); /* as when --up fails */
+        openvpn_exit(1);
+    }
+    return true;
 }
 
 bool
@@ -628,6 +549,45 @@ init_up_delayed(struct context *c)
         return false;
     }
     return true;
+}
+
+/* 2.6's name of a compression framing in the static-key summary line. */
+static const char *
+comp_log_name(int kind)
+{
+    switch (kind)
+    {
+        case COMP_LZO_STUB:
+        case COMP_STUB:
+            return "stub";
+        case COMP_LZO:
+            return "lzo";
+        case COMP_LZ4:
+            return "lz4";
+        case COMP_STUB_V2:
+            return "stubv2";
+        case COMP_LZ4_V2:
+            return "lz4v2";
+    }
+    return NULL;
+}
+
+void
+init_static_connected(struct context *c)
+{
+    const struct options *o = c->o;
+    const char *comp = comp_log_name(o->comp);
+
+    if (c->init_completed || !init_up_delayed(c) || !init_up_complete(c, otime_mono_ms()))
+    {
+        return;
+    }
+    /* 2.6 then sums up the data channel it will use */
+    init_sequence_completed(c);
+    msg(M_INFO, "Data Channel: cipher '%s', auth '%s'%s%s%s",
+        streq(o->ciphername, "none") ? "[null-cipher]" : o->ciphername,
+        streq(o->authname, "none") ? "[null-digest]" : o->authname,
+        comp ? ", compression: '" : "", comp ? comp : "", comp ? "'" : "");
 }
 
 void
@@ -698,6 +658,10 @@ run_timers(struct context *c, time_t now, time_t wall)
     {
         forward_tls_service(c, now, wall);
     }
+    else if (!c->init_completed && init_routes_wait_ms(c, otime_mono_ms()) == 0)
+    {
+        init_static_connected(c); /* --route-delay is over */
+    }
     if (c->have_crypto && !c->occ_done && c->peer_known && now >= c->occ_next
         && c->occ_tries < OCC_N_TRIES)
     {
@@ -746,10 +710,10 @@ next_timeout_ms(const struct context *c, time_t now)
         }
         if (t >= 0 && t < (int64_t)s * 1000)
         {
-            return (int)t + 1;
+            return init_routes_timeout(c, (int)t + 1);
         }
     }
-    return s * 1000 + 10;
+    return init_routes_timeout(c, s * 1000 + 10);
 }
 
 /* Register what we want to hear about: the socket always (plus writability
@@ -885,7 +849,7 @@ init_sequence_completed(struct context *c)
     c->init_completed = true;
     platform_systemd_status(line); /* 2.6 tells systemd first, then logs */
     msg(M_INFO, "%s", line);
-    tunnel_manage_state(c, "CONNECTED", "SUCCESS");
+    tunnel_manage_state(c, "CONNECTED", init_connected_detail(c));
 }
 
 /* SIGUSR1 and SIGHUP have no say while the management holds (2.6 ignores
@@ -1037,6 +1001,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         {
             send_exit_notify(&c);
         }
+        announce_down(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);
         tunnel_manage_state(&c, sig == SIGTERM || sig == SIGINT ? "EXITING" : "RECONNECTING",
                             sig_name_for_state(sig));
         tunnel_manage_attach(NULL);

@@ -152,6 +152,16 @@ struct context
     int n_env_routes6;
     struct route_env route_env; /* what build_routes() resolved keywords with */
     bool route_env_valid;
+    bool vpn_gateway_dhcp;      /* --route-gateway dhcp learned route_env.vpn_gateway */
+    /* --route-delay: the routes wait for a timer that starts when 2.6's do_up
+     * would run (static key: first packet; TLS: keys; pull: the reply) */
+    bool routes_deferred;       /* init_tun_up() left the routes to the timer */
+    int64_t route_due_ms;       /* when they go in; 0 = timer not started yet */
+    bool routes_done;           /* 2.6's do_route added the routes (not --route-noexec) */
+    bool routes_before_peer;    /* ... before a static-key peer first answered */
+    bool route_error;           /* a route failed: CONNECTED says ROUTE_ERROR */
+    bool did_redirect;          /* --redirect-gateway moved the IPv4 default route */
+    bool down_announced;        /* >UPDOWN:DOWN sent for this instance */
 
     /* data channel offload: this instance's kernel peer (tunnel_dco.c) */
     bool dco_peer;
@@ -174,6 +184,49 @@ bool init_tun_up(struct context *c);
  * packet).  Does that once; false (SIGUSR1 raised) if it failed.
  */
 bool init_up_delayed(struct context *c);
+
+/**
+ * Static key: the peer's first authentic packet arrived (or --route-delay
+ * ran out since): the tun (--up-delay) and routes come up, then
+ * "Initialization Sequence Completed" and the data channel summary.  Once.
+ */
+void init_static_connected(struct context *c);
+
+/**
+ * The instance is up as far as 2.6's do_up goes: true when it may say
+ * "Initialization Sequence Completed".  With --route-delay the first call
+ * starts the timer and the routes go in (then privileges are dropped, if
+ * that waited) once it is due; until then false.
+ */
+bool init_up_complete(struct context *c, int64_t now_ms);
+
+/* ---- routes of the instance (init_route.c) ---- */
+
+/**
+ * Resolve the instance's --route/--route-ipv6/--redirect-gateway entries
+ * into c->routes (and the gateways into c->route_env); a bad entry is
+ * logged and skipped as in 2.6.
+ */
+bool init_routes_build(struct context *c);
+
+/**
+ * After --up: add the routes of a device this instance opened (2.6's
+ * do_route, with >UPDOWN:UP), or leave them to init_routes_due() when
+ * --route-delay is set.  @p opened false: a kept device, routes only.
+ */
+void init_routes_start(struct context *c, bool opened);
+
+/** --route-delay: start the timer on the first call; true once nothing waits. */
+bool init_routes_due(struct context *c, int64_t now_ms);
+
+/** Milliseconds until the --route-delay timer is due (0: now), -1 if none runs. */
+int64_t init_routes_wait_ms(const struct context *c, int64_t now_ms);
+
+/** @p timeout_ms, shortened to wake the loop when the routes are due. */
+int init_routes_timeout(const struct context *c, int timeout_ms);
+
+/** The CONNECTED state's detail: "SUCCESS", or "ROUTE_ERROR" if a route failed. */
+const char *init_connected_detail(const struct context *c);
 
 /**
  * Open the instance's socket (init_link.c): resolving as --resolv-retry

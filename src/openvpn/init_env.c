@@ -113,18 +113,19 @@ script_env_connections(const struct options *o, struct env_set *es)
     }
 }
 
+static void script_env_peer(struct context *c, struct env_set *es, bool untrusted);
+
 /* What 2.6 has added to the environment by the time the tunnel closes:
  * the route state, the closing signal and the peer's address. */
 static void
 script_env_down(struct context *c, struct env_set *es)
 {
-    char buf[SOCKADDR_PRINT_MAX];
     const char *reason = sig_reason();
     char sig[16];
 
     if (tun_opened_here)
     {
-        env_set_add(es, "redirect_gateway", "0");
+        env_set_add(es, "redirect_gateway", c->did_redirect ? "1" : "0");
     }
     if (reason && *reason)
     {
@@ -139,30 +140,62 @@ script_env_down(struct context *c, struct env_set *es)
         }
         env_set_add(es, "signal", sig);
     }
-    if (c->peer_known)
-    {
-        bool v6 = c->peer.ss.ss_family == AF_INET6;
+    script_env_peer(c, es, false);
+}
 
-        env_set_add(es, v6 ? "trusted_ip6" : "trusted_ip",
-                    sockaddr_print_addr(&c->peer, buf, sizeof(buf)));
-        env_set_addf(es, "trusted_port", "%u", sockaddr_port(&c->peer));
+/* How many of the dhcp-option values came from the configuration (the
+ * rest were pushed): 2.6 numbers them on in one foreign_option_N series. */
+static int
+n_configured_dhcp(const struct context *c)
+{
+    const struct push_saved *ps = &c->ps->push_saved;
+
+    return ps->valid && ps->n_dhcp_options <= c->o->n_dhcp_options ? ps->n_dhcp_options
+                                                                   : c->o->n_dhcp_options;
+}
+
+/* foreign_option_N for the dhcp-option values [from, to). */
+static void
+script_env_foreign(const struct options *o, struct env_set *es, int from, int to)
+{
+    char name[40];
+
+    for (int i = from; i < to; i++)
+    {
+        snprintf(name, sizeof(name), "foreign_option_%d", i + 1);
+        env_set_addf(es, name, "dhcp-option %s", o->dhcp_options[i]);
     }
 }
 
-/* 2.6's route and DHCP variables: route_network_N ..., route_vpn_gateway,
- * route_net_gateway, route_ipv6_network_N ..., foreign_option_N. */
+/* 2.6's route variables, in the order it sets them: route_net_gateway,
+ * route_vpn_gateway, route_network_N ..., route_ipv6_network_N ... */
 static void
 script_env_routes(struct context *c, struct env_set *es)
 {
     const struct route_env *re = &c->route_env;
     const struct options *o = c->o;
     char a[INET6_ADDRSTRLEN], name[40];
-    /* 2.6 has a route list (and so these variables) only with routes
-     * configured, a route-gateway or redirect, or in pull mode */
-    bool listed = o->pull || o->n_routes > 0 || o->route_default_gateway
-                  || ((o->redirect_gateway | o->redirect_private) & RG_ENABLE);
+    /* 2.6 has an IPv4 route list (and so these variables) only with
+     * routes (configured, pushed or from --server) or a redirect; neither
+     * --route-gateway nor pull mode alone makes one (checked with 2.6) */
+    bool listed = o->n_routes > 0 || ((o->redirect_gateway | o->redirect_private) & RG_ENABLE);
 
-    for (int i = 0; c->route_env_valid && i < c->n_env_routes && i < c->routes.n4; i++)
+    if (!c->route_env_valid)
+    {
+        return;
+    }
+    if (listed)
+    {
+        /* 2.6 reports 0.0.0.0 when the system has no default route */
+        env_set_add(es, "route_net_gateway",
+                    re->have_net_gateway ? inet_ntop(AF_INET, &re->net_gateway, a, sizeof(a))
+                                         : "0.0.0.0");
+    }
+    if ((listed || c->vpn_gateway_dhcp) && re->have_vpn_gateway)
+    {
+        env_set_add(es, "route_vpn_gateway", inet_ntop(AF_INET, &re->vpn_gateway, a, sizeof(a)));
+    }
+    for (int i = 0; i < c->n_env_routes && i < c->routes.n4; i++)
     {
         const struct route4 *r = &c->routes.r4[i];
         struct in_addr mask = route_prefix_to_netmask(r->prefixlen);
@@ -179,7 +212,7 @@ script_env_routes(struct context *c, struct env_set *es)
             env_set_addf(es, name, "%d", r->metric);
         }
     }
-    for (int i = 0; c->route_env_valid && i < c->n_env_routes6 && i < c->routes.n6; i++)
+    for (int i = 0; i < c->n_env_routes6 && i < c->routes.n6; i++)
     {
         const struct route6 *r = &c->routes.r6[i];
 
@@ -191,79 +224,82 @@ script_env_routes(struct context *c, struct env_set *es)
             env_set_add(es, name, inet_ntop(AF_INET6, &r->gw, a, sizeof(a)));
         }
     }
-    if (c->route_env_valid && listed && re->have_vpn_gateway)
-    {
-        env_set_add(es, "route_vpn_gateway", inet_ntop(AF_INET, &re->vpn_gateway, a, sizeof(a)));
-    }
-    if (c->route_env_valid && listed)
-    {
-        /* 2.6 reports 0.0.0.0 when the system has no default route */
-        env_set_add(es, "route_net_gateway",
-                    re->have_net_gateway ? inet_ntop(AF_INET, &re->net_gateway, a, sizeof(a))
-                                         : "0.0.0.0");
-    }
-    for (int i = 0; i < o->n_dhcp_options; i++)
-    {
-        snprintf(name, sizeof(name), "foreign_option_%d", i + 1);
-        env_set_addf(es, name, "dhcp-option %s", o->dhcp_options[i]);
-    }
 }
 
-/* TLS mode: the peer certificate's variables and where it talks from. */
+/* The peer's address as the tunnel knows it: trusted_ip/_port (with
+ * @p untrusted also untrusted_ip/_port first, as 2.6 sets them). */
+static void
+script_env_peer(struct context *c, struct env_set *es, bool untrusted)
+{
+    char buf[SOCKADDR_PRINT_MAX];
+    bool v6 = c->peer.ss.ss_family == AF_INET6;
+
+    if (!c->peer_known)
+    {
+        return;
+    }
+    sockaddr_print_addr(&c->peer, buf, sizeof(buf));
+    if (untrusted)
+    {
+        env_set_add(es, v6 ? "untrusted_ip6" : "untrusted_ip", buf);
+        env_set_addf(es, "untrusted_port", "%u", sockaddr_port(&c->peer));
+    }
+    env_set_add(es, v6 ? "trusted_ip6" : "trusted_ip", buf);
+    env_set_addf(es, "trusted_port", "%u", sockaddr_port(&c->peer));
+}
+
+/* TLS mode, in 2.6's order: the certificate variables from the CA down,
+ * where the handshake comes from, and the peer's common_name. */
 static void
 script_env_tls(struct context *c, struct env_set *es)
 {
     const struct ssl_verify_state *vs = &c->tls->verify_state;
-    char buf[SOCKADDR_PRINT_MAX];
 
     for (size_t i = 0; i < vs->env.n; i++)
     {
-        env_set_add(es, vs->env.e[i].name, vs->env.e[i].value);
+        if (strcmp(vs->env.e[i].name, "common_name") != 0)
+        {
+            env_set_add(es, vs->env.e[i].name, vs->env.e[i].value);
+        }
     }
+    script_env_peer(c, es, true);
     if (vs->common_name[0])
     {
         env_set_add(es, "common_name", vs->common_name);
     }
-    if (c->peer_known)
-    {
-        bool v6 = c->peer.ss.ss_family == AF_INET6;
-
-        sockaddr_print_addr(&c->peer, buf, sizeof(buf));
-        env_set_add(es, v6 ? "trusted_ip6" : "trusted_ip", buf);
-        env_set_addf(es, "trusted_port", "%u", sockaddr_port(&c->peer));
-        env_set_add(es, v6 ? "untrusted_ip6" : "untrusted_ip", buf);
-        env_set_addf(es, "untrusted_port", "%u", sockaddr_port(&c->peer));
-    }
 }
 
+/* What 2.6 exports once per process, oldest first: --setenv values,
+ * configured dhcp-options, then config, verb, daemon... and the
+ * connection entries. */
 static void
-script_env(struct context *c, struct env_set *es, const char *type, bool restart)
+script_env_process(struct context *c, struct env_set *es)
 {
     const struct options *o = c->o;
-    enum dev_type dt = tun_dev_type(o->dev, o->dev_type);
 
     for (int i = 0; i < o->n_setenv; i++)
     {
         env_set_add(es, o->setenv_names[i], o->setenv_values[i]);
     }
-    env_set_add(es, "script_type", type);
-    if (strcmp(type, "down") == 0)
-    {
-        script_env_down(c, es);
-    }
-    env_set_add(es, "script_context", restart ? "restart" : "init");
-    env_set_add(es, "dev", c->ps->tt.name);
-    env_set_add(es, "dev_type", dev_type_string(dt));
-    env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
-    env_set_addf(es, "verb", "%d", o->verb);
-    env_set_add(es, "daemon", o->daemon ? "1" : "0");
-    env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
-    env_set_addf(es, "daemon_pid", "%d", (int)getpid());
-    env_set_addf(es, "daemon_start_time", "%lld", (long long)daemon_start_time());
+    script_env_foreign(o, es, 0, n_configured_dhcp(c));
     if (o->config_file)
     {
         env_set_add(es, "config", o->config_file);
     }
+    env_set_addf(es, "verb", "%d", o->verb);
+    env_set_add(es, "daemon", o->daemon ? "1" : "0");
+    env_set_add(es, "daemon_log_redirect", o->log_file ? "1" : "0");
+    env_set_addf(es, "daemon_start_time", "%lld", (long long)daemon_start_time());
+    env_set_addf(es, "daemon_pid", "%d", (int)getpid());
+    script_env_connections(o, es);
+}
+
+/* The device's addresses (2.6's do_ifconfig_setenv). */
+static void
+script_env_ifconfig(const struct options *o, struct env_set *es)
+{
+    enum dev_type dt = tun_dev_type(o->dev, o->dev_type);
+
     if (o->ifconfig_local)
     {
         env_set_add(es, "ifconfig_local", o->ifconfig_local);
@@ -286,8 +322,33 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
             env_set_add(es, "ifconfig_ipv6_remote", o->ifconfig_ipv6_remote);
         }
     }
+}
+
+/* What 2.6 sets for the device when it runs the up/down hooks. */
+static void
+script_env_device(struct context *c, struct env_set *es, bool restart)
+{
+    const struct options *o = c->o;
+
+    env_set_add(es, "script_context", restart ? "restart" : "init");
+    env_set_addf(es, "tun_mtu", "%d", o->tun_mtu);
+    env_set_add(es, "dev", c->ps->tt.name);
+    env_set_add(es, "dev_type", dev_type_string(tun_dev_type(o->dev, o->dev_type)));
+}
+
+static void
+script_env(struct context *c, struct env_set *es, const char *type, bool restart)
+{
+    script_env_process(c, es);
+    env_set_add(es, "script_type", type);
+    if (strcmp(type, "down") == 0)
+    {
+        script_env_down(c, es);
+    }
+    script_env_device(c, es, restart);
+    script_env_ifconfig(c->o, es);
     script_env_routes(c, es);
-    script_env_connections(o, es);
+    script_env_foreign(c->o, es, n_configured_dhcp(c), c->o->n_dhcp_options);
     if (c->tls && strcmp(type, "tls-verify") != 0)
     {
         script_env_tls(c, es);
@@ -386,6 +447,67 @@ init_env_server_base(struct context *c, struct env_set *es)
     env_set_addf(es, "daemon_start_time", "%lld", (long long)daemon_start_time());
     env_set_addf(es, "daemon_pid", "%d", (int)getpid());
     script_env_connections(o, es);
+}
+
+/*
+ * The >UPDOWN: environment.  2.6 shows the instance's environment as it
+ * stands: the variables this instance set, newest first, then those of
+ * the process, oldest first (it copies them into each instance that way).
+ * So this builds both parts in the order 2.6 sets them and emits the
+ * instance part backwards.  Instance part, oldest first: the TLS
+ * handshake's variables, pushed dhcp-options, the device addresses, the
+ * routes, the up hook's device variables (script_type only with --up),
+ * then redirect_gateway once the routes went in; a static-key peer's
+ * trusted_ip/_port come in when it first answers, before or after that.
+ */
+void
+init_env_updown(struct context *c, void (*emit)(void *arg, const char *var), void *arg)
+{
+    const struct options *o = c->o;
+    struct env_set *base = env_set_new(), *inst = env_set_new();
+    bool peer = !c->tls && c->peer_announced;
+    char **v;
+
+    script_env_process(c, base);
+    if (c->tls)
+    {
+        script_env_tls(c, inst);
+    }
+    script_env_foreign(o, inst, n_configured_dhcp(c), o->n_dhcp_options);
+    script_env_ifconfig(o, inst);
+    script_env_routes(c, inst);
+    if (c->ps->tun_open)
+    {
+        script_env_device(c, inst, false);
+    }
+    if (o->up_script && c->ps->tun_open)
+    {
+        env_set_add(inst, "script_type", "up");
+    }
+    if (peer && !c->routes_before_peer)
+    {
+        script_env_peer(c, inst, false);
+    }
+    if (c->routes_done)
+    {
+        env_set_add(inst, "redirect_gateway", c->did_redirect ? "1" : "0");
+    }
+    if (peer && c->routes_before_peer)
+    {
+        script_env_peer(c, inst, false);
+    }
+    v = env_set_envp(inst);
+    for (size_t i = env_set_count(inst); i > 0; i--)
+    {
+        emit(arg, v[i - 1]);
+    }
+    v = env_set_envp(base);
+    for (size_t i = 0; i < env_set_count(base); i++)
+    {
+        emit(arg, v[i]);
+    }
+    env_set_free(inst);
+    env_set_free(base);
 }
 
 void

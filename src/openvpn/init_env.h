@@ -30,6 +30,12 @@ void init_env_tls_verify(void *arg, struct env_set *es);
 /** A server's variables that 2.6 copies into each client's environment, oldest first. */
 void init_env_server_base(struct context *c, struct env_set *es);
 
+/**
+ * --management-up-down: call @p emit with each "name=value" of the
+ * environment 2.6 shows after ">UPDOWN:UP"/"DOWN", in its order.
+ */
+void init_env_updown(struct context *c, void (*emit)(void *arg, const char *var), void *arg);
+
 /** "SIGTERM", "SIGUSR1", ... */
 const char *init_signal_name(int sig);
 

@@ -25,6 +25,7 @@
 #include "multi.h"
 #include "occ.h"
 #include "otime.h"
+#include "proto.h"
 #include "sig.h"
 #include "status.h"
 #include "tun.h"
@@ -50,6 +51,7 @@ to_tun(struct multi_context *m, struct buffer *b)
 {
     struct context *c = m->c;
 
+    forward_dhcp_router(c, b);
     if (tun_write(&c->ps->tt, buf_ptr(b), buf_len(b)) < 0)
     {
         c->stats.dropped_tun_write++;
@@ -189,13 +191,33 @@ deliver(struct multi_context *m, struct multi_instance *mi, struct buffer *plain
         to = route_dest(m, plain, &bcast, now);
         if (bcast)
         {
-            replicate(m, mi, plain, wall);
+            /* the other clients get it framed as they expect; the tun does not */
+            if (comp_compress(&m->c->comp, plain, now))
+            {
+                replicate(m, mi, plain, wall);
+                if (comp_decompress(&m->c->comp, plain) != COMP_OK)
+                {
+                    return;
+                }
+            }
         }
         else if (to && to != mi)
         {
+            size_t off;
+
+            /* 2.6 forges the --block-ipv6 answer for the receiving client
+             * and then loses it: the packet just goes nowhere */
+            if (m->o->block_ipv6 && m->o->mssfix > 0
+                && proto_ip_offset(buf_ptr(plain), buf_len(plain), m->tap, 6, &off))
+            {
+                return;
+            }
             if (multi_queue_ready(m, to))
             {
-                multi_seal(m, to, plain, wall);
+                if (comp_compress_ac(&m->c->comp, &to->comp_ac, plain, now))
+                {
+                    multi_seal(m, to, plain, wall); /* framed again for the receiver */
+                }
             }
             else
             {
@@ -505,7 +527,11 @@ read_tun(struct multi_context *m)
         {
             mss_clamp(b, to ? to->mss_max : c->mss_max, m->tap);
         }
-        if (!comp_compress(&c->comp, b))
+        if (to && forward_block_ipv6(c, b))
+        {
+            continue; /* as 2.6 does, although its manual says the server side is not filtered */
+        }
+        if (!comp_compress_ac(&c->comp, to ? &to->comp_ac : NULL, b, now))
         {
             continue;
         }

@@ -806,7 +806,7 @@ instance_timers(struct multi_context *m, struct multi_instance *mi, time_t now, 
             uint8_t p[128];
             struct buffer b = buf_storage(p, sizeof(p), 32); /* headroom for framing */
 
-            if (mi->state == MI_CONNECTED && occ_write_ping(&b) && comp_compress(&m->c->comp, &b))
+            if (mi->state == MI_CONNECTED && occ_write_ping(&b) && comp_compress(&m->c->comp, &b, now))
             {
                 multi_seal(m, mi, &b, wall);
             }

@@ -107,6 +107,7 @@ struct multi_instance
     uint8_t mgmt_key_id;   /* the key that KID stands for */
 
     struct keepalive ka;
+    struct comp_adaptive comp_ac; /* comp-lzo adaptive: 2.6 samples each client on its own */
     int64_t next_due_ms;
     uint64_t bytes_in, bytes_out;
 

@@ -232,6 +232,13 @@ OPT_HANDLER(opt_h_comp_lzo)
     return true;
 }
 
+/* 2.6: stops the adaptive mode a comp-lzo before it chose */
+OPT_HANDLER(opt_h_comp_noadapt)
+{
+    o->comp_lzo_adaptive = false;
+    return true;
+}
+
 OPT_HANDLER(opt_h_compress)
 {
     static const struct

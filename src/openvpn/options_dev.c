@@ -265,7 +265,7 @@ OPT_HANDLER(opt_h_route_ipv6_gateway)
 {
     if (!is_ipv6(args[0]))
     {
-        opt_error(loc, kw, "'%s' is not an IPv6 address", args[0]);
+        opt_error(loc, kw, "route-ipv6-gateway parm '%s' must be a valid address", args[0]);
         return false;
     }
     opt_set_str(&o->route_ipv6_default_gateway, args[0]);

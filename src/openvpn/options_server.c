@@ -823,6 +823,10 @@ server_mode_checks(const struct options *o)
     {
         return usage("--remote cannot be used with --mode server");
     }
+    if (o->route_delay_defined)
+    {
+        return usage("--route-delay cannot be used with --mode server");
+    }
     if (o->up_delay)
     {
         return usage("--up-delay cannot be used with --mode server");

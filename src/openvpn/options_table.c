@@ -53,6 +53,7 @@ static const struct opt_def opt_table[] = {
     { "client-nat", 0, 15, W_ALL, opt_h_not_yet },
     { "client-to-client", 0, 0, W_C, opt_h_client_to_client },
     { "comp-lzo", 0, 1, W_CP, opt_h_comp_lzo },
+    { "comp-noadapt", 0, 0, W_CP, opt_h_comp_noadapt },
     { "compress", 0, 1, W_CP, opt_h_compress },
     { "config", 1, 1, W_CC, opt_h_config },
     { "connect-freq", 2, 2, W_C, opt_h_connect_freq },

@@ -66,7 +66,7 @@ opt_handler opt_h_secret, opt_h_key_direction, opt_h_cipher, opt_h_auth, opt_h_n
   opt_h_replay_window, opt_h_mute_replay_warnings, opt_h_providers, opt_h_data_ciphers,
   opt_h_data_ciphers_fallback, opt_h_genkey, opt_h_test_crypto, opt_h_show_ciphers,
   opt_h_show_digests, opt_h_show_tls, opt_h_show_engines, opt_h_tls_server, opt_h_tls_client,
-  opt_h_comp_lzo, opt_h_compress, opt_h_allow_compression;
+  opt_h_comp_lzo, opt_h_comp_noadapt, opt_h_compress, opt_h_allow_compression;
 
 /* options_conn.c */
 opt_handler opt_h_ping, opt_h_ping_restart, opt_h_ping_exit, opt_h_ping_timer_rem, opt_h_keepalive,

@@ -660,6 +660,17 @@ route6_apply(bool add, const struct route6 *r, const char *tun_ifname)
             gw,
             r->metric,
             ifname);
+        /* an L2 device needs a next hop unless metric 0 says on-link (2.6) */
+        if (!r->dev[0] && !sitnl_iface_is_l3(ifname) && r->metric != 0
+            && (!r->have_gw || IN6_IS_ADDR_UNSPECIFIED(&r->gw)))
+        {
+            msg(M_WARN,
+                "ROUTE6 WARNING: OpenVPN needs a gateway parameter for a --route-ipv6 option and "
+                "no default was set via --ifconfig-ipv6 or --route-ipv6-gateway option.  Not "
+                "installing IPv6 route to %s/%d.",
+                net, r->prefixlen);
+            return false;
+        }
     }
     else
     {

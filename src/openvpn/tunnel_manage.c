@@ -19,6 +19,7 @@
 #include "strutil.h"
 #include "sockaddr.h"
 #include "status.h"
+#include "init_env.h"
 #include "tunnel_manage.h"
 
 /* The instance the management callbacks look at; NULL while none runs. */
@@ -367,4 +368,31 @@ tunnel_manage_state(struct context *c, const char *state, const char *detail)
     manage_set_state(c->ps->mgmt, otime_wall(), state, detail ? detail : "",
                      tun_known && o->ifconfig_local ? o->ifconfig_local : "", rip, rport, lip,
                      lport, ip6);
+}
+
+static void
+emit_updown_var(void *arg, const char *var)
+{
+    char line[1100];
+
+    snprintf(line, sizeof(line), "ENV,%s", var);
+    manage_notify(arg, "UPDOWN", line);
+}
+
+void
+tunnel_manage_up_down_to(struct manage *m, struct context *c, const char *what)
+{
+    if (!m || !c->o->management_up_down)
+    {
+        return;
+    }
+    manage_notify(m, "UPDOWN", what);
+    init_env_updown(c, emit_updown_var, m);
+    manage_notify(m, "UPDOWN", "ENV,END");
+}
+
+void
+tunnel_manage_up_down(struct context *c, const char *what)
+{
+    tunnel_manage_up_down_to(c->ps->mgmt, c, what);
 }

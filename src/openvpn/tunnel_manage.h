@@ -73,4 +73,15 @@ void tunnel_manage_tick(struct context *c);
 /** A state change with 2.6's fields: tun address, remote address and port. */
 void tunnel_manage_state(struct context *c, const char *state, const char *detail);
 
+struct manage;
+
+/**
+ * --management-up-down: ">UPDOWN:UP" (@p what) or "DOWN", the instance's
+ * environment as ">UPDOWN:ENV,name=value" lines and ">UPDOWN:ENV,END",
+ * when 2.6 sends them: after the routes went in, before the device closes.
+ * The _to form is for the server, whose management is its own.
+ */
+void tunnel_manage_up_down(struct context *c, const char *what);
+void tunnel_manage_up_down_to(struct manage *m, struct context *c, const char *what);
+
 #endif /* OVPN_TUNNEL_MANAGE_H */

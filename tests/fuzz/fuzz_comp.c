@@ -72,7 +72,7 @@ round_trip(struct comp_ctx *t, struct comp_ctx *r, const uint8_t *data, size_t n
     uint8_t *store = malloc(cap);
     struct buffer b = buf_storage(store, cap, HEADROOM);
 
-    if (!buf_write_bytes(&b, data, n) || !comp_compress(t, &b))
+    if (!buf_write_bytes(&b, data, n) || !comp_compress(t, &b, 0))
     {
         abort();
     }

@@ -80,7 +80,7 @@ frame_and_check(enum comp_alg alg,
 
     assert_true(comp_init(&c, alg, true)); /* stubs never compress, even when allowed */
     pkt_set(&p, in, in_len);
-    assert_true(comp_compress(&c, &p.buf));
+    assert_true(comp_compress(&c, &p.buf, 0));
     assert_buf_equal(&p.buf, want, want_len);
     assert_int_equal(comp_decompress(&c, &p.buf), COMP_OK);
     assert_buf_equal(&p.buf, in, in_len);
@@ -122,7 +122,7 @@ comp_compress__empty_payload__left_unframed(void **state)
     {
         assert_true(comp_init(&c, (enum comp_alg) alg, true));
         pkt_set(&p, "", 0);
-        assert_true(comp_compress(&c, &p.buf));
+        assert_true(comp_compress(&c, &p.buf, 0));
         assert_int_equal(buf_len(&p.buf), 0);
         assert_int_equal(comp_decompress(&c, &p.buf), COMP_OK);
         assert_int_equal(buf_len(&p.buf), 0);
@@ -322,7 +322,7 @@ round_trip(enum comp_alg alg, bool compress, const uint8_t *data, size_t n, bool
     assert_true(comp_init(&tx, alg, compress));
     assert_true(comp_init(&rx, alg, false));
     pkt_set(&p, data, n);
-    assert_true(comp_compress(&tx, &p.buf));
+    assert_true(comp_compress(&tx, &p.buf, 0));
     if (expect_z)
     {
         assert_compressed_marker(alg, &p.buf);
@@ -378,21 +378,21 @@ comp_compress__no_room_for_framing__fails_unchanged(void **state)
     assert_true(comp_init(&c, COMP_ALG_LZO_STUB, false));
     b = buf_storage(store, sizeof(store), 0); /* v1 needs 1 byte of headroom */
     assert_true(buf_write_bytes(&b, ip, sizeof(ip)));
-    assert_false(comp_compress(&c, &b));
+    assert_false(comp_compress(&c, &b, 0));
     assert_buf_equal(&b, ip, sizeof(ip));
     comp_free(&c);
 
     assert_true(comp_init(&c, COMP_ALG_STUB, false));
     b = buf_storage(store, 4 + 2, 2); /* swap needs 1 byte of tailroom */
     assert_true(buf_write_bytes(&b, ip, sizeof(ip)));
-    assert_false(comp_compress(&c, &b));
+    assert_false(comp_compress(&c, &b, 0));
     assert_buf_equal(&b, ip, sizeof(ip));
     comp_free(&c);
 
     assert_true(comp_init(&c, COMP_ALG_STUB_V2, false));
     b = buf_storage(store, sizeof(store), 1); /* the 0x50 escape needs 2 */
     assert_true(buf_write_bytes(&b, tap50, sizeof(tap50)));
-    assert_false(comp_compress(&c, &b));
+    assert_false(comp_compress(&c, &b, 0));
     assert_buf_equal(&b, tap50, sizeof(tap50));
     comp_free(&c);
 }
@@ -409,7 +409,7 @@ make_compressed(enum comp_alg alg, uint8_t *out, size_t cap)
     fill_compressible(data, sizeof(data));
     assert_true(comp_init(&c, alg, true));
     pkt_set(&p, data, sizeof(data));
-    assert_true(comp_compress(&c, &p.buf));
+    assert_true(comp_compress(&c, &p.buf, 0));
     assert_compressed_marker(alg, &p.buf);
     n = buf_len(&p.buf);
     assert_true(n <= cap);
@@ -519,7 +519,7 @@ comp_decompress__expands_beyond_buffer__error_not_overflow(void **state)
     assert_true(comp_init_sized(&c, COMP_ALG_LZ4_V2, true, sizeof(big)));
     b = buf_storage(big, sizeof(big), HEADROOM);
     assert_true(buf_write_bytes(&b, zeros, sizeof(zeros)));
-    assert_true(comp_compress(&c, &b));
+    assert_true(comp_compress(&c, &b, 0));
     n = buf_len(&b);
     assert_true(n < 2000);
     comp_free(&c);
@@ -551,6 +551,111 @@ comp_alg_name__each_alg__option_spelling(void **state)
     assert_int_equal(comp_max_overhead(COMP_ALG_LZ4_V2), 2);
 }
 
+#ifdef ENABLE_LZO
+/* Send one @p n-byte packet (random or text) through @p c at @p now; the
+ * framing byte that went out: 0x66 compressed, 0xFA not. */
+static uint8_t
+adaptive_send(struct comp_ctx *c, struct comp_adaptive *ac, bool random, size_t n, time_t now)
+{
+    static uint32_t seed = 7;
+    uint8_t data[1400];
+    struct pkt p;
+
+    assert_true(n <= sizeof(data));
+    if (random)
+    {
+        fill_random(data, n, seed++);
+    }
+    else
+    {
+        fill_compressible(data, n);
+    }
+    pkt_set(&p, data, n);
+    assert_true(comp_compress_ac(c, ac, &p.buf, now));
+    return buf_ptr(&p.buf)[0];
+}
+
+static void
+comp_adaptive__incompressible_sample__pauses_60s_then_retries(void **state)
+{
+    struct comp_ctx c;
+
+    (void) state;
+    assert_true(comp_init(&c, COMP_ALG_LZO, true));
+    comp_set_adaptive(&c, true);
+    mock_msg_reset();
+    /* the first packet opens a 2 s sample; random data is tried, never kept */
+    for (int i = 0; i < 40; i++)
+    {
+        assert_int_equal(adaptive_send(&c, NULL, true, 1000, 100 + i / 20), 0xFA);
+    }
+    /* (this one saves ~900 bytes, far below 5 % of the 41000 in the sample) */
+    assert_int_equal(adaptive_send(&c, NULL, false, 1000, 101), 0x66);
+    /* at 102 the sample is judged: 60 s without compression */
+    assert_int_equal(adaptive_send(&c, NULL, false, 1000, 102), 0xFA);
+    assert_non_null(strstr(mock_all_msgs, "Adaptive compression state OFF"));
+    assert_int_equal(adaptive_send(&c, NULL, false, 1000, 161), 0xFA);
+    /* then a new sample: compressible data is compressed again */
+    assert_int_equal(adaptive_send(&c, NULL, false, 1000, 162), 0x66);
+    assert_non_null(strstr(mock_all_msgs, "Adaptive compression state ON"));
+    comp_free(&c);
+}
+
+static void
+comp_adaptive__compressible_or_small_samples__keeps_compressing(void **state)
+{
+    struct comp_ctx c;
+
+    (void) state;
+    assert_true(comp_init(&c, COMP_ALG_LZO, true));
+    comp_set_adaptive(&c, true);
+    for (time_t t = 100; t < 120; t++)
+    {
+        assert_int_equal(adaptive_send(&c, NULL, false, 1000, t), 0x66);
+    }
+    /* random data, but at most 1000 bytes per sample: not judged */
+    for (time_t t = 120; t < 140; t += 2)
+    {
+        adaptive_send(&c, NULL, true, 500, t);
+        adaptive_send(&c, NULL, true, 500, t);
+        assert_int_equal(adaptive_send(&c, NULL, false, 99, t), 0xFA); /* below the threshold */
+    }
+    assert_int_equal(adaptive_send(&c, NULL, false, 1000, 140), 0x66);
+    comp_free(&c);
+}
+
+static void
+comp_adaptive__not_adaptive_or_other_alg__always_compresses(void **state)
+{
+    struct comp_ctx c, lz4;
+    struct comp_adaptive a = { 0 }, b = { 0 };
+
+    (void) state;
+    /* comp-lzo yes: no sampling */
+    assert_true(comp_init(&c, COMP_ALG_LZO, true));
+    for (time_t t = 100; t < 110; t++)
+    {
+        adaptive_send(&c, NULL, true, 1400, t);
+    }
+    assert_int_equal(adaptive_send(&c, NULL, false, 1000, 110), 0x66);
+    /* one peer's incompressible traffic does not pause another's */
+    comp_set_adaptive(&c, true);
+    for (time_t t = 100; t < 103; t++)
+    {
+        adaptive_send(&c, &a, true, 1400, t);
+        adaptive_send(&c, &b, false, 1400, t);
+    }
+    assert_int_equal(adaptive_send(&c, &a, false, 1000, 103), 0xFA);
+    assert_int_equal(adaptive_send(&c, &b, false, 1000, 103), 0x66);
+    comp_free(&c);
+    /* LZ4 has no adaptive mode in 2.6 */
+    assert_true(comp_init(&lz4, COMP_ALG_LZ4, true));
+    comp_set_adaptive(&lz4, true);
+    assert_false(lz4.adaptive);
+    comp_free(&lz4);
+}
+#endif
+
 int
 main(void)
 {
@@ -569,6 +674,9 @@ main(void)
 #ifdef ENABLE_LZO
         cmocka_unit_test(comp_decompress__known_lzo_stream__expands),
         cmocka_unit_test(comp_lzo_version__built_with_lzo__is_2_10),
+        cmocka_unit_test(comp_adaptive__incompressible_sample__pauses_60s_then_retries),
+        cmocka_unit_test(comp_adaptive__compressible_or_small_samples__keeps_compressing),
+        cmocka_unit_test(comp_adaptive__not_adaptive_or_other_alg__always_compresses),
 #endif
         cmocka_unit_test(comp__every_algorithm__round_trips),
         cmocka_unit_test(comp_compress__no_room_for_framing__fails_unchanged),
