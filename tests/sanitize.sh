@@ -15,6 +15,7 @@
 #
 # usage: tests/sanitize.sh [BUILDDIR]     (default: the source tree)
 #   SANITIZE_TESTS  end-to-end scripts to run (default: the p2p ones below)
+#   SANITIZE_JOBS   how many of them run at a time (default 3)
 set -u
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,13 +62,28 @@ else
     rc=1
 fi
 
-for t in $e2e; do
+# the scripts run SANITIZE_JOBS at a time, as `make -j3 check` runs them
+jobs=${SANITIZE_JOBS:-3}
+run_one()
+{
+    local t=$1 t0 r
     t0=$(date +%s)
     top_srcdir=$src top_builddir=$tree OPENVPN=$tree/src/openvpn/openvpn \
         bash "$src/tests/$t" >"$work/${t%.sh}.log" 2>&1
     r=$?
+    echo "$r $(($(date +%s) - t0))" >"$work/${t%.sh}.rc"
+}
+for t in $e2e; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+        wait -n
+    done
+    run_one "$t" &
+done
+wait
+for t in $e2e; do
+    read -r r secs <"$work/${t%.sh}.rc" || r=99
     case $r in
-        0) log "$t: pass ($(($(date +%s) - t0)) s)" ;;
+        0) log "$t: pass ($secs s)" ;;
         77) log "$t: skipped" ;;
         *) log "FAIL: $t (exit $r), tail of $work/${t%.sh}.log:"; tail -n 30 "$work/${t%.sh}.log"; rc=1 ;;
     esac
