@@ -120,8 +120,11 @@ man_flush_out(struct manage *m)
         man_client_close(m);
         return;
     }
-    memmove(m->out, m->out + done, m->out_len - done);
-    m->out_len -= done;
+    if (done > 0)   /* m->out is NULL until the first queued byte */
+    {
+        memmove(m->out, m->out + done, m->out_len - done);
+        m->out_len -= done;
+    }
 }
 
 /* Queue raw bytes for the client.  A client that does not read while we
