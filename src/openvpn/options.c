@@ -122,7 +122,7 @@ free_lists(struct options *o)
     }
 }
 
-/* Lists and strings of the client/server directives (issue 4). */
+/* Lists and strings of the client/server directives. */
 static void
 free_client_server(struct options *o)
 {

@@ -297,7 +297,7 @@ struct options
     bool mute_replay_warnings;
     char *providers[MAX_PROVIDERS];
     int n_providers;
-    char *data_ciphers;        /**< TLS issue; stored now */
+    char *data_ciphers;        /**< --data-ciphers, the NCP list (ssl_ncp.c) */
     char *data_ciphers_fallback;
 
     /* ---- compression framing ---- */
@@ -361,7 +361,7 @@ struct options
     char *config_names[32];    /**< config file names that struct opt_loc.file points to */
     int n_config_names;
 
-    /* ---- TLS (issue 3; options_tls.c) ---- */
+    /* ---- TLS (options_tls.c) ---- */
     struct opt_file ca;              /**< --ca FILE or <ca> */
     struct opt_file capath;          /**< --capath DIR */
     struct opt_file cert;            /**< --cert FILE or <cert> */
@@ -407,7 +407,7 @@ struct options
     int verify_client_cert;          /**< 0 require (default), 1 optional, 2 none */
     bool enable_ncp_fallback;        /**< P2P TLS: --cipher/--data-ciphers-fallback is fallback */
 
-    /* ---- client/server (issue 4; options_server.c, options_client.c) ---- */
+    /* ---- client/server (options_server.c, options_client.c) ---- */
     int mode;                        /**< enum opt_mode */
     bool pull;                       /**< --pull or --client */
     bool client;                     /**< --client given */
