@@ -30,12 +30,24 @@ fi
 
 ciphers=$("$OPENVPN" --show-ciphers | awk '/^[A-Z0-9-]+-CBC  \(/ { print $1 }')
 aead=$("$OPENVPN" --show-ciphers | awk '/^(AES-128-GCM|AES-256-GCM|CHACHA20-POLY1305)  \(/ { print $1 }')
+# an empty list would make this test pass without testing: --show-ciphers
+# lost its format, or the build its ciphers.  AES-256-CBC and the three AEAD
+# ciphers are in every OpenSSL 3 default provider.
+ncbc=$(echo "$ciphers" | wc -w)
+if [ "$ncbc" -lt 4 ] || ! echo "$ciphers" | grep -qx AES-256-CBC || [ "$(echo "$aead" | wc -w)" -ne 3 ]; then
+    echo "t_lpback: FAIL: --show-ciphers lists $ncbc CBC ciphers ($(echo $ciphers)) and AEAD '$(echo $aead)'"
+    exit 1
+fi
 digests=""
 for d in SHA1 SHA256 SHA512 RIPEMD160 SHA3-256; do
     if "$OPENVPN" --show-digests | grep -q "^$d "; then
         digests="$digests $d"
     fi
 done
+case "$digests" in
+    *SHA256*) ;;
+    *) echo "t_lpback: FAIL: --show-digests lists no SHA256"; exit 1 ;;
+esac
 
 run() # cipher auth [extra args...]
 {

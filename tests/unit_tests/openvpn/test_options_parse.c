@@ -310,18 +310,47 @@ text__utf8_bom__skipped(void **state)
     options_free(&o);
 }
 
+/* Does the first LEN bytes of CFG end just after one of the COMPLETE texts
+ * (or after it and its newline)? */
+static bool
+ends_complete(const char *cfg, size_t len, const char *const *complete, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+    {
+        size_t c = strlen(complete[k]);
+
+        if ((len >= c && memcmp(cfg + len - c, complete[k], c) == 0)
+            || (len > c && cfg[len - 1] == '\n' && memcmp(cfg + len - 1 - c, complete[k], c) == 0))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A config cut anywhere parses exactly when the cut falls after a complete
+ * directive: an empty file, "verb 3", a closed inline block, setenv with its
+ * quoted name (its value is optional) and "mute 1"; a cut keyword, a missing
+ * parameter, an open quote or an open <secret> block is an error. */
 static void
-text__every_prefix__no_crash(void **state)
+text__every_prefix__ok_only_after_a_whole_directive(void **state)
 {
     const char *cfg = "verb 3\n<secret>\nab\n</secret>\nsetenv \"x y\" z\nmute 1\n";
+    static const char *const complete[] = {
+        "verb 3", "</secret>", "setenv \"x y\"", "setenv \"x y\" ", "setenv \"x y\" z", "mute 1",
+    };
     size_t len = strlen(cfg);
 
     for (size_t i = 0; i <= len; i++)
     {
         struct options o;
+        bool want = i == 0 || ends_complete(cfg, i, complete, sizeof(complete) / sizeof(complete[0]));
 
         options_init_defaults(&o);
-        (void) opt_parse_text(&o, "t.conf", cfg, i, OPT_W_CONFIG, 1);
+        if (opt_parse_text(&o, "t.conf", cfg, i, OPT_W_CONFIG, 1) != want)
+        {
+            fail_msg("prefix of %zu bytes \"%.*s\": expected %s", i, (int) i, cfg, want ? "ok" : "an error");
+        }
         options_free(&o);
     }
 }
@@ -550,7 +579,7 @@ main(void)
         cmocka_unit_test(text__overlong_line__error_with_line),
         cmocka_unit_test(text__line_of_255_chars__accepted),
         cmocka_unit_test(text__utf8_bom__skipped),
-        cmocka_unit_test(text__every_prefix__no_crash),
+        cmocka_unit_test(text__every_prefix__ok_only_after_a_whole_directive),
         cmocka_unit_test(file__includes_itself__depth_error),
         cmocka_unit_test(file__ten_levels__accepted),
         cmocka_unit_test(file__missing__error_names_including_line),
