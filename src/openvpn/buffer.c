@@ -72,12 +72,8 @@ buf_read_u8(struct buffer *buf, uint8_t *out)
 {
     const uint8_t *p = buf_take(buf, 1);
 
-    if (!p)
-    {
-        return false;
-    }
-    *out = p[0];
-    return true;
+    *out = p ? p[0] : 0;
+    return p != NULL;
 }
 
 bool
@@ -85,12 +81,8 @@ buf_read_u16(struct buffer *buf, uint16_t *out)
 {
     const uint8_t *p = buf_take(buf, 2);
 
-    if (!p)
-    {
-        return false;
-    }
-    *out = (uint16_t)((p[0] << 8) | p[1]);
-    return true;
+    *out = p ? load_be16(p) : 0;
+    return p != NULL;
 }
 
 bool
@@ -98,12 +90,8 @@ buf_read_u24(struct buffer *buf, uint32_t *out)
 {
     const uint8_t *p = buf_take(buf, 3);
 
-    if (!p)
-    {
-        return false;
-    }
-    *out = ((uint32_t)p[0] << 16) | ((uint32_t)p[1] << 8) | p[2];
-    return true;
+    *out = p ? load_be24(p) : 0;
+    return p != NULL;
 }
 
 bool
@@ -111,12 +99,8 @@ buf_read_u32(struct buffer *buf, uint32_t *out)
 {
     const uint8_t *p = buf_take(buf, 4);
 
-    if (!p)
-    {
-        return false;
-    }
-    *out = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-    return true;
+    *out = p ? load_be32(p) : 0;
+    return p != NULL;
 }
 
 bool
@@ -126,6 +110,7 @@ buf_read_bytes(struct buffer *buf, void *out, size_t n)
 
     if (!p)
     {
+        memset(out, 0, n);
         return false;
     }
     memcpy(out, p, n);
@@ -195,8 +180,7 @@ buf_write_u16(struct buffer *buf, uint16_t v)
     {
         return false;
     }
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
+    store_be16(p, v);
     return true;
 }
 
@@ -209,9 +193,7 @@ buf_write_u24(struct buffer *buf, uint32_t v)
     {
         return false;
     }
-    p[0] = (uint8_t)(v >> 16);
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)v;
+    store_be24(p, v);
     return true;
 }
 
@@ -224,10 +206,7 @@ buf_write_u32(struct buffer *buf, uint32_t v)
     {
         return false;
     }
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    store_be32(p, v);
     return true;
 }
 

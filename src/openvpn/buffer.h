@@ -69,9 +69,57 @@ buf_tailroom(const struct buffer *buf)
 }
 
 /*
- * Readers consume from the front.  They return false, and leave @p buf
- * untouched, when fewer bytes remain than requested.  Integers are decoded
- * from network byte order.
+ * Big-endian (network order) loads and stores at a raw pointer, for code
+ * that works on packet bytes in place; the caller has checked the length.
+ * Every wire format of the tree goes through these.
+ */
+static inline uint16_t
+load_be16(const uint8_t *p)
+{
+    return (uint16_t) ((unsigned) p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+load_be24(const uint8_t *p)
+{
+    return (uint32_t) p[0] << 16 | (uint32_t) p[1] << 8 | p[2];
+}
+
+static inline uint32_t
+load_be32(const uint8_t *p)
+{
+    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | p[3];
+}
+
+static inline void
+store_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t) (v >> 8);
+    p[1] = (uint8_t) v;
+}
+
+static inline void
+store_be24(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t) (v >> 16);
+    p[1] = (uint8_t) (v >> 8);
+    p[2] = (uint8_t) v;
+}
+
+static inline void
+store_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t) (v >> 24);
+    p[1] = (uint8_t) (v >> 16);
+    p[2] = (uint8_t) (v >> 8);
+    p[3] = (uint8_t) v;
+}
+
+/*
+ * Readers consume from the front.  They return false, leave @p buf
+ * untouched and clear their output (zero, or n zero bytes), when fewer bytes
+ * remain than requested, so a caller that misses a failure reads no stale
+ * value.  Integers are decoded from network byte order.
  */
 bool buf_read_u8(struct buffer *buf, uint8_t *out);
 bool buf_read_u16(struct buffer *buf, uint16_t *out);

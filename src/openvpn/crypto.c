@@ -274,21 +274,6 @@ data_crypto_max_overhead(const struct data_crypto *dc)
     }
 }
 
-static void
-put_u32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t) (v >> 24);
-    p[1] = (uint8_t) (v >> 16);
-    p[2] = (uint8_t) (v >> 8);
-    p[3] = (uint8_t) v;
-}
-
-static uint32_t
-get_u32(const uint8_t *p)
-{
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | p[3];
-}
-
 /* Run the cipher over @p in, appending to @p out (tailroom checked by the caller). */
 static bool
 cipher_append(struct crypto_cipher *c, const uint8_t *in, size_t n, struct buffer *out)
@@ -328,7 +313,7 @@ encrypt_aead(struct data_crypto *dc,
     uint8_t *pid = buf_write_alloc(out, PACKET_ID_SHORT_LEN);
     uint8_t *tag = buf_write_alloc(out, AEAD_TAG_LEN);
 
-    put_u32(pid, id);
+    store_be32(pid, id);
     memcpy(nonce, pid, PACKET_ID_SHORT_LEN);
     memcpy(nonce + PACKET_ID_SHORT_LEN, dc->enc.implicit_iv, AEAD_IMPLICIT_IV_LEN);
     return crypto_cipher_start(dc->enc.cipher, nonce) &&
@@ -406,8 +391,8 @@ data_crypto_encrypt(struct data_crypto *dc,
     {
         uint8_t *mac = buf_write_alloc(out, dc->hmac_len);
 
-        put_u32(pidbuf, id);
-        put_u32(pidbuf + 4, time);
+        store_be32(pidbuf, id);
+        store_be32(pidbuf + 4, time);
         ok = encrypt_body(dc, plain, out, pidbuf);
         if (ok && dc->enc.hmac)
         {
@@ -457,7 +442,7 @@ decrypt_aead(struct data_crypto *dc,
     {
         return CRYPTO_ERR_AUTH;
     }
-    *id = get_u32(p);
+    *id = load_be32(p);
     return CRYPTO_OK;
 }
 
@@ -509,8 +494,8 @@ decrypt_body(struct data_crypto *dc,
 
         case CIPHER_MODE_CFB:
         case CIPHER_MODE_OFB:
-            *id = get_u32(p);
-            *time = get_u32(p + 4);
+            *id = load_be32(p);
+            *time = load_be32(p + 4);
             if (!crypto_cipher_start(dc->dec.cipher, p) ||
                 !cipher_append(dc->dec.cipher, p + iv, n - iv, out) ||
                 !cipher_final(dc->dec.cipher, out))
@@ -524,8 +509,8 @@ decrypt_body(struct data_crypto *dc,
             out->len += n;
             break;
     }
-    *id = plen ? get_u32(buf_ptr(out)) : 0;
-    *time = plen == PACKET_ID_LONG_LEN ? get_u32(buf_ptr(out) + 4) : 0;
+    *id = plen ? load_be32(buf_ptr(out)) : 0;
+    *time = plen == PACKET_ID_LONG_LEN ? load_be32(buf_ptr(out) + 4) : 0;
     buf_advance(out, plen);
     return CRYPTO_OK;
 }

@@ -7,13 +7,14 @@
  * rewritten.  Every index is checked against the option area's length
  * before the byte is touched.
  *
- * Tier 1: basic.h and proto.h only.
+ * Tier 1: basic.h, buffer.h and proto.h only.
  */
 #include "dhcp.h"
 
 #include <string.h>
 
 #include "basic.h"
+#include "buffer.h"
 #include "proto.h"
 
 /* fixed offsets from the IPv4 header: 2.6 does not look at its length */
@@ -119,8 +120,8 @@ dhcp_strip_router(uint8_t *pkt, size_t len, bool tap, uint32_t *router)
     ip = pkt + off;
     ip_len = len - off;
     udp = ip + UDP_OFF;
-    if (ip[IP_PROTO_OFF] != IPPROTO_UDP_ || proto_get16(udp) != BOOTPS_PORT ||
-        proto_get16(udp + 2) != BOOTPC_PORT || ip[BOOTP_OFF] != BOOTREPLY)
+    if (ip[IP_PROTO_OFF] != IPPROTO_UDP_ || load_be16(udp) != BOOTPS_PORT ||
+        load_be16(udp + 2) != BOOTPC_PORT || ip[BOOTP_OFF] != BOOTREPLY)
     {
         return false;
     }
@@ -132,8 +133,7 @@ dhcp_strip_router(uint8_t *pkt, size_t len, bool tap, uint32_t *router)
     remove_routers(ip + OPTIONS_OFF, ip_len - OPTIONS_OFF, &addr);
     udp[6] = udp[7] = 0;
     sum = proto_checksum(udp, ip_len - UDP_OFF, ip + IP_SRC_OFF, ip + IP_DST_OFF, 4, IPPROTO_UDP_);
-    udp[6] = (uint8_t) (sum >> 8);
-    udp[7] = (uint8_t) sum;
+    store_be16(udp + 6, sum);
     /* 2.6 takes the router from an ACK only, and never 0.0.0.0 */
     if (type != DHCPACK || addr == 0)
     {

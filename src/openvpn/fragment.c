@@ -132,15 +132,6 @@ fragment_piece_size(size_t len, size_t max_frag)
     return even < aligned ? even : aligned;
 }
 
-static void
-put_header(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t) (v >> 24);
-    p[1] = (uint8_t) (v >> 16);
-    p[2] = (uint8_t) (v >> 8);
-    p[3] = (uint8_t) v;
-}
-
 int
 fragment_outgoing(struct fragmenter *f, struct buffer *buf, struct frag_out *it)
 {
@@ -158,7 +149,7 @@ fragment_outgoing(struct fragmenter *f, struct buffer *buf, struct frag_out *it)
             f->st.out_too_big++;
             return 0;
         }
-        put_header(p, fragment_header_encode(&h));
+        store_be32(p, fragment_header_encode(&h));
         f->st.out_whole++;
         return 1;
     }
@@ -200,7 +191,7 @@ fragment_next_piece(struct frag_out *it, struct buffer *out)
     {
         return false;
     }
-    put_header(p, fragment_header_encode(&h));
+    store_be32(p, fragment_header_encode(&h));
     memcpy(p + FRAG_HDR_LEN, it->src + it->off, n);
     it->off += n;
     it->index++;

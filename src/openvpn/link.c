@@ -742,7 +742,7 @@ tcp_deframe(struct link *l, struct link_pkt *pkts, int max, int *count)
                      "and <= %zu -- please ensure that --tun-mtu or --link-mtu is equal on both "
                      "peers -- this condition could also indicate a possible active attack on "
                      "the TCP link -- [Attempting restart...]",
-                     (p[0] << 8) | p[1],
+                     load_be16(p),
                      l->max_packet);
             tcp_fail(l, why, 0);
             return false;
@@ -819,7 +819,7 @@ count_sent(struct link *l, size_t sent)
 
         if (l->tx_head_left == 0)
         {
-            l->tx_head_left = STREAM_HDR_LEN + (((size_t) p[pos] << 8) | p[pos + 1]);
+            l->tx_head_left = STREAM_HDR_LEN + load_be16(p + pos);
         }
         take = sent < l->tx_head_left ? sent : l->tx_head_left;
         l->tx_head_left -= take;
@@ -852,7 +852,7 @@ link_flush(struct link *l)
         {
             /* the upstream ovpn module takes exactly one whole frame per send() */
             const uint8_t *h = buf_ptr(&l->tx);
-            size_t frame = STREAM_HDR_LEN + (((size_t) h[0] << 8) | h[1]);
+            size_t frame = STREAM_HDR_LEN + load_be16(h);
 
             len = frame < len ? frame : len;
         }
@@ -907,7 +907,9 @@ tcp_queue(struct link *l, struct link_pkt *pkts, int n)
             memmove(l->tx.data, buf_ptr(&l->tx), buf_len(&l->tx));
             l->tx.offset = 0;
         }
-        ASSERT(stream_write_frame(&l->tx, buf_ptr(&pkts[accepted].buf), len));
+        bool framed = stream_write_frame(&l->tx, buf_ptr(&pkts[accepted].buf), len);
+
+        ASSERT(framed); /* the room was made above */
         l->tx_frames++;
         l->tx_bytes += len;
         l->tx_packets++;

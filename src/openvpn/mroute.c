@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "basic.h"
+#include "buffer.h"
 #include "error.h"
 
 enum key_type
@@ -472,10 +473,8 @@ mroute_parse_ip(const uint8_t *pkt, size_t len, struct mroute_pkt *out)
                 return false;
             }
             out->family = AF_INET;
-            out->src4 = (uint32_t) pkt[12] << 24 | (uint32_t) pkt[13] << 16 |
-                        (uint32_t) pkt[14] << 8 | pkt[15];
-            out->dst4 = (uint32_t) pkt[16] << 24 | (uint32_t) pkt[17] << 16 |
-                        (uint32_t) pkt[18] << 8 | pkt[19];
+            out->src4 = load_be32(pkt + 12);
+            out->dst4 = load_be32(pkt + 16);
             out->dst_bcast = (out->dst4 >> 28) == 0xE || out->dst4 == 0xFFFFFFFFu;
             return true;
 
@@ -505,7 +504,7 @@ mroute_parse_eth(const uint8_t *frame, size_t len, struct mroute_eth *out)
     }
     memcpy(out->dst, frame, 6);
     memcpy(out->src, frame + 6, 6);
-    out->ethertype = (uint16_t) (frame[12] << 8 | frame[13]);
+    out->ethertype = load_be16(frame + 12);
     if (out->ethertype == 0x8100)
     {
         if (len < 18)
@@ -513,7 +512,7 @@ mroute_parse_eth(const uint8_t *frame, size_t len, struct mroute_eth *out)
             memset(out, 0, sizeof(*out));
             return false;
         }
-        out->ethertype = (uint16_t) (frame[16] << 8 | frame[17]);
+        out->ethertype = load_be16(frame + 16);
     }
     out->dst_bcast = (out->dst[0] & 1) != 0;
     return true;

@@ -31,19 +31,6 @@
 #define IPV6_MSS_DELTA   20 /* an IPv6 header is 20 bytes longer than IPv4's */
 
 static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static uint16_t
 swap16(uint16_t v)
 {
     return (uint16_t) ((v << 8) | (v >> 8));
@@ -65,10 +52,10 @@ csum_replace(uint8_t *csum, uint16_t old, uint16_t new, bool odd)
         old = swap16(old);
         new = swap16(new);
     }
-    sum = (uint32_t) (uint16_t) ~get16(csum) + (uint16_t) ~old + new;
+    sum = (uint32_t) (uint16_t) ~load_be16(csum) + (uint16_t) ~old + new;
     sum = (sum & 0xFFFF) + (sum >> 16);
     sum = (sum & 0xFFFF) + (sum >> 16);
-    put16(csum, (uint16_t) ~sum);
+    store_be16(csum, (uint16_t) ~sum);
 }
 
 /* @p tcp: the TCP segment, exactly (the IP layer checked its length). */
@@ -112,11 +99,11 @@ clamp_tcp(uint8_t *tcp, size_t len, uint16_t maxmss)
         }
         if (kind == TCPOPT_MSS && olen == TCPOLEN_MSS)
         {
-            uint16_t mss = get16(tcp + i + 2);
+            uint16_t mss = load_be16(tcp + i + 2);
 
             if (mss > maxmss)
             {
-                put16(tcp + i + 2, maxmss);
+                store_be16(tcp + i + 2, maxmss);
                 csum_replace(tcp + TCP_CSUM_OFF, mss, maxmss, ((i + 2) & 1) != 0);
             }
         }
@@ -137,8 +124,8 @@ mss_clamp_ipv4(struct buffer *pkt, uint16_t maxmss)
     }
     hlen = (size_t) (ip[0] & 0x0F) * 4;
     /* only whole packets or first fragments carry the TCP header */
-    if (hlen < IPV4_MIN_HDR || hlen > len || get16(ip + 2) != len ||
-        (get16(ip + 6) & IPV4_OFFSET_MASK) != 0)
+    if (hlen < IPV4_MIN_HDR || hlen > len || load_be16(ip + 2) != len ||
+        (load_be16(ip + 6) & IPV4_OFFSET_MASK) != 0)
     {
         return;
     }
@@ -152,7 +139,7 @@ mss_clamp_ipv6(struct buffer *pkt, uint16_t maxmss)
     size_t len = buf_len(pkt);
 
     /* extension headers are not walked: TCP must follow the fixed header */
-    if (len < IPV6_HDR || (ip[0] >> 4) != 6 || (size_t) get16(ip + 4) + IPV6_HDR != len ||
+    if (len < IPV6_HDR || (ip[0] >> 4) != 6 || (size_t) load_be16(ip + 4) + IPV6_HDR != len ||
         ip[6] != IP_PROTO_TCP || maxmss <= IPV6_MSS_DELTA)
     {
         return;
@@ -184,14 +171,14 @@ mss_clamp(struct buffer *pkt, uint16_t maxmss, bool tap)
     {
         return;
     }
-    type = get16(p + 12);
+    type = load_be16(p + 12);
     if (type == ETHERTYPE_8021Q)
     {
         if (len < ETH_HDR + VLAN_TAG)
         {
             return;
         }
-        type = get16(p + 16);
+        type = load_be16(p + 16);
         (void) buf_advance(&ip, VLAN_TAG);
     }
     (void) buf_advance(&ip, ETH_HDR);

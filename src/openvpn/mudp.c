@@ -413,8 +413,7 @@ multi_process_packet(struct multi_context *m, struct multi_instance *tcp_mi, str
     }
     else if (op == P_DATA_V2)
     {
-        uint32_t id = buf_len(&p->buf) >= 4 ? ((uint32_t) d[1] << 16) | ((uint32_t) d[2] << 8) | d[3]
-                                            : UINT32_MAX;
+        uint32_t id = buf_len(&p->buf) >= 4 ? load_be24(d + 1) : UINT32_MAX;
 
         mi = id < (uint32_t) m->o->max_clients ? m->by_peer_id[id] : NULL;
     }

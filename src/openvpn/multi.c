@@ -556,9 +556,7 @@ seal_one(struct multi_context *m, struct multi_instance *mi, struct buffer *plai
     if (mi->data_v2[kid])
     {
         hdr[0] = (uint8_t) ((P_DATA_V2 << P_OPCODE_SHIFT) | kid);
-        hdr[1] = (uint8_t) (mi->peer_id >> 16);
-        hdr[2] = (uint8_t) (mi->peer_id >> 8);
-        hdr[3] = (uint8_t) mi->peer_id;
+        store_be24(hdr + 1, mi->peer_id);
         hdr_len = P_DATA_V2_HDR_LEN;
     }
     if (!buf_write_bytes(&out->buf, hdr, hdr_len) ||

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "basic.h"
+#include "buffer.h"
 #include "error.h"
 #include "errlevel.h"
 #include "strutil.h"
@@ -72,7 +73,7 @@ pool_verify_range(uint32_t start, uint32_t end)
 static uint32_t
 v6_low32(const uint8_t a[16])
 {
-    return (uint32_t) a[12] << 24 | (uint32_t) a[13] << 16 | (uint32_t) a[14] << 8 | a[15];
+    return load_be32(a + 12);
 }
 
 /* base + n, carrying into the upper bytes like 2.6's add_in6_addr. */

@@ -3,7 +3,7 @@
  * proto.c -- IP header inspection and the --block-ipv6 answer (see
  * proto.h for the contract).
  *
- * Tier 1: basic.h only.  No logging: a packet that does not qualify is
+ * Tier 1: basic.h and buffer.h only.  No logging: a packet that does not qualify is
  * simply not answered.
  */
 #include "proto.h"
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "basic.h"
+#include "buffer.h"
 
 #define IPV4_MIN_HDR      20
 #define VLAN_TAG          4
@@ -47,11 +48,11 @@ proto_ip_offset(const uint8_t *pkt, size_t len, bool tap, int ver, size_t *off)
         {
             return false;
         }
-        type = proto_get16(pkt + 12);
+        type = load_be16(pkt + 12);
         o = PROTO_ETH_HDR;
         if (type == ETHERTYPE_8021Q)
         {
-            type = proto_get16(pkt + 16);
+            type = load_be16(pkt + 16);
             o += VLAN_TAG;
         }
         if (type != (ver == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4))
@@ -72,7 +73,7 @@ sum16(uint32_t sum, const uint8_t *p, size_t len)
 {
     for (size_t i = 0; i + 1 < len; i += 2)
     {
-        sum += proto_get16(p + i);
+        sum += load_be16(p + i);
     }
     if (len & 1)
     {
@@ -141,7 +142,7 @@ proto_icmp6_unreachable(const uint8_t *pkt,
 
     ip_out = out + l2;
     memcpy(ip_out, ip, 4); /* version, traffic class, flow label */
-    proto_put16(ip_out + IP6_PLEN_OFF, (uint16_t) (PROTO_ICMP6_HDR + quote));
+    store_be16(ip_out + IP6_PLEN_OFF, (uint16_t) (PROTO_ICMP6_HDR + quote));
     ip_out[IP6_NEXT_OFF] = IPPROTO_ICMP6;
     ip_out[IP6_NEXT_OFF + 1] = ip[IP6_NEXT_OFF + 1]; /* the hop limit stays */
     memcpy(ip_out + IP6_SRC_OFF, src, 16);
@@ -152,7 +153,7 @@ proto_icmp6_unreachable(const uint8_t *pkt,
     icmp[0] = ICMP6_DST_UNREACH;
     icmp[1] = ICMP6_NOROUTE;
     memcpy(icmp + PROTO_ICMP6_HDR, ip, quote);
-    proto_put16(icmp + 2,
+    store_be16(icmp + 2,
                 proto_checksum(icmp,
                                PROTO_ICMP6_HDR + quote,
                                ip_out + IP6_SRC_OFF,
@@ -163,7 +164,7 @@ proto_icmp6_unreachable(const uint8_t *pkt,
     {
         memcpy(out, pkt + 6, 6); /* back to the sender */
         memcpy(out + 6, pkt, 6);
-        proto_put16(out + 12, ETHERTYPE_IPV6);
+        store_be16(out + 12, ETHERTYPE_IPV6);
     }
     return l2 + PROTO_IPV6_HDR + PROTO_ICMP6_HDR + quote;
 }

@@ -33,21 +33,6 @@
 #define PROTO_ICMP6_MAX_REPLY \
     (PROTO_ETH_HDR + PROTO_IPV6_HDR + PROTO_ICMP6_HDR + PROTO_ICMP6_MAX_QUOTE)
 
-/** The big-endian 16-bit value at @p p. */
-static inline uint16_t
-proto_get16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-/** Store @p v big-endian at @p p. */
-static inline void
-proto_put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
 /**
  * Where the IP header of version @p ver (4 or 6) starts in @p pkt: offset
  * 0 on tun, after the Ethernet header (and one 802.1Q tag) on tap.

@@ -289,7 +289,7 @@ jitter_reneg_sec(struct tls_config *c)
     {
         return false;
     }
-    v = (uint32_t) r[0] << 24 | (uint32_t) r[1] << 16 | (uint32_t) r[2] << 8 | r[3];
+    v = load_be32(r);
     c->reneg_sec =
       tls_reneg_sec_pick(c->reneg_sec, c->reneg_sec_min, c->reneg_sec_min_set, c->server_mode, v);
     return true;

@@ -77,9 +77,7 @@ ssl_cookie_ctx_compute(struct ssl_cookie_ctx *c,
 {
     /* The slot goes in as big-endian bytes; 2.6 hashes ntohl(slot), the
      * same bytes on little-endian hosts (§2.7). */
-    const uint8_t t[4] = {
-        (uint8_t) (slot >> 24), (uint8_t) (slot >> 16), (uint8_t) (slot >> 8), (uint8_t) slot
-    };
+    uint8_t t[4];
     uint8_t mac[32];
     bool ok;
 
@@ -87,6 +85,7 @@ ssl_cookie_ctx_compute(struct ssl_cookie_ctx *c,
     {
         return false;
     }
+    store_be32(t, slot);
     ok = crypto_hmac_start(c->hmac) && crypto_hmac_update(c->hmac, t, sizeof(t)) &&
          crypto_hmac_update(c->hmac, sockaddr, sockaddr_len) &&
          crypto_hmac_update(c->hmac, client_sid->id, SID_SIZE) && crypto_hmac_finish(c->hmac, mac);

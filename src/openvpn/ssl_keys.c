@@ -150,7 +150,7 @@ ssl_keys_p2p_peer_id(struct ssl_session *s, uint32_t *peer_id)
             ssl_session_error(s));
         return false;
     }
-    *peer_id = ((uint32_t) id[0] << 16) | ((uint32_t) id[1] << 8) | id[2];
+    *peer_id = load_be24(id);
     secure_memzero(id, sizeof(id));
     return true;
 }

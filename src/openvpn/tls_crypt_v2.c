@@ -269,7 +269,7 @@ tls_crypt_v2_read_client_key_text(const char *text,
     memset(out, 0, sizeof(*out));
     if (ok && len >= TLS_CRYPT_V2_CLIENT_KEY_LEN + TLS_CRYPT_V2_MIN_WKC_LEN)
     {
-        wkc_len = (size_t) raw[len - 2] << 8 | raw[len - 1];
+        wkc_len = load_be16(raw + len - 2);
     }
     /* §2.5: WKc ends with its own length; anything else is not a client key */
     if (ok && (wkc_len < TLS_CRYPT_V2_MIN_WKC_LEN || wkc_len != len - TLS_CRYPT_V2_CLIENT_KEY_LEN))
@@ -465,9 +465,10 @@ tls_crypt_v2_wrap_client_key(struct tls_crypt_v2_server *srv,
     uint8_t pt[TLS_CRYPT_V2_CLIENT_KEY_LEN + TLS_CRYPT_V2_MAX_METADATA_LEN];
     size_t pt_len = TLS_CRYPT_V2_CLIENT_KEY_LEN + metadata_len;
     size_t total = TLS_CRYPT_TAG_LEN + pt_len + TLS_CRYPT_V2_LEN_LEN;
-    uint8_t len_be[2] = { (uint8_t) (total >> 8), (uint8_t) total };
+    uint8_t len_be[2];
     bool ok;
 
+    store_be16(len_be, (uint16_t) total);
     *wkc_len = 0;
     if (kc->n != 2 || metadata_len < 1 || metadata_len > TLS_CRYPT_V2_MAX_METADATA_LEN)
     {
@@ -514,7 +515,7 @@ tls_crypt_v2_unwrap_client_key(struct tls_crypt_v2_server *srv,
         return TLS_WRAP_ERR_SHORT;
     }
     /* §2.5: L covers the whole WKc; a bigger WKc than 1024 is never ours */
-    if (len > TLS_CRYPT_V2_MAX_WKC_LEN || ((size_t) wkc[len - 2] << 8 | wkc[len - 1]) != len)
+    if (len > TLS_CRYPT_V2_MAX_WKC_LEN || load_be16(wkc + len - 2) != len)
     {
         return TLS_WRAP_ERR_WKC;
     }

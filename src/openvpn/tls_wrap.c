@@ -273,21 +273,6 @@ carries_wkc(uint8_t opcode)
     return opcode == P_CONTROL_HARD_RESET_CLIENT_V3 || opcode == P_CONTROL_WKC_V1;
 }
 
-static void
-put_u32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t) (v >> 24);
-    p[1] = (uint8_t) (v >> 16);
-    p[2] = (uint8_t) (v >> 8);
-    p[3] = (uint8_t) v;
-}
-
-static uint32_t
-get_u32(const uint8_t *p)
-{
-    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | p[3];
-}
-
 /* HMAC over up to three pieces; the order is the protocol's pseudo packet. */
 static bool
 mac3(struct crypto_hmac *h,
@@ -331,8 +316,8 @@ tls_wrap_peek_replay_id(const struct tls_wrap_ctx *ctx,
     {
         return false;
     }
-    *id = get_u32(buf_ptr(wire) + off);
-    *time = get_u32(buf_ptr(wire) + off + 4);
+    *id = load_be32(buf_ptr(wire) + off);
+    *time = load_be32(buf_ptr(wire) + off + 4);
     return true;
 }
 
@@ -405,8 +390,8 @@ tls_wrap_wrap(struct tls_wrap_ctx *ctx,
         msg(D_TLS_ERRORS, "TLS Error: control channel packet ID roll over");
         return false;
     }
-    put_u32(pid, id);
-    put_u32(pid + 4, time);
+    store_be32(pid, id);
+    store_be32(pid + 4, time);
     dst = buf_end(out);
     ok = ctx->mode == TLS_WRAP_AUTH ? wrap_auth(ctx, in, n, dst, pid)
                                     : wrap_crypt(ctx, in, n, dst, pid);
@@ -417,7 +402,9 @@ tls_wrap_wrap(struct tls_wrap_ctx *ctx,
         return false;
     }
     memcpy(dst + n + tls_wrap_overhead(ctx), ctx->wkc, extra);
-    ASSERT(buf_write_alloc(out, n + tls_wrap_overhead(ctx) + extra) == dst);
+    uint8_t *written = buf_write_alloc(out, n + tls_wrap_overhead(ctx) + extra);
+
+    ASSERT(written == dst); /* the bytes just filled in at the end of out */
     ctx->stats.wrapped++;
     return true;
 }
@@ -565,7 +552,9 @@ tls_wrap_unwrap(struct tls_wrap_ctx *ctx,
         return count(ctx, r);
     }
     struct buffer view = buf_view((uint8_t *) in, n);
-    ASSERT(tls_wrap_peek_replay_id(ctx, &view, &id, &time));
+    bool has_id = tls_wrap_peek_replay_id(ctx, &view, &id, &time);
+
+    ASSERT(has_id); /* the unwrap above parsed the same header */
     if (!(flags & TLS_UNWRAP_NO_REPLAY))
     {
         /* §2.3/§2.4: only an authentic packet may move the window */
@@ -580,6 +569,8 @@ tls_wrap_unwrap(struct tls_wrap_ctx *ctx,
             packet_id_reap(&ctx->pid_rec, now_mono);
         }
     }
-    ASSERT(buf_write_alloc(out, plain_len));
+    uint8_t *plain = buf_write_alloc(out, plain_len);
+
+    ASSERT(plain); /* the unwrap wrote there: the room was checked */
     return count(ctx, TLS_WRAP_OK);
 }
