@@ -35,6 +35,11 @@
 #                     renegotiation; server killed -> ping-restart
 #        client-tcp   reference server over TCP / ours --client: ping,
 #                     transfer
+#        mlock        both ends with --mlock (this host cannot show it: a
+#                     small MEMLOCK limit cannot be raised without
+#                     CAP_SYS_RESOURCE; the guest runs as full root): VmLck
+#                     of both daemons covers their memory, and 2.6's
+#                     "mlock: MEMLOCK limit" line
 #
 # Only processes this script started are killed; its namespaces are removed.
 
@@ -60,7 +65,7 @@ guest()
     common=(--dev tun0 --verb 4 --ca "$P/ca.crt" --dh none)
 
     # run_case NAME: runs case_NAME, reports, stops the daemons it started
-    for name in p2p-udp p2p-refused p2p-tcp server-udp server-tcp client-udp client-tcp; do
+    for name in p2p-udp p2p-refused p2p-tcp server-udp server-tcp client-udp client-tcp mlock; do
         why=""
         pids=()
         "case_${name//-/_}"
@@ -299,6 +304,28 @@ case_client_tcp()
     on_dco $n "$B"
     nl_ping "$B" 10.8.0.1 20 || fail_with "ping client -> server"
     nl_xfer "$A" "$B" 10.8.0.2 6 || fail_with "transfer"
+}
+
+# --mlock: mlockall(MCL_CURRENT | MCL_FUTURE) after the RLIMIT_MEMLOCK check,
+# so the locked size of each daemon is nearly all of its resident memory.
+case_mlock()
+{
+    local n=mlock who pid lck rss
+    p2p_args server udp "$NL_A_V4" "$NL_B_V4"
+    start ours "$A" $n "${args[@]}" --keepalive 1 6 --mlock
+    p2p_args client udp "$NL_B_V4" "$NL_A_V4"
+    start ref "$B" $n "${args[@]}" --keepalive 1 6 --mlock
+    up $n
+    [ -z "$why" ] || return
+    nl_ping "$B" 10.1.0.1 10 || fail_with "ping with --mlock"
+    for who in ours ref; do
+        eval "pid=\$pid_$who"
+        grep -q "mlock: MEMLOCK limit: soft=" "$NL_DIR/$n-$who.log" || fail_with "$who: no MEMLOCK limit line"
+        lck=$(awk '/^VmLck:/ { print $2 }' "/proc/$pid/status")
+        rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+        echo "  $who: VmLck ${lck:-?} kB, VmRSS ${rss:-?} kB"
+        [ "${lck:-0}" -gt 0 ] && [ "$lck" -ge "$((rss / 2))" ] || fail_with "$who: VmLck ${lck:-none} kB of VmRSS $rss kB"
+    done
 }
 
 if [ "${1:-}" = --guest ]; then
