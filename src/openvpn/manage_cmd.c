@@ -828,41 +828,10 @@ cmd_simple(struct manage *m, char **p, int np)
     return true;
 }
 
-void
-man_command(struct manage *m, char *line)
+/* Run the tokenized command p[0] with its np - 1 parameters. */
+static void
+dispatch(struct manage *m, char **p, int np)
 {
-    char *p[MAN_PARAMS];
-    int np;
-
-    if (m->in_multiline)
-    {
-        multiline_line(m, line);
-        man_flush_out(m);
-        return;
-    }
-    /* 2.6 logs the line as typed, hides a password and leaves out
-     * load-stats (monitoring tools poll it) */
-    bool log_it = strcmp(line, "load-stats") != 0;
-    char *typed = log_it ? xstrdup(line) : NULL;
-
-    if (!tokenize(m, line, p, &np))
-    {
-        free(typed);
-        man_flush_out(m);
-        return;
-    }
-    if (log_it)
-    {
-        msg(D_MANAGEMENT, "MANAGEMENT: CMD '%s'",
-            np > 0 && !strcmp(p[0], "password") ? "password [...]" : typed);
-        secure_memzero(typed, strlen(typed));
-        free(typed);
-    }
-    if (np == 0)
-    {
-        man_flush_out(m);
-        return;
-    }
     if (cmd_simple(m, p, np) || cmd_absent(m, p, np))
     {
     }
@@ -923,6 +892,50 @@ man_command(struct manage *m, char *line)
     else
     {
         man_outf(m, "ERROR: unknown command, enter 'help' for more options");
+    }
+}
+
+/* 2.6 logs the line as typed, hides a password and leaves out load-stats
+ * (monitoring tools poll it).  TYPED is the line before tokenizing, or NULL;
+ * it is wiped and freed. */
+static void
+log_typed(char *typed, char **p, int np)
+{
+    if (!typed)
+    {
+        return;
+    }
+    if (np >= 0)
+    {
+        msg(D_MANAGEMENT, "MANAGEMENT: CMD '%s'",
+            np > 0 && !strcmp(p[0], "password") ? "password [...]" : typed);
+    }
+    secure_memzero(typed, strlen(typed));
+    free(typed);
+}
+
+void
+man_command(struct manage *m, char *line)
+{
+    char *p[MAN_PARAMS];
+    int np;
+
+    if (m->in_multiline)
+    {
+        multiline_line(m, line);
+        man_flush_out(m);
+        return;
+    }
+    char *typed = strcmp(line, "load-stats") != 0 ? xstrdup(line) : NULL;
+
+    if (!tokenize(m, line, p, &np))
+    {
+        np = -1; /* tokenize answered the client; nothing is logged */
+    }
+    log_typed(typed, p, np);
+    if (np > 0)
+    {
+        dispatch(m, p, np);
     }
     man_flush_out(m);
 }

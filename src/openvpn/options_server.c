@@ -806,45 +806,10 @@ usage(const char *text)
     return false;
 }
 
+/* The second half of server_mode_checks(): the server's own features, in 2.6's order. */
 static bool
-server_mode_checks(const struct options *o)
+server_mode_feature_checks(const struct options *o, const char *dev)
 {
-    const char *dev = options_dev_kind(o);
-
-    if (!streq(dev, "tun") && !streq(dev, "tap"))
-    {
-        return usage("--mode server only works with --dev tun or --dev tap");
-    }
-    if (o->pull)
-    {
-        return usage("--pull cannot be used with --mode server");
-    }
-    if (o->n_remotes > 0)
-    {
-        return usage("--remote cannot be used with --mode server");
-    }
-    if (o->route_delay_defined)
-    {
-        return usage("--route-delay cannot be used with --mode server");
-    }
-    if (o->up_delay)
-    {
-        return usage("--up-delay cannot be used with --mode server");
-    }
-    if (o->proto == PROTO_TCP_CLIENT)
-    {
-        return usage("--mode server currently only supports --proto values of udp, tcp-server, "
-                     "tcp4-server, or tcp6-server");
-    }
-    if (!o->tls_server)
-    {
-        return usage("--mode server requires --tls-server");
-    }
-    if (o->auth_user_pass.value)
-    {
-        return usage("--auth-user-pass cannot be used with --mode server (it should be used on "
-                     "the client side only)");
-    }
     if (o->ifconfig_pool_netmask && o->ifconfig_pool_defined && !o->server_defined &&
         !o->server_bridge_defined && streq(dev, "tun") && o->topology != TOP_SUBNET)
     {
@@ -892,6 +857,48 @@ server_mode_checks(const struct options *o)
         return usage("Please correct these errors.");
     }
     return true;
+}
+
+static bool
+server_mode_checks(const struct options *o)
+{
+    const char *dev = options_dev_kind(o);
+
+    if (!streq(dev, "tun") && !streq(dev, "tap"))
+    {
+        return usage("--mode server only works with --dev tun or --dev tap");
+    }
+    if (o->pull)
+    {
+        return usage("--pull cannot be used with --mode server");
+    }
+    if (o->n_remotes > 0)
+    {
+        return usage("--remote cannot be used with --mode server");
+    }
+    if (o->route_delay_defined)
+    {
+        return usage("--route-delay cannot be used with --mode server");
+    }
+    if (o->up_delay)
+    {
+        return usage("--up-delay cannot be used with --mode server");
+    }
+    if (o->proto == PROTO_TCP_CLIENT)
+    {
+        return usage("--mode server currently only supports --proto values of udp, tcp-server, "
+                     "tcp4-server, or tcp6-server");
+    }
+    if (!o->tls_server)
+    {
+        return usage("--mode server requires --tls-server");
+    }
+    if (o->auth_user_pass.value)
+    {
+        return usage("--auth-user-pass cannot be used with --mode server (it should be used on "
+                     "the client side only)");
+    }
+    return server_mode_feature_checks(o, dev);
 }
 
 /* Server-only directives used without --mode server, in 2.6's order. */

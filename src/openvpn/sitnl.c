@@ -367,10 +367,71 @@ sitnl_addr_v6_add(const char *ifname, const struct in6_addr *addr, int prefixlen
     return addr_add(ifname, AF_INET6, addr, NULL, prefixlen);
 }
 
+/* One route to add or delete, as the callers below give it. */
+struct route_spec
+{
+    bool add;
+    int family;
+    const void *dst;
+    int prefixlen;
+    const void *gw;   /**< NULL: on-link */
+    int ifindex;      /**< 0: none */
+    int metric;       /**< -1: none */
+};
+
 /*
- * Build and send one route.  Without a gateway the route is on-link
- * (scope link for IPv4); the kernel needs an interface then.
+ * Describe @p r in @p rt and its next hop @p nh.  Without a gateway the
+ * route is on-link (scope link for IPv4).  The addresses made go to *d and
+ * *g for the caller to release.
  */
+static bool
+route_describe(struct rtnl_route *rt,
+               struct rtnl_nexthop *nh,
+               const struct route_spec *r,
+               struct nl_addr **d,
+               struct nl_addr **g)
+{
+    size_t alen = r->family == AF_INET ? 4 : 16;
+
+    *d = mkaddr(r->family, r->dst, alen, r->prefixlen);
+    if (!*d || rtnl_route_set_dst(rt, *d) < 0)
+    {
+        return false;
+    }
+    rtnl_route_set_family(rt, (uint8_t) r->family);
+    rtnl_route_set_table(rt, RT_TABLE_MAIN);
+    rtnl_route_set_type(rt, RTN_UNICAST);
+    /* libnl defaults to RTPROT_STATIC; the kernel matches deletions on protocol too */
+    rtnl_route_set_protocol(rt, RTPROT_BOOT);
+    if (r->add)
+    {
+        rtnl_route_set_scope(rt, (!r->gw && r->family == AF_INET) ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
+    }
+    else
+    {
+        rtnl_route_set_scope(rt, RT_SCOPE_NOWHERE); /* "any scope" for deletion */
+    }
+    if (r->metric >= 0)
+    {
+        rtnl_route_set_priority(rt, (uint32_t) r->metric);
+    }
+    if (r->gw)
+    {
+        *g = nl_addr_build(r->family, r->gw, alen);
+        if (!*g)
+        {
+            return false;
+        }
+        rtnl_route_nh_set_gateway(nh, *g);
+    }
+    if (r->ifindex)
+    {
+        rtnl_route_nh_set_ifindex(nh, r->ifindex);
+    }
+    return true;
+}
+
+/* Build and send one route; the kernel needs an interface when there is no gateway. */
 static bool
 route_op(bool add,
          int family,
@@ -380,24 +441,19 @@ route_op(bool add,
          const char *ifname,
          int metric)
 {
-    size_t alen = family == AF_INET ? 4 : 16;
+    struct route_spec r = { add, family, dst, prefixlen, gw, 0, metric };
     struct nlreq req;
     struct rtnl_route *rt = NULL;
     struct rtnl_nexthop *nh = NULL;
     struct nl_addr *d = NULL, *g = NULL;
     bool ok = false;
-    int ifindex = 0;
     int rc;
 
-    if (ifname && ifname[0])
+    if (ifname && ifname[0] && (r.ifindex = ifindex_of(ifname)) == 0)
     {
-        ifindex = ifindex_of(ifname);
-        if (ifindex == 0)
-        {
-            return false;
-        }
+        return false;
     }
-    if (!gw && ifindex == 0)
+    if (!gw && r.ifindex == 0)
     {
         msg(M_WARN, "sitnl: a route needs a gateway or an interface");
         return false;
@@ -408,55 +464,17 @@ route_op(bool add,
     }
     rt = rtnl_route_alloc();
     nh = rtnl_route_nh_alloc();
-    d = mkaddr(family, dst, alen, prefixlen);
-    if (!rt || !nh || !d)
+    if (rt && nh && route_describe(rt, nh, &r, &d, &g))
     {
-        goto out;
-    }
-    rtnl_route_set_family(rt, (uint8_t) family);
-    rtnl_route_set_table(rt, RT_TABLE_MAIN);
-    rtnl_route_set_type(rt, RTN_UNICAST);
-    /* libnl defaults to RTPROT_STATIC; the kernel matches deletions on protocol too */
-    rtnl_route_set_protocol(rt, RTPROT_BOOT);
-    if (add)
-    {
-        rtnl_route_set_scope(rt, (!gw && family == AF_INET) ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
-    }
-    else
-    {
-        rtnl_route_set_scope(rt, RT_SCOPE_NOWHERE); /* "any scope" for deletion */
-    }
-    if (rtnl_route_set_dst(rt, d) < 0)
-    {
-        goto out;
-    }
-    if (metric >= 0)
-    {
-        rtnl_route_set_priority(rt, (uint32_t) metric);
-    }
-    if (gw)
-    {
-        g = nl_addr_build(family, gw, alen);
-        if (!g)
+        rtnl_route_add_nexthop(rt, nh);
+        nh = NULL; /* owned by rt now */
+        rc = add ? rtnl_route_add(req.sk, rt, NLM_F_EXCL) : rtnl_route_delete(req.sk, rt, 0);
+        ok = rc >= 0;
+        if (!ok)
         {
-            goto out;
+            req_report(&req, rc);
         }
-        rtnl_route_nh_set_gateway(nh, g);
     }
-    if (ifindex)
-    {
-        rtnl_route_nh_set_ifindex(nh, ifindex);
-    }
-    rtnl_route_add_nexthop(rt, nh);
-    nh = NULL; /* owned by rt now */
-    rc = add ? rtnl_route_add(req.sk, rt, NLM_F_EXCL) : rtnl_route_delete(req.sk, rt, 0);
-    if (rc < 0)
-    {
-        req_report(&req, rc);
-        goto out;
-    }
-    ok = true;
-out:
     if (!ok)
     {
         req_set_errno(&req);
