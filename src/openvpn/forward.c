@@ -762,27 +762,15 @@ forward_frag_in(struct fragmenter *f, struct ratelimit *rl, struct buffer *pkt, 
     return r == FRAG_RX_DELIVER;
 }
 
-/* Decrypt one received packet into the scratch buffer and deliver it. */
-static void
-deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
+/*
+ * Open the data packet @p p into @p plain: decrypt it (TLS or static key) or
+ * copy it (no crypto).  False when it is dropped; the drop is counted here.
+ */
+static bool
+open_data(struct context *c, struct link_pkt *p, struct buffer *plain, time_t now, time_t wall)
 {
-    struct buffer *plain = &c->scratch;
-    struct buffer dgram;
-    uint8_t occ_type;
-    struct buffer body;
     uint32_t pid = 0;
 
-    c->stats.link_read_bytes += buf_len(&p->buf);
-    if (!source_acceptable(c, &p->addr, now))
-    {
-        return;
-    }
-    buf_reset(plain, PLAIN_HEADROOM);
-    if (c->tls && !tunnel_tls_is_data(&p->buf))
-    {
-        deliver_control(c, p, now, wall);
-        return;
-    }
     if (c->tls && tunnel_dco_active(c))
     {
         /* the kernel decrypts DATA_V2 of its peer; what reaches us is not ours to open */
@@ -792,62 +780,70 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
             drop_log(c, now, "Data Channel Offload doesn't support DATA_V1 packets. "
                              "Upgrade your server to 2.4.5 or newer.");
         }
-        return;
+        return false;
     }
     if (c->tls)
     {
         if (!tunnel_tls_decrypt(c->tls, &p->buf, plain, now, wall))
         {
             c->stats.dropped_auth++;
-            return;
+            return false;
         }
+        return true;
     }
-    else if (c->have_crypto)
+    if (c->have_crypto)
     {
         enum crypto_status st = data_crypto_decrypt(&c->dc, &p->buf, plain, NULL, 0, wall, now, &pid);
 
         if (st != CRYPTO_OK)
         {
             decrypt_failed(c, st);
-            return;
+            return false;
         }
+        return true;
     }
-    else if (!buf_write_bytes(plain, buf_ptr(&p->buf), buf_len(&p->buf)))
-    {
-        return;
-    }
-    /* 2.6 counts what authenticated: the payload after decryption */
-    c->stats.auth_read_bytes += buf_len(plain);
-    note_authentic_source(c, &p->addr, now);
+    return buf_write_bytes(plain, buf_ptr(&p->buf), buf_len(&p->buf));
+}
 
-    /* the fragment header sits under the compression framing; a view of
-     * the datagram (the scratch itself, or a completed reassembly) goes on */
-    dgram = *plain;
-    plain = &dgram;
+/*
+ * Take the framing off an opened payload: reassemble fragments, decompress,
+ * and answer pings and OCC messages.  True when @p plain is then a packet
+ * for the tun device.
+ */
+static bool
+unframe(struct context *c, struct buffer *plain, time_t now, time_t wall)
+{
+    uint8_t occ_type;
+    struct buffer body;
+
     if (c->frag && !forward_frag_in(c->frag, &c->rl_drop, plain, now, &c->frag_expired_logged))
     {
-        return;
+        return false;
     }
     if (comp_decompress(&c->comp, plain) != COMP_OK)
     {
         c->stats.dropped_comp++;
         drop_log(c, now, "bad compression framing");
-        return;
+        return false;
     }
     if (occ_is_ping(plain))
     {
         msg(D_PING, "RECEIVED PING PACKET");
-        return;
+        return false;
     }
     if (occ_parse(plain, &occ_type, &body))
     {
         handle_occ(c, occ_type, &body, now, wall);
-        return;
+        return false;
     }
-    if (c->ps->tt.type == DEV_TYPE_NULL || buf_len(plain) == 0)
-    {
-        return;
-    }
+    return c->ps->tt.type != DEV_TYPE_NULL && buf_len(plain) > 0;
+}
+
+/* Write a packet from the peer to the tun device, its MSS clamped and a DHCP
+ * answer's router noted on the way. */
+static void
+write_tun(struct context *c, struct buffer *plain, time_t now)
+{
     if (c->mss_max)
     {
         mss_clamp(plain, c->mss_max, c->ps->tt.type == DEV_TYPE_TAP);
@@ -861,6 +857,40 @@ deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
     }
     c->stats.tun_write_bytes += buf_len(plain);
     keepalive_on_tunnel_bytes(&c->ka, (int64_t)buf_len(plain), now);
+}
+
+/* Decrypt one received packet into the scratch buffer and deliver it. */
+static void
+deliver(struct context *c, struct link_pkt *p, time_t now, time_t wall)
+{
+    struct buffer dgram;
+
+    c->stats.link_read_bytes += buf_len(&p->buf);
+    if (!source_acceptable(c, &p->addr, now))
+    {
+        return;
+    }
+    buf_reset(&c->scratch, PLAIN_HEADROOM);
+    if (c->tls && !tunnel_tls_is_data(&p->buf))
+    {
+        deliver_control(c, p, now, wall);
+        return;
+    }
+    if (!open_data(c, p, &c->scratch, now, wall))
+    {
+        return;
+    }
+    /* 2.6 counts what authenticated: the payload after decryption */
+    c->stats.auth_read_bytes += buf_len(&c->scratch);
+    note_authentic_source(c, &p->addr, now);
+
+    /* the fragment header sits under the compression framing; a view of
+     * the datagram (the scratch itself, or a completed reassembly) goes on */
+    dgram = c->scratch;
+    if (unframe(c, &dgram, now, wall))
+    {
+        write_tun(c, &dgram, now);
+    }
 }
 
 bool
