@@ -936,10 +936,10 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         c.ps = psp;
         c.remote_index = o->n_remotes ? psp->restarts % o->n_remotes : 0;
         client_prepare_instance(&c);
-        tunnel_manage_attach(&c);
+        tunnel_manage_attach(psp, &c);
         if (!start_gate(psp, pause, reread))
         {
-            tunnel_manage_attach(NULL);
+            tunnel_manage_attach(psp, NULL);
             sig = sig_pending() ? sig_take() : SIGTERM;
             log_signal(sig, sig_reason(), true);
             return 0;
@@ -948,7 +948,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         reread = false;
         if (!open_instance(&c, &fatal))
         {
-            tunnel_manage_attach(NULL);
+            tunnel_manage_attach(psp, NULL);
             close_instance(&c, fatal);
             if (fatal || sig_pending())
             {
@@ -992,7 +992,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         sig = o->mode == MODE_SERVER && server_loop ? server_loop(&c) : event_loop(&c);
         if (c.fatal)
         {
-            tunnel_manage_attach(NULL);
+            tunnel_manage_attach(psp, NULL);
             close_instance(&c, true);
             msg(M_INFO, "Exiting due to fatal error");
             return 1;
@@ -1004,7 +1004,7 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         announce_down(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);
         tunnel_manage_state(&c, sig == SIGTERM || sig == SIGINT ? "EXITING" : "RECONNECTING",
                             sig_name_for_state(sig));
-        tunnel_manage_attach(NULL);
+        tunnel_manage_attach(psp, NULL);
         init_env_closing(sig);
         init_link_keep(&c, sig);
         close_instance(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);

@@ -91,6 +91,17 @@ struct persist_state
 
     struct manage *mgmt; /* --management: open across restarts (tunnel_manage.c) */
     bool query_passwords; /* --management-query-passwords */
+    struct tunnel_mgmt
+    {
+        struct context *current;  /* the instance the callbacks answer for, or NULL */
+        int registered_fd[2];     /* management sockets in current's event set */
+        bool registered_write[2];
+        time_t last_tick;
+        uint64_t ended_in, ended_out; /* link bytes of the instances that ended */
+        bool pw_answered;         /* a `username`/`password` answer to our >PASSWORD: */
+        char pw_user[256];
+        char pw_pass[256];
+    } tm;
 };
 
 struct context

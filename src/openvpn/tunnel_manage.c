@@ -22,20 +22,17 @@
 #include "init_env.h"
 #include "tunnel_manage.h"
 
-/* The instance the management callbacks look at; NULL while none runs. */
-static struct context *current;
-static int registered_fd[2] = { -1, -1 };
-static bool registered_write[2];
-static time_t last_tick;
-/* link bytes of the instances that have ended: 2.6's load-stats counts
- * from the start of the process, across restarts */
-static uint64_t ended_in, ended_out;
+/*
+ * The callbacks' arg is the persist_state: its tm names the running
+ * instance (ps->tm.current, NULL between instances) and keeps what lives
+ * across them.
+ */
 
 static void
 cb_status(void *arg, int version, void (*emit)(void *, const char *), void *emit_arg)
 {
+    struct context *current = ((struct persist_state *) arg)->tm.current;
     struct status_p2p_view v;
-    (void) arg;
     (void) version; /* one format for point-to-point and clients, as 2.6 */
 
     if (current)
@@ -50,25 +47,18 @@ cb_status(void *arg, int version, void (*emit)(void *, const char *), void *emit
     }
 }
 
-/* A `username`/`password` answer to our >PASSWORD: request. */
-static struct
-{
-    bool answered;
-    char user[256];
-    char pass[256];
-} pw_answer;
-
 static void
 cb_password(void *arg, const char *type, const char *user, const char *pass)
 {
-    (void) arg;
+    struct tunnel_mgmt *tm = &((struct persist_state *) arg)->tm;
+
     if (strcmp(type, "Auth") != 0)
     {
         return;
     }
-    snprintf(pw_answer.user, sizeof(pw_answer.user), "%s", user ? user : "");
-    snprintf(pw_answer.pass, sizeof(pw_answer.pass), "%s", pass ? pass : "");
-    pw_answer.answered = true;
+    snprintf(tm->pw_user, sizeof(tm->pw_user), "%s", user ? user : "");
+    snprintf(tm->pw_pass, sizeof(tm->pw_pass), "%s", pass ? pass : "");
+    tm->pw_answered = true;
 }
 
 static void
@@ -78,29 +68,38 @@ cb_signal(void *arg, int signum)
     sig_raise(signum, ""); /* 2.6 logs it like an outside signal: "SIGTERM[hard,]" */
 }
 
-void
-tunnel_manage_link_totals(struct context *c, uint64_t *in, uint64_t *out)
+/* 2.6's load-stats counts from the start of the process, across restarts. */
+static void
+link_totals(const struct tunnel_mgmt *tm, struct context *c, uint64_t *in, uint64_t *out)
 {
     if (c)
     {
         tunnel_dco_refresh_stats(c);
     }
-    *in = ended_in + (c ? c->stats.link_read_bytes : 0);
-    *out = ended_out + (c ? c->stats.link_write_bytes : 0);
+    *in = tm->ended_in + (c ? c->stats.link_read_bytes : 0);
+    *out = tm->ended_out + (c ? c->stats.link_write_bytes : 0);
+}
+
+void
+tunnel_manage_link_totals(struct context *c, uint64_t *in, uint64_t *out)
+{
+    link_totals(&c->ps->tm, c, in, out);
 }
 
 static void
 cb_load_stats(void *arg, int *nclients, uint64_t *in, uint64_t *out)
 {
-    (void) arg;
+    const struct tunnel_mgmt *tm = &((struct persist_state *) arg)->tm;
+
     *nclients = 0;
-    tunnel_manage_link_totals(current, in, out);
+    link_totals(tm, tm->current, in, out);
 }
 
 static void
 cb_bytecount(void *arg, uint64_t *in, uint64_t *out)
 {
-    (void) arg;
+    struct context *current = ((struct persist_state *) arg)->tm.current;
+
     if (current)
     {
         tunnel_dco_refresh_stats(current); /* the kernel moves the data packets */
@@ -135,6 +134,7 @@ tunnel_manage_open(struct persist_state *ps, const struct options *o)
 {
     struct manage_config cfg;
     struct manage_callbacks cb = {
+        .arg = ps,
         .status = cb_status,
         .signal = cb_signal,
         .load_stats = cb_load_stats,
@@ -150,7 +150,7 @@ tunnel_manage_open(struct persist_state *ps, const struct options *o)
     {
         /* until the server's instance table exists (multi_manage.c), and
          * between restarts, 2.6 answers only these */
-        cb = (struct manage_callbacks){ .signal = cb_signal, .load_stats = cb_load_stats };
+        cb = (struct manage_callbacks){ .arg = ps, .signal = cb_signal, .load_stats = cb_load_stats };
     }
     tunnel_manage_config(o, &cfg);
     ps->mgmt = manage_open(&cfg, &cb);
@@ -194,10 +194,12 @@ tunnel_manage_query_auth(struct persist_state *ps, bool need_user, char *user, s
     {
         return false;
     }
-    memset(&pw_answer, 0, sizeof(pw_answer));
+    struct tunnel_mgmt *tm = &ps->tm;
+
+    tm->pw_answered = false;
     manage_query_password(ps->mgmt, "Auth", need_user);
     msg(M_INFO, "Need password(s) from management interface, waiting...");
-    while (!pw_answer.answered && !sig_pending())
+    while (!tm->pw_answered && !sig_pending())
     {
         struct pollfd pfd[2];
         int fds[2];
@@ -213,16 +215,18 @@ tunnel_manage_query_auth(struct persist_state *ps, bool need_user, char *user, s
         ppoll(pfd, (nfds_t) n, &ts, sig_wait_mask());
         manage_io(ps->mgmt, otime_mono());
     }
-    if (!pw_answer.answered)
+    if (!tm->pw_answered)
     {
         return false;
     }
     if (need_user)
     {
-        snprintf(user, user_len, "%s", pw_answer.user);
+        snprintf(user, user_len, "%s", tm->pw_user);
     }
-    snprintf(pass, pass_len, "%s", pw_answer.pass);
-    secure_memzero(&pw_answer, sizeof(pw_answer));
+    snprintf(pass, pass_len, "%s", tm->pw_pass);
+    tm->pw_answered = false;
+    secure_memzero(tm->pw_user, sizeof(tm->pw_user));
+    secure_memzero(tm->pw_pass, sizeof(tm->pw_pass));
     return true;
 }
 
@@ -236,21 +240,24 @@ tunnel_manage_auth_failed(struct persist_state *ps)
 }
 
 void
-tunnel_manage_attach(struct context *c)
+tunnel_manage_attach(struct persist_state *ps, struct context *c)
 {
-    if (current && current != c)
+    struct tunnel_mgmt *tm = &ps->tm;
+
+    if (tm->current && tm->current != c)
     {
-        ended_in += current->stats.link_read_bytes;
-        ended_out += current->stats.link_write_bytes;
+        tm->ended_in += tm->current->stats.link_read_bytes;
+        tm->ended_out += tm->current->stats.link_write_bytes;
     }
-    current = c;
-    registered_fd[0] = registered_fd[1] = -1; /* a new instance has a new event set */
-    registered_write[0] = registered_write[1] = false;
+    tm->current = c;
+    tm->registered_fd[0] = tm->registered_fd[1] = -1; /* a new instance has a new event set */
+    tm->registered_write[0] = tm->registered_write[1] = false;
 }
 
 void
 tunnel_manage_interest(struct context *c)
 {
+    struct tunnel_mgmt *tm = &c->ps->tm;
     int fds[2];
     bool want_write = false;
     int n;
@@ -265,14 +272,14 @@ tunnel_manage_interest(struct context *c)
         int fd = i < n ? fds[i] : -1;
         bool w = i == n - 1 && want_write;
 
-        if (fd != registered_fd[i] || w != registered_write[i])
+        if (fd != tm->registered_fd[i] || w != tm->registered_write[i])
         {
             if (fd >= 0)
             {
                 event_ctl(&c->es, fd, EVENT_READ | (w ? EVENT_WRITE : 0), &c->ps->mgmt);
             }
-            registered_fd[i] = fd;
-            registered_write[i] = w;
+            tm->registered_fd[i] = fd;
+            tm->registered_write[i] = w;
         }
     }
 }
@@ -288,9 +295,9 @@ tunnel_manage_tick(struct context *c)
 {
     time_t now = otime_mono();
 
-    if (c->ps->mgmt && now != last_tick)
+    if (c->ps->mgmt && now != c->ps->tm.last_tick)
     {
-        last_tick = now;
+        c->ps->tm.last_tick = now;
         manage_tick(c->ps->mgmt, otime_wall());
     }
 }

@@ -56,7 +56,7 @@ bool tunnel_manage_query_auth(struct persist_state *ps, bool need_user, char *us
 void tunnel_manage_auth_failed(struct persist_state *ps);
 
 /** The instance the callbacks answer for (NULL between instances). */
-void tunnel_manage_attach(struct context *c);
+void tunnel_manage_attach(struct persist_state *ps, struct context *c);
 
 /** Link bytes read and written since the process started (2.6's load-stats), @p c running. */
 void tunnel_manage_link_totals(struct context *c, uint64_t *in, uint64_t *out);
