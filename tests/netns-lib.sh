@@ -198,7 +198,10 @@ nl_wait_log()
         n=$(grep -cF -- "$pat" "$log" 2>/dev/null)
         [ "${n:-0}" -ge "$count" ] && return 0
         if [ -n "$pid" ] && ! nl_alive "$pid"; then
-            return 1
+            # it may have written the line just before it exited
+            n=$(grep -cF -- "$pat" "$log" 2>/dev/null)
+            [ "${n:-0}" -ge "$count" ]
+            return
         fi
         sleep 0.1
     done

@@ -99,9 +99,10 @@ run_case()
         why="B did not log '$expect'"
     else
         # the client keeps trying: a second attempt fails the same way
-        sleep 12
-        if [ "$(grep -cF -- "$expect" "$lb")" -lt 2 ]; then
-            why="B did not retry (only one '$expect')"
+        # (after the --hand-window of 5 s and the retry pause; 30 s leaves
+        # room for a loaded machine)
+        if ! nl_wait_log "$lb" "$expect" 30 2 "$pb"; then
+            why="B did not retry (only $(grep -cF -- "$expect" "$lb") '$expect')"
         elif ! nl_alive "$pb"; then
             why="B exited instead of retrying"
         elif grep -q "Initialization Sequence Completed" "$la" "$lb"; then
