@@ -561,39 +561,70 @@ consider_route(struct nl_object *obj, void *arg)
     }
 }
 
-bool
-sitnl_default_gw_v4(struct in_addr *gw, char ifname[16])
+/* Which kernel table a walk reads: the routes of one family, or the addresses. */
+enum walk_table
+{
+    WALK_ROUTES_V4,
+    WALK_ROUTES_V6,
+    WALK_ADDRS,
+};
+
+/* Call @p cb for every entry of @p table; false (logged) if it cannot be read. */
+static bool
+walk(enum walk_table table, void (*cb)(struct nl_object *, void *), void *arg)
 {
     struct nlreq req;
     struct nl_cache *cache = NULL;
-    struct best_gw best = { 0 };
-    char name[IF_NAMESIZE];
     int rc;
 
     if (!req_open(&req))
     {
         return false;
     }
-    rc = rtnl_route_alloc_cache(req.sk, AF_INET, 0, &cache);
+    if (table == WALK_ADDRS)
+    {
+        rc = rtnl_addr_alloc_cache(req.sk, &cache);
+    }
+    else
+    {
+        rc = rtnl_route_alloc_cache(req.sk, table == WALK_ROUTES_V4 ? AF_INET : AF_INET6, 0, &cache);
+    }
     if (rc < 0)
     {
         req_report(&req, rc);
         req_close(&req);
         return false;
     }
-    nl_cache_foreach(cache, consider_route, &best);
+    nl_cache_foreach(cache, cb, arg);
     nl_cache_free(cache);
     req_close(&req);
-    if (!best.found)
+    return true;
+}
+
+/* The name of interface @p ifindex into @p ifname, "" if there is none. */
+static void
+name_of_index(int ifindex, char ifname[16])
+{
+    char name[IF_NAMESIZE];
+
+    ifname[0] = '\0';
+    if (ifindex > 0 && if_indextoname((unsigned int) ifindex, name))
+    {
+        strbcpy(ifname, name, 16);
+    }
+}
+
+bool
+sitnl_default_gw_v4(struct in_addr *gw, char ifname[16])
+{
+    struct best_gw best = { 0 };
+
+    if (!walk(WALK_ROUTES_V4, consider_route, &best) || !best.found)
     {
         return false;
     }
     *gw = best.gw;
-    ifname[0] = '\0';
-    if (best.ifindex > 0 && if_indextoname((unsigned int) best.ifindex, name))
-    {
-        strbcpy(ifname, name, 16);
-    }
+    name_of_index(best.ifindex, ifname);
     return true;
 }
 
@@ -653,39 +684,17 @@ bool
 sitnl_route_v6_best(const struct in6_addr *dst, struct in6_addr *gw, bool *have_gw,
                     char ifname[16])
 {
-    struct nlreq req;
-    struct nl_cache *cache = NULL;
     struct best6 b;
-    char name[IF_NAMESIZE];
-    int rc;
 
     memset(&b, 0, sizeof(b));
     b.dst = *dst;
-    if (!req_open(&req))
-    {
-        return false;
-    }
-    rc = rtnl_route_alloc_cache(req.sk, AF_INET6, 0, &cache);
-    if (rc < 0)
-    {
-        req_report(&req, rc);
-        req_close(&req);
-        return false;
-    }
-    nl_cache_foreach(cache, consider_route6, &b);
-    nl_cache_free(cache);
-    req_close(&req);
-    if (!b.found)
+    if (!walk(WALK_ROUTES_V6, consider_route6, &b) || !b.found)
     {
         return false;
     }
     *gw = b.gw;
     *have_gw = b.have_gw;
-    ifname[0] = '\0';
-    if (b.ifindex > 0 && if_indextoname((unsigned int) b.ifindex, name))
-    {
-        strbcpy(ifname, name, 16);
-    }
+    name_of_index(b.ifindex, ifname);
     return ifname[0] != '\0';
 }
 
@@ -720,27 +729,14 @@ bool
 sitnl_iface_addrs_v4(const char *ifname, struct in_addr *addrs, int *prefixes, size_t max,
                      size_t *n)
 {
-    struct nlreq req;
-    struct nl_cache *cache = NULL;
     struct addr_walk w = { .addrs = addrs, .prefixes = prefixes, .max = max };
-    int rc;
 
     *n = 0;
     w.ifindex = (int) if_nametoindex(ifname);
-    if (w.ifindex <= 0 || !req_open(&req))
+    if (w.ifindex <= 0 || !walk(WALK_ADDRS, consider_addr, &w))
     {
         return false;
     }
-    rc = rtnl_addr_alloc_cache(req.sk, &cache);
-    if (rc < 0)
-    {
-        req_report(&req, rc);
-        req_close(&req);
-        return false;
-    }
-    nl_cache_foreach(cache, consider_addr, &w);
-    nl_cache_free(cache);
-    req_close(&req);
     *n = w.n;
     return true;
 }
