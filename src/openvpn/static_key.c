@@ -288,11 +288,9 @@ render(const struct key2 *k, char *buf, size_t cap)
 }
 
 bool
-static_key_write_file(const char *path, const struct key2 *k)
+key_file_write_text(const char *path, const char *text, size_t len)
 {
-    char buf[1024];
-    size_t len = render(k, buf, sizeof(buf));
-    bool to_stdout = !path || strcmp(path, "-") == 0;
+    bool to_stdout = !path || !*path || strcmp(path, "-") == 0;
     int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     bool ok = fd >= 0;
 
@@ -302,7 +300,7 @@ static_key_write_file(const char *path, const struct key2 *k)
     }
     for (size_t done = 0; ok && done < len;)
     {
-        ssize_t w = write(fd, buf + done, len - done);
+        ssize_t w = write(fd, text + done, len - done);
 
         if (w < 0 && errno == EINTR)
         {
@@ -320,6 +318,16 @@ static_key_write_file(const char *path, const struct key2 *k)
         msg(M_NONFATAL | M_ERRNO, "Cannot close key file '%s'", path);
         ok = false;
     }
+    return ok;
+}
+
+bool
+static_key_write_file(const char *path, const struct key2 *k)
+{
+    char buf[1024];
+    size_t len = render(k, buf, sizeof(buf));
+    bool ok = key_file_write_text(path, buf, len);
+
     secure_memzero(buf, sizeof(buf));
     return ok;
 }

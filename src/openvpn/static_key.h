@@ -47,6 +47,13 @@ bool static_key_read_text(const char *text, const char *origin, int origin_line,
 /** Write @p k in the standard layout to @p path (NULL or "-": stdout), mode 0600. */
 bool static_key_write_file(const char *path, const struct key2 *k);
 
+/**
+ * Write the key text @p text to @p path (NULL, "" or "-": stdout), created
+ * with mode 0600; errors logged with 2.6's "Cannot ... key file" lines.
+ * Also the writer of the tls-crypt-v2 key files.
+ */
+bool key_file_write_text(const char *path, const char *text, size_t len);
+
 /** Fill @p out with fresh random keys (n = 2). */
 bool static_key_generate(struct key2 *out);
 

@@ -24,6 +24,7 @@
 #include "basic.h"
 #include "crypto_backend.h"
 #include "error.h"
+#include "static_key.h"
 #include "strutil.h"
 #include "tls_crypt_v2.h"
 
@@ -342,45 +343,11 @@ pem_render(const char *name, const uint8_t *raw, size_t n, size_t *text_len)
 }
 
 static bool
-write_text_file(const char *path, const char *text, size_t len)
-{
-    bool to_stdout = !path || !*path || strcmp(path, "-") == 0;
-    int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    bool ok = fd >= 0;
-
-    if (!ok)
-    {
-        msg(M_NONFATAL | M_ERRNO, "Cannot open key file '%s' for writing", path);
-    }
-    for (size_t done = 0; ok && done < len;)
-    {
-        ssize_t w = write(fd, text + done, len - done);
-
-        if (w < 0 && errno == EINTR)
-        {
-            continue;
-        }
-        ok = w > 0;
-        done += ok ? (size_t) w : 0;
-        if (!ok)
-        {
-            msg(M_NONFATAL | M_ERRNO, "Cannot write key file '%s'", to_stdout ? "stdout" : path);
-        }
-    }
-    if (fd >= 0 && !to_stdout && close(fd) != 0 && ok)
-    {
-        msg(M_NONFATAL | M_ERRNO, "Cannot close key file '%s'", path);
-        ok = false;
-    }
-    return ok;
-}
-
-static bool
 write_pem_file(const char *path, const char *name, const uint8_t *raw, size_t n)
 {
     size_t len = 0;
     char *text = pem_render(name, raw, n, &len);
-    bool ok = write_text_file(path, text, len);
+    bool ok = key_file_write_text(path, text, len);
 
     secure_memzero(text, PEM_TEXT_MAX);
     free(text);
@@ -637,7 +604,7 @@ tls_crypt_v2_genkey_client(const char *path,
         msg(M_NONFATAL, "ERROR: generated tls-crypt-v2 client key does not unwrap");
         goto out;
     }
-    ok = write_text_file(path, text, text_len);
+    ok = key_file_write_text(path, text, text_len);
 
 out:
     if (text)
