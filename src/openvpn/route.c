@@ -158,14 +158,17 @@ parse_metric(const char *network,
     return true;
 }
 
+/* A special word (vpn_gateway, net_gateway, remote_host) or an address or
+ * name; @p what names it in 2.6's "failed to parse/resolve" error. */
 static bool
-parse_v4_network(const char *network,
-                 const struct route_env *env,
-                 struct in_addr *out,
-                 char *err,
-                 size_t errlen)
+parse_v4_addr(const char *text,
+              const char *what,
+              const struct route_env *env,
+              struct in_addr *out,
+              char *err,
+              size_t errlen)
 {
-    switch (special_addr(network, env, out, err, errlen))
+    switch (special_addr(text, env, out, err, errlen))
     {
         case SPECIAL_OK:
             return true;
@@ -176,12 +179,22 @@ parse_v4_network(const char *network,
         case SPECIAL_NONE:
             break;
     }
-    if (!resolve_v4(network, out))
+    if (!resolve_v4(text, out))
     {
-        snprintf(err, errlen, "failed to parse/resolve route for host/network: %s", network);
+        snprintf(err, errlen, "failed to parse/resolve %s: %s", what, text);
         return false;
     }
     return true;
+}
+
+static bool
+parse_v4_network(const char *network,
+                 const struct route_env *env,
+                 struct in_addr *out,
+                 char *err,
+                 size_t errlen)
+{
+    return parse_v4_addr(network, "route for host/network", env, out, err, errlen);
 }
 
 static bool
@@ -204,23 +217,7 @@ parse_v4_gateway(const char *gateway,
         *out = env->vpn_gateway;
         return true;
     }
-    switch (special_addr(gateway, env, out, err, errlen))
-    {
-        case SPECIAL_OK:
-            return true;
-
-        case SPECIAL_UNDEF:
-            return false;
-
-        case SPECIAL_NONE:
-            break;
-    }
-    if (!resolve_v4(gateway, out))
-    {
-        snprintf(err, errlen, "failed to parse/resolve route gateway: %s", gateway);
-        return false;
-    }
-    return true;
+    return parse_v4_addr(gateway, "route gateway", env, out, err, errlen);
 }
 
 bool

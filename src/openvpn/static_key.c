@@ -47,22 +47,6 @@ struct parse
     int half; /* -1: no pending nibble */
 };
 
-/* Compare a line (not NUL-terminated) to @p want, ignoring surrounding blanks. */
-static bool
-line_is(const char *p, size_t len, const char *want)
-{
-    while (len > 0 && isspace((unsigned char) *p))
-    {
-        p++;
-        len--;
-    }
-    while (len > 0 && isspace((unsigned char) p[len - 1]))
-    {
-        len--;
-    }
-    return len == strlen(want) && memcmp(p, want, len) == 0;
-}
-
 static int
 hexval(char c)
 {

@@ -37,6 +37,21 @@ streq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+bool
+line_is(const char *p, size_t len, const char *want)
+{
+    while (len > 0 && isspace((unsigned char) *p))
+    {
+        p++;
+        len--;
+    }
+    while (len > 0 && isspace((unsigned char) p[len - 1]))
+    {
+        len--;
+    }
+    return len == strlen(want) && memcmp(p, want, len) == 0;
+}
+
 void
 hex_format(char *out, const uint8_t *in, size_t n, char sep)
 {

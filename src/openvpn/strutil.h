@@ -16,6 +16,10 @@ bool strbcpy(char *dst, const char *src, size_t n);
 /** True if @p a and @p b are equal (NULL-safe: two NULLs are equal). */
 bool streq(const char *a, const char *b);
 
+/** True if the @p len bytes at @p p (not NUL-terminated), blanks around them
+ *  ignored, are @p want: a marker line of a key file. */
+bool line_is(const char *p, size_t len, const char *want);
+
 /** Lower-case hex of @p n bytes into @p out (2n+1 bytes); @p sep between bytes if not 0. */
 void hex_format(char *out, const uint8_t *in, size_t n, char sep);
 

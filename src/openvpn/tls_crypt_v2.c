@@ -57,21 +57,6 @@ struct pem_parse
 };
 
 static bool
-line_is(const char *p, size_t len, const char *want)
-{
-    while (len > 0 && isspace((unsigned char) *p))
-    {
-        p++;
-        len--;
-    }
-    while (len > 0 && isspace((unsigned char) p[len - 1]))
-    {
-        len--;
-    }
-    return len == strlen(want) && memcmp(p, want, len) == 0;
-}
-
-static bool
 pem_line(struct pem_parse *ps, const char *p, size_t len)
 {
     if (ps->state == 0)
@@ -237,12 +222,11 @@ tls_crypt_v2_read_server_key_text(const char *text,
     return ok;
 }
 
-bool
-tls_crypt_v2_read_server_key_file(const char *path, struct key *out)
+/* The end of reading a key file: the text wiped and freed, the key (@p n
+ * bytes at @p out) wiped unless it was read; returns @p ok. */
+static bool
+key_file_read_done(char *text, bool ok, void *out, size_t n)
 {
-    char *text = read_text_file(path, "tls-crypt-v2 server key");
-    bool ok = text && tls_crypt_v2_read_server_key_text(text, path, 1, out);
-
     if (text)
     {
         secure_memzero(text, strlen(text));
@@ -250,9 +234,18 @@ tls_crypt_v2_read_server_key_file(const char *path, struct key *out)
     }
     if (!ok)
     {
-        secure_memzero(out, sizeof(*out));
+        secure_memzero(out, n);
     }
     return ok;
+}
+
+bool
+tls_crypt_v2_read_server_key_file(const char *path, struct key *out)
+{
+    char *text = read_text_file(path, "tls-crypt-v2 server key");
+    bool ok = text && tls_crypt_v2_read_server_key_text(text, path, 1, out);
+
+    return key_file_read_done(text, ok, out, sizeof(*out));
 }
 
 bool
@@ -301,16 +294,7 @@ tls_crypt_v2_read_client_key_file(const char *path, struct tls_crypt_v2_client_k
     char *text = read_text_file(path, "tls-crypt-v2 client key");
     bool ok = text && tls_crypt_v2_read_client_key_text(text, path, 1, out);
 
-    if (text)
-    {
-        secure_memzero(text, strlen(text));
-        free(text);
-    }
-    if (!ok)
-    {
-        secure_memzero(out, sizeof(*out));
-    }
-    return ok;
+    return key_file_read_done(text, ok, out, sizeof(*out));
 }
 
 /* --- PEM writing --------------------------------------------------------- */
