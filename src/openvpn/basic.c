@@ -4,6 +4,19 @@
 
 #include "basic.h"
 
+bool
+mem_all_zero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint8_t acc = 0;
+
+    for (size_t i = 0; i < n; i++)
+    {
+        acc |= b[i];
+    }
+    return acc == 0;
+}
+
 void
 secure_memzero(void *p, size_t n)
 {

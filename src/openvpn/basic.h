@@ -6,6 +6,7 @@
 #ifndef OVPN_BASIC_H
 #define OVPN_BASIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -22,5 +23,8 @@ void secure_memzero(void *p, size_t n);
 
 /** Constant-time comparison of two byte strings of length @p n: 0 when equal. */
 int memcmp_consttime(const void *a, const void *b, size_t n);
+
+/** True if all @p n bytes at @p p are zero, in time that does not depend on them. */
+bool mem_all_zero(const void *p, size_t n);
 
 #endif /* OVPN_BASIC_H */

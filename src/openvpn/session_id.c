@@ -11,24 +11,12 @@
 
 #include "basic.h"
 
-static bool
-all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-
-    for (size_t i = 0; i < n; i++)
-    {
-        acc |= p[i];
-    }
-    return acc == 0;
-}
-
 bool
 session_id_from_random(struct session_id *out, const uint8_t random[SID_SIZE])
 {
     /* All zero is the "undefined" marker the peer rejects (§2.1); rather
      * than bend the random value, let the caller draw again. */
-    if (all_zero(random, SID_SIZE))
+    if (mem_all_zero(random, SID_SIZE))
     {
         session_id_clear(out);
         return false;
@@ -40,7 +28,7 @@ session_id_from_random(struct session_id *out, const uint8_t random[SID_SIZE])
 bool
 session_id_defined(const struct session_id *sid)
 {
-    return !all_zero(sid->id, SID_SIZE);
+    return !mem_all_zero(sid->id, SID_SIZE);
 }
 
 bool

@@ -155,18 +155,6 @@ ssl_keys_p2p_peer_id(struct ssl_session *s, uint32_t *peer_id)
     return true;
 }
 
-static bool
-all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-
-    for (size_t i = 0; i < n; i++)
-    {
-        acc |= p[i];
-    }
-    return acc == 0;
-}
-
 bool
 ssl_keys_check(const struct key2 *k, size_t key_len)
 {
@@ -180,7 +168,7 @@ ssl_keys_check(const struct key2 *k, size_t key_len)
     }
     for (int i = 0; i < 2; i++)
     {
-        if (all_zero(k->keys[i].cipher, key_len))
+        if (mem_all_zero(k->keys[i].cipher, key_len))
         {
             return false;
         }
