@@ -239,13 +239,16 @@ is_client_reset(uint8_t b0)
            (b0 & P_KEY_ID_MASK) == 0;
 }
 
-/* --connect-freq n sec: at most n new clients per sec seconds. */
+/*
+ * --connect-freq n sec: at most n new clients per sec seconds (with a
+ * period of 0 there is no limit, with n 0 nobody new, as in 2.6).
+ */
 static bool
-connect_freq_ok(struct multi_context *m, time_t now)
+connect_freq_ok(struct multi_context *m, const struct link_addr *from, time_t now)
 {
     const struct options *o = m->o;
 
-    if (o->cf_max <= 0 || o->cf_per <= 0)
+    if (o->cf_per <= 0)
     {
         return true;
     }
@@ -254,7 +257,22 @@ connect_freq_ok(struct multi_context *m, time_t now)
         m->cf_window_start = now;
         m->cf_count = 0;
     }
-    return ++m->cf_count <= o->cf_max;
+    if (++m->cf_count <= o->cf_max)
+    {
+        return true;
+    }
+    m->dropped_max_clients++;
+    if (ratelimit_allow(&m->rl_new, now))
+    {
+        char a[128];
+
+        multi_print_real(from, a, sizeof(a));
+        msg(D_MULTI_ERRORS,
+            "MULTI: Connection from %s would exceed new connection frequency limit as "
+            "controlled by --connect-freq",
+            a);
+    }
+    return false;
 }
 
 /*
@@ -335,6 +353,11 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
             return NULL;
 
         case TLS_SL_REPLY:
+            if (!tls_reply_limit_allow(&m->reply_limit, now))
+            {
+                m->dropped_reply_limit++;
+                return NULL;
+            }
             m->stateless_replies++;
             multi_send_raw(m, &p->addr, &out);
             return NULL;
@@ -345,11 +368,21 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
             {
                 return NULL;
             }
-            if (!connect_freq_ok(m, now))
+            /* an older tls-crypt-v2 client's reset is admitted at once:
+             * it is a reset all the same for --connect-freq-initial */
+            if (r == TLS_SL_STATEFUL && m->stateless
+                && !tls_reply_limit_allow(&m->reply_limit, now))
             {
-                drop(m, &m->dropped_max_clients, now,
-                     "MULTI: connection rejected, --connect-freq exceeded", NULL);
+                m->dropped_reply_limit++;
                 return NULL;
+            }
+            if (!connect_freq_ok(m, &p->addr, now))
+            {
+                return NULL;
+            }
+            if (m->stateless)
+            {
+                tls_reply_limit_credit(&m->reply_limit); /* the handshake came back */
             }
             return multi_create(m, &p->addr, now_ms, r == TLS_SL_ACCEPT ? &cookie : NULL,
                                 r == TLS_SL_ACCEPT ? &csid : NULL);

@@ -221,6 +221,7 @@ multi_init(struct multi_context *m, struct context *c)
     m->next_cid = 0;
     ratelimit_init(&m->rl_drop, 10, 10);
     ratelimit_init(&m->rl_new, 10, 10);
+    tls_reply_limit_init(&m->reply_limit, o->cf_initial_max, o->cf_initial_per);
     if (!tunnel_tls_open(&m->tmpl, o, c->occ_local, c->occ_remote, now_ms))
     {
         return false;

@@ -145,6 +145,7 @@ struct multi_context
     /* --connect-freq */
     time_t cf_window_start;
     int cf_count;
+    struct tls_reply_limit reply_limit; /* --connect-freq-initial (UDP) */
 
     time_t next_status;
     time_t next_persist;
@@ -153,6 +154,7 @@ struct multi_context
     uint64_t dropped_no_route, dropped_bad_source, dropped_no_instance, dropped_max_clients;
     uint64_t dropped_saturation; /* tun packets for a TCP client past --tcp-queue-limit */
     uint64_t stateless_replies;
+    uint64_t dropped_reply_limit; /* resets not answered: --connect-freq-initial */
     bool shutting_down; /* clients were told RESTART: no new ones */
     struct manage *mgmt;  /* --management, or NULL */
     int mgmt_fd[2];       /* what is registered with the event set */

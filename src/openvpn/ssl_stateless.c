@@ -264,3 +264,57 @@ tls_stateless_process(struct tls_stateless *s,
     *client_sid = h.local_sid;
     return TLS_SL_ACCEPT;
 }
+
+/* ---- --connect-freq-initial ---------------------------------------------- */
+
+void
+tls_reply_limit_init(struct tls_reply_limit *l, int max, int per)
+{
+    memset(l, 0, sizeof(*l));
+    l->max = max < 0 ? 0 : max;
+    l->per = per < 0 ? 0 : per;
+}
+
+bool
+tls_reply_limit_allow(struct tls_reply_limit *l, time_t now)
+{
+    /* a period lasts until `per` whole seconds have passed, as in 2.6 */
+    if (!l->started || now > l->period_start + l->per)
+    {
+        int64_t dropped = l->count - l->max;
+
+        if (dropped > 0)
+        {
+            msg(D_TLS_DEBUG_LOW,
+                "Dropped %lld initial handshake packets due to --connect-freq-initial %d %d",
+                (long long) dropped, l->max, l->per);
+        }
+        l->started = true;
+        l->period_start = now;
+        l->count = 0;
+        l->warned = false;
+    }
+    l->count++;
+    if (l->count <= l->max)
+    {
+        return true;
+    }
+    if (!l->warned)
+    {
+        msg(M_WARN,
+            "Note: --connect-freq-initial %d %d rate limit exceeded, dropping initial "
+            "handshake packets for the next %d seconds",
+            l->max, l->per, (int) (l->period_start + l->per - now));
+        l->warned = true;
+    }
+    return false;
+}
+
+void
+tls_reply_limit_credit(struct tls_reply_limit *l)
+{
+    if (l->count > 0)
+    {
+        l->count--;
+    }
+}

@@ -60,4 +60,29 @@ enum tls_sl_result tls_stateless_process(struct tls_stateless *s, const uint8_t 
                                          struct session_id *cookie,
                                          struct session_id *client_sid);
 
+/*
+ * --connect-freq-initial n sec: at most @c max server resets (cookie
+ * replies, and tls-crypt-v2 resets of older clients that are admitted at
+ * once) per @c per seconds, so that the server cannot be used to reflect
+ * traffic at a spoofed address.  A client that completes the three-way
+ * handshake gives its reply back (tls_reply_limit_credit()), as 2.6 does:
+ * only unanswered resets use up the allowance.  With @c max 0 no reset is
+ * answered.  Logs 2.6's two lines: one warning when a period first runs
+ * over, and the number dropped when that period ends.
+ */
+struct tls_reply_limit
+{
+    int max, per;
+    bool started;
+    bool warned;
+    time_t period_start;
+    int64_t count; /* resets seen in this period (answered or not) */
+};
+
+void tls_reply_limit_init(struct tls_reply_limit *l, int max, int per);
+/** May a reset that arrived at @p now (monotonic seconds) be answered? */
+bool tls_reply_limit_allow(struct tls_reply_limit *l, time_t now);
+/** A client completed the handshake: its reset no longer counts. */
+void tls_reply_limit_credit(struct tls_reply_limit *l);
+
 #endif /* OVPN_SSL_STATELESS_H */

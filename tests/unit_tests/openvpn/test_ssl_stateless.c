@@ -656,6 +656,79 @@ stateless_v2__lossy_network_seeded__client_gets_in(void **state)
     }
 }
 
+/*
+ * --connect-freq-initial n sec: n resets are answered per period; the
+ * period ends only after sec whole seconds (2.6 compares with >), and the
+ * first refusal of a period logs 2.6's note once, its end the number dropped.
+ */
+static void
+reply_limit__past_n_in_a_period__refused_until_it_ends(void **state)
+{
+    struct tls_reply_limit l;
+
+    (void) state;
+    tls_reply_limit_init(&l, 3, 10);
+    mock_msg_reset();
+    for (int i = 0; i < 3; i++)
+    {
+        assert_true(tls_reply_limit_allow(&l, 5));
+    }
+    assert_string_equal(mock_all_msgs, "");
+    assert_false(tls_reply_limit_allow(&l, 5));
+    assert_string_equal(mock_last_msg,
+                        "Note: --connect-freq-initial 3 10 rate limit exceeded, dropping "
+                        "initial handshake packets for the next 10 seconds");
+    mock_msg_reset();
+    for (int i = 0; i < 1000; i++)
+    {
+        assert_false(tls_reply_limit_allow(&l, 9));
+    }
+    assert_false(tls_reply_limit_allow(&l, 15));
+    assert_string_equal(mock_all_msgs, ""); /* one note per period, not per packet */
+    assert_true(tls_reply_limit_allow(&l, 16));
+    assert_string_equal(mock_last_msg,
+                        "Dropped 1002 initial handshake packets due to --connect-freq-initial 3 10");
+}
+
+/* A client that brings the cookie back gives its reply back to the allowance. */
+static void
+reply_limit__completed_handshake__credited(void **state)
+{
+    struct tls_reply_limit l;
+
+    (void) state;
+    tls_reply_limit_init(&l, 2, 10);
+    assert_true(tls_reply_limit_allow(&l, 100));
+    assert_true(tls_reply_limit_allow(&l, 100));
+    tls_reply_limit_credit(&l);
+    assert_true(tls_reply_limit_allow(&l, 101));
+    assert_false(tls_reply_limit_allow(&l, 101));
+    /* a credit never makes the count negative (no reserve for later floods) */
+    tls_reply_limit_init(&l, 1, 10);
+    for (int i = 0; i < 5; i++)
+    {
+        tls_reply_limit_credit(&l);
+    }
+    assert_true(tls_reply_limit_allow(&l, 7));
+    assert_false(tls_reply_limit_allow(&l, 7));
+}
+
+/* 2.6 takes n 0 (no reset is answered) and sec 0 (a period of one second). */
+static void
+reply_limit__zero_values__none_answered_or_per_second(void **state)
+{
+    struct tls_reply_limit l;
+
+    (void) state;
+    tls_reply_limit_init(&l, 0, 10);
+    assert_false(tls_reply_limit_allow(&l, 0));
+    assert_false(tls_reply_limit_allow(&l, 1000));
+    tls_reply_limit_init(&l, 1, 0);
+    assert_true(tls_reply_limit_allow(&l, 50));
+    assert_false(tls_reply_limit_allow(&l, 50));
+    assert_true(tls_reply_limit_allow(&l, 51));
+}
+
 int
 main(void)
 {
@@ -669,6 +742,9 @@ main(void)
         cmocka_unit_test(stateless_v2__forged_or_garbage_wkc__no_reply_no_state),
         cmocka_unit_test(stateless_v2__truncated_reset_or_wkc_v1__never_replied_or_accepted),
         cmocka_unit_test(stateless_v2__lossy_network_seeded__client_gets_in),
+        cmocka_unit_test(reply_limit__past_n_in_a_period__refused_until_it_ends),
+        cmocka_unit_test(reply_limit__completed_handshake__credited),
+        cmocka_unit_test(reply_limit__zero_values__none_answered_or_per_second),
     };
     return cmocka_run_group_tests(tests, ssl_pair_setup, ssl_pair_teardown);
 }
