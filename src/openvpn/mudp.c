@@ -276,6 +276,53 @@ connect_freq_ok(struct multi_context *m, const struct link_addr *from, time_t no
 }
 
 /*
+ * What --connect-freq-initial shares by: the source IPv4 address, or the
+ * /64 of an IPv6 one (a single host may have all of it); never the port.
+ */
+static size_t
+src_ip(const struct link_addr *a, const uint8_t **ip)
+{
+    if (a->ss.ss_family == AF_INET6)
+    {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *) &a->ss;
+
+        *ip = s6->sin6_addr.s6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+        {
+            *ip += 12;
+            return 4;
+        }
+        return 8;
+    }
+    *ip = (const uint8_t *) &((const struct sockaddr_in *) &a->ss)->sin_addr;
+    return 4;
+}
+
+/* --connect-freq-initial: may a reset from @p a be answered? */
+static bool
+reply_allowed(struct multi_context *m, const struct link_addr *a, time_t now)
+{
+    const uint8_t *ip;
+    size_t n = src_ip(a, &ip);
+
+    if (tls_reply_limit_allow(&m->reply_limit, ip, n, now))
+    {
+        return true;
+    }
+    m->dropped_reply_limit++;
+    return false;
+}
+
+static void
+reply_credit(struct multi_context *m, const struct link_addr *a)
+{
+    const uint8_t *ip;
+    size_t n = src_ip(a, &ip);
+
+    tls_reply_limit_credit(&m->reply_limit, ip, n);
+}
+
+/*
  * Why a first packet got no answer, in 2.6's words where it has them
  * (rate-limited: these come from anyone).
  */
@@ -353,9 +400,8 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
             return NULL;
 
         case TLS_SL_REPLY:
-            if (!tls_reply_limit_allow(&m->reply_limit, now))
+            if (!reply_allowed(m, &p->addr, now))
             {
-                m->dropped_reply_limit++;
                 return NULL;
             }
             m->stateless_replies++;
@@ -370,20 +416,15 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
             }
             /* an older tls-crypt-v2 client's reset is admitted at once:
              * it is a reset all the same for --connect-freq-initial */
-            if (r == TLS_SL_STATEFUL && m->stateless
-                && !tls_reply_limit_allow(&m->reply_limit, now))
+            if (r == TLS_SL_STATEFUL && !reply_allowed(m, &p->addr, now))
             {
-                m->dropped_reply_limit++;
                 return NULL;
             }
             if (!connect_freq_ok(m, &p->addr, now))
             {
                 return NULL;
             }
-            if (m->stateless)
-            {
-                tls_reply_limit_credit(&m->reply_limit); /* the handshake came back */
-            }
+            reply_credit(m, &p->addr); /* the handshake came back */
             return multi_create(m, &p->addr, now_ms, r == TLS_SL_ACCEPT ? &cookie : NULL,
                                 r == TLS_SL_ACCEPT ? &csid : NULL);
     }

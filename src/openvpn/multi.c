@@ -221,7 +221,12 @@ multi_init(struct multi_context *m, struct context *c)
     m->next_cid = 0;
     ratelimit_init(&m->rl_drop, 10, 10);
     ratelimit_init(&m->rl_new, 10, 10);
-    tls_reply_limit_init(&m->reply_limit, o->cf_initial_max, o->cf_initial_per);
+    {
+        uint64_t key = 0;
+
+        crypto_rand_bytes((uint8_t *) &key, sizeof(key)); /* no aiming at one bucket */
+        tls_reply_limit_init(&m->reply_limit, o->cf_initial_max, o->cf_initial_per, key);
+    }
     if (!tunnel_tls_open(&m->tmpl, o, c->occ_local, c->occ_remote, now_ms))
     {
         return false;

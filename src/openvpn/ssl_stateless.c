@@ -268,37 +268,67 @@ tls_stateless_process(struct tls_stateless *s,
 /* ---- --connect-freq-initial ---------------------------------------------- */
 
 void
-tls_reply_limit_init(struct tls_reply_limit *l, int max, int per)
+tls_reply_limit_init(struct tls_reply_limit *l, int max, int per, uint64_t key)
 {
     memset(l, 0, sizeof(*l));
     l->max = max < 0 ? 0 : max;
     l->per = per < 0 ? 0 : per;
+    l->share = l->max / TLS_REPLY_SHARE_DIV > 0 ? l->max / TLS_REPLY_SHARE_DIV : 1;
+    l->key = key;
+}
+
+/* keyed FNV-1a over the address, finished with a multiply-xorshift */
+static uint32_t *
+src_bucket(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ l->period_key;
+
+    for (size_t i = 0; i < iplen; i++)
+    {
+        h = (h ^ ip[i]) * 0x100000001b3ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+    return &l->by_src[h % TLS_REPLY_BUCKETS];
+}
+
+static void
+new_period(struct tls_reply_limit *l, time_t now)
+{
+    if (l->dropped > 0)
+    {
+        msg(D_TLS_DEBUG_LOW,
+            "Dropped %lld initial handshake packets due to --connect-freq-initial %d %d",
+            (long long) l->dropped, l->max, l->per);
+    }
+    l->started = true;
+    l->period_start = now;
+    l->count = 0;
+    l->dropped = 0;
+    l->warned = false;
+    l->period_key = l->key ^ ((uint64_t) now * 0x9e3779b97f4a7c15ull);
+    memset(l->by_src, 0, sizeof(l->by_src));
 }
 
 bool
-tls_reply_limit_allow(struct tls_reply_limit *l, time_t now)
+tls_reply_limit_allow(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen, time_t now)
 {
+    uint32_t *src;
+
     /* a period lasts until `per` whole seconds have passed, as in 2.6 */
     if (!l->started || now > l->period_start + l->per)
     {
-        int64_t dropped = l->count - l->max;
-
-        if (dropped > 0)
-        {
-            msg(D_TLS_DEBUG_LOW,
-                "Dropped %lld initial handshake packets due to --connect-freq-initial %d %d",
-                (long long) dropped, l->max, l->per);
-        }
-        l->started = true;
-        l->period_start = now;
-        l->count = 0;
-        l->warned = false;
+        new_period(l, now);
     }
-    l->count++;
-    if (l->count <= l->max)
+    src = src_bucket(l, ip, iplen);
+    if (l->count < l->max && *src < (uint32_t) l->share)
     {
+        l->count++;
+        (*src)++;
         return true;
     }
+    l->dropped++;
     if (!l->warned)
     {
         msg(M_WARN,
@@ -311,10 +341,16 @@ tls_reply_limit_allow(struct tls_reply_limit *l, time_t now)
 }
 
 void
-tls_reply_limit_credit(struct tls_reply_limit *l)
+tls_reply_limit_credit(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen)
 {
+    uint32_t *src = src_bucket(l, ip, iplen);
+
     if (l->count > 0)
     {
         l->count--;
+    }
+    if (*src > 0)
+    {
+        (*src)--;
     }
 }
