@@ -12,12 +12,14 @@
 #                                or "plain" (a fresh unwrapped
 #                                P_CONTROL_HARD_RESET_CLIENT_V2 each time)
 #   tcp DST PORT NSLOW NGARB SECS
-#                                NSLOW connections that send the first bytes
-#                                of a packet and hang, NGARB that send a
-#                                complete frame of garbage and hang; then wait
+#                                NGARB connections that send a
+#                                complete frame of garbage (not a client reset)
+#                                and hang, then NSLOW that send the first bytes
+#                                of a packet and hang; then wait
 #                                up to SECS for the server to close them and
 #                                print "slow CLOSED/N after S garbage
-#                                CLOSED/N after S"
+#                                CLOSED/N after S" (S: the longest any one
+#                                stayed open)
 #
 # Every loop is bounded in count and time.
 import os
@@ -71,31 +73,45 @@ def udp(dst, port, count, secs, pkt):
 def tcp(dst, port, nslow, ngarb, secs):
     rnd = random.Random(5)
     slow, garb = [], []
-    for i in range(nslow + ngarb):
-        try:
-            c = socket.create_connection((dst, port), timeout=5)
-        except OSError:
-            continue
-        if i < nslow:
-            c.sendall(b"\x00\x2a" + bytes([7 << 3]) + os.urandom(4))
-            slow.append(c)
-        else:
-            body = bytes([rnd.randrange(256)]) + rnd.randbytes(rnd.randrange(13, 100))
-            c.sendall(struct.pack("!H", len(body)) + body)
-            garb.append(c)
-    start = time.monotonic()
-    closed = {}
-    socks = slow + garb
-    while len(closed) < len(socks) and time.monotonic() - start < secs:
-        left = [c for c in socks if c not in closed]
-        r, _, _ = select.select(left, [], [], 0.5)
+    opened, closed = {}, {}
+
+    def poll(timeout):
+        left = [c for c in opened if c not in closed]
+        if not left:
+            return
+        r, _, _ = select.select(left, [], [], timeout)
         for c in r:
             try:
                 data = c.recv(4096)
             except OSError:
                 data = b""
             if not data:
-                closed[c] = time.monotonic() - start
+                closed[c] = time.monotonic() - opened[c]
+
+    # garbage first: the partial ones that come last are pushed out only by
+    # each other, the rest must go when --hand-window runs out
+    for i in range(nslow + ngarb):
+        try:
+            c = socket.create_connection((dst, port), timeout=5)
+        except OSError:
+            continue
+        opened[c] = time.monotonic()
+        if i >= ngarb:
+            c.sendall(b"\x00\x2a" + bytes([7 << 3]) + os.urandom(4))
+            slow.append(c)
+        else:
+            # anything but a client reset (opcodes 7, 10), which by chance
+            # would be a valid start without --tls-auth
+            op = rnd.choice([1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 31])
+            body = bytes([op << 3 | rnd.randrange(8)]) + rnd.randbytes(rnd.randrange(13, 100))
+            c.sendall(struct.pack("!H", len(body)) + body)
+            garb.append(c)
+        poll(0.005)  # ~200 connections a second: not more than a listen queue holds
+    print("opened", len(opened), flush=True)
+    start = time.monotonic()
+    while len(closed) < len(opened) and time.monotonic() - start < secs:
+        poll(0.1)
+
     def summary(group):
         t = [closed[c] for c in group if c in closed]
         return "%d/%d after %.1f" % (len(t), len(group), max(t) if t else 0)

@@ -65,11 +65,11 @@ static void
 replicate(struct multi_context *m, struct multi_instance *except, struct buffer *plain,
           time_t wall)
 {
-    for (int i = 0; i < m->o->max_clients; i++)
+    for (int i = 0; i < m->n_instances; i++)
     {
-        struct multi_instance *mi = m->by_peer_id[i];
+        struct multi_instance *mi = m->active[i];
 
-        if (mi && mi != except && mi->state == MI_CONNECTED)
+        if (mi != except && mi->state == MI_CONNECTED)
         {
             struct buffer copy = *plain;
 
@@ -431,6 +431,20 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
     return NULL;
 }
 
+/*
+ * TCP: a connection whose first packet is not a valid start (a client
+ * reset that passes --tls-auth/--tls-crypt) is closed at once: a real
+ * client sends nothing else first, and the connection would otherwise hold
+ * an fd and an instance until --hand-window runs out.
+ */
+static void
+tcp_refuse(struct multi_context *m, struct multi_instance *mi, time_t now)
+{
+    drop(m, &m->dropped_no_instance, now,
+         "TCP connection closed: its first packet is not a valid client reset", mi);
+    multi_close(m, mi, NULL);
+}
+
 static void
 control_packet(struct multi_context *m, struct multi_instance *mi, const struct link_pkt *p,
                time_t now, time_t wall, int64_t now_ms)
@@ -456,8 +470,13 @@ control_packet(struct multi_context *m, struct multi_instance *mi, const struct 
         {
             multi_close(m, mi, NULL); /* a forged packet leaves nothing behind */
         }
+        else if (mi->tcp && !mi->tcp_proven)
+        {
+            tcp_refuse(m, mi, now);
+        }
         return;
     }
+    mi->tcp_proven = true;
     if (created)
     {
         msg(D_MULTI_LOW, "%s Initial packet accepted", mi->prefix);
@@ -499,6 +518,11 @@ multi_process_packet(struct multi_context *m, struct multi_instance *tcp_mi, str
     if (mi && (tcp_mi || sockaddr_equal(&mi->real, &p->addr)))
     {
         mi->bytes_in += buf_len(&p->buf); /* link bytes, control included, as 2.6 */
+    }
+    if ((op == P_DATA_V1 || op == P_DATA_V2) && tcp_mi && !tcp_mi->tcp_proven)
+    {
+        tcp_refuse(m, tcp_mi, now);
+        return;
     }
     if (op == P_DATA_V1 || op == P_DATA_V2)
     {
