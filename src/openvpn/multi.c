@@ -285,9 +285,15 @@ multi_init(struct multi_context *m, struct context *c)
 void
 multi_uninit(struct multi_context *m)
 {
-    while (m->active && m->n_instances > 0)
+    if (m->by_peer_id)
     {
-        multi_close(m, m->active[m->n_instances - 1], NULL);
+        for (int i = 0; i < m->o->max_clients; i++)
+        {
+            if (m->by_peer_id[i])
+            {
+                multi_close(m, m->by_peer_id[i], NULL);
+            }
+        }
     }
     if (m->pool && m->o->ifconfig_pool_persist_file && m->o->ifconfig_pool_persist_refresh > 0)
     {
