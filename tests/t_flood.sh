@@ -75,7 +75,7 @@ server_start()
 {
     local var=$1 log=$2 proto=$3 srv_pid
     shift 3
-    nl_start srv_pid "$NL_NS_A" "$log" "$SERVER" --verb ${SERVER_VERB:-3} --mode server --tls-server \
+    nl_start srv_pid "$NL_NS_A" "$log" "$SERVER" --verb "${SERVER_VERB:-3}" --mode server --tls-server \
         --dev tun --topology subnet --server 10.78.0.0 255.255.255.0 --proto "$proto" \
         --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" --dh none \
         --keepalive 10 60 "$@"
@@ -157,7 +157,7 @@ udp_case()
 
 tcp_case()
 {
-    local name=tcp ps="" pc pf why="" t0 t1 fd0 fdmax=0 fd i admit out slow slow_s garb garb_s
+    local name=tcp ps="" pc pf why="" t0 t1 fd0 fdmax=0 fd i admit out slow slow_s garb garb_s rss0 rss1
     local ls="$NL_DIR/$name-server.log" lc="$NL_DIR/$name-client.log"
     [ -n "$ONLY" ] && [ "$ONLY" != "$name" ] && return 0
 
@@ -167,6 +167,7 @@ tcp_case()
         why="server did not start"
     if [ -z "$why" ]; then
         fd0=$(fd_count "$ps")
+        rss0=$(rss_kb "$ps")
         nl_start pf "$NS_C" "$NL_DIR/$name-flood.out" timeout 30 "$NL_PYTHON" "$FLOOD_PY" \
             tcp 203.0.113.1 1194 8 200 10
         # the client comes when the partial connections fill the handshake slots
@@ -192,8 +193,11 @@ tcp_case()
             admit=none
             why="the real client did not get in"
         fi
+        rss1=$(rss_kb "$ps")
         echo "$name: $out; admitted in $admit s; fds $fd0 -> max $fdmax;" \
-        "pushed out $(grep -c "connections are in the TLS handshake" "$ls")"
+            "pushed out $(grep -c "connections are in the TLS handshake" "$ls"); rss $rss0 -> $rss1 kB"
+        [ $((rss1 - rss0)) -le "$RSS_MAX" ] ||
+            why="${why:+$why; }VmRSS grew by $((rss1 - rss0)) kB"
         # "slow 8/8 after S garbage 200/200 after S": S the longest one stayed open
         read -r _ slow _ slow_s _ garb _ garb_s <<<"$out"
         [ "$slow" = 8/8 ] && [ "$garb" = 200/200 ] ||

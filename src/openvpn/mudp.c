@@ -304,13 +304,17 @@ reply_allowed(struct multi_context *m, const struct link_addr *a, time_t now)
 {
     const uint8_t *ip;
     size_t n = src_ip(a, &ip);
+    bool ok;
 
-    if (tls_reply_limit_allow(&m->reply_limit, ip, n, now))
+    /* 2.6's lines about the limit carry this prefix */
+    error_set_prefix("Connection Attempt");
+    ok = tls_reply_limit_allow(&m->reply_limit, ip, n, now);
+    error_set_prefix(NULL);
+    if (!ok)
     {
-        return true;
+        m->dropped_reply_limit++;
     }
-    m->dropped_reply_limit++;
-    return false;
+    return ok;
 }
 
 static void
