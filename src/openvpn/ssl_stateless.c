@@ -277,20 +277,24 @@ tls_reply_limit_init(struct tls_reply_limit *l, int max, int per, uint64_t key)
     l->key = key;
 }
 
-/* keyed FNV-1a over the address, finished with a multiply-xorshift */
+/*
+ * The address's count is the smaller of two buckets under two keyed hashes
+ * (a count-min sketch): a real client is held back with a flooding
+ * address only if both of its buckets collide with that address's.
+ */
 static uint32_t *
-src_bucket(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen)
+src_bucket(struct tls_reply_limit *l, int row, const uint8_t *ip, size_t iplen)
 {
-    uint64_t h = 0xcbf29ce484222325ull ^ l->period_key;
+    uint64_t h = 0xcbf29ce484222325ull ^ l->period_key ^ (row ? 0x5bd1e9955bd1e995ull : 0);
 
     for (size_t i = 0; i < iplen; i++)
     {
-        h = (h ^ ip[i]) * 0x100000001b3ull;
+        h = (h ^ ip[i]) * 0x100000001b3ull; /* FNV-1a, finished with a multiply-xorshift */
     }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 29;
-    return &l->by_src[h % TLS_REPLY_BUCKETS];
+    return &l->by_src[row][h % TLS_REPLY_BUCKETS];
 }
 
 static void
@@ -314,18 +318,20 @@ new_period(struct tls_reply_limit *l, time_t now)
 bool
 tls_reply_limit_allow(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen, time_t now)
 {
-    uint32_t *src;
+    uint32_t *b0, *b1;
 
     /* a period lasts until `per` whole seconds have passed, as in 2.6 */
     if (!l->started || now > l->period_start + l->per)
     {
         new_period(l, now);
     }
-    src = src_bucket(l, ip, iplen);
-    if (l->count < l->max && *src < (uint32_t) l->share)
+    b0 = src_bucket(l, 0, ip, iplen);
+    b1 = src_bucket(l, 1, ip, iplen);
+    if (l->count < l->max && (*b0 < (uint32_t) l->share || *b1 < (uint32_t) l->share))
     {
         l->count++;
-        (*src)++;
+        (*b0)++;
+        (*b1)++;
         return true;
     }
     l->dropped++;
@@ -343,14 +349,17 @@ tls_reply_limit_allow(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen
 void
 tls_reply_limit_credit(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen)
 {
-    uint32_t *src = src_bucket(l, ip, iplen);
+    for (int row = 0; row < 2; row++)
+    {
+        uint32_t *b = src_bucket(l, row, ip, iplen);
 
+        if (*b > 0)
+        {
+            (*b)--;
+        }
+    }
     if (l->count > 0)
     {
         l->count--;
-    }
-    if (*src > 0)
-    {
-        (*src)--;
     }
 }

@@ -74,8 +74,10 @@ enum tls_sl_result tls_stateless_process(struct tls_stateless *s, const uint8_t 
  * of the allowance per period (TLS_REPLY_SHARE_DIV): a flood from one
  * address then leaves the rest of the period's replies to everyone else,
  * so a real client elsewhere still gets in, and a spoofed victim receives
- * at most that share.  Addresses are counted in TLS_REPLY_BUCKETS buckets
- * under a random key that changes every period (no per-address state).
+ * at most that share.  Addresses are counted in two rows of
+ * TLS_REPLY_BUCKETS buckets under a random key that changes every period
+ * (no per-address state; an address is held back only if both its buckets
+ * are full).
  */
 #define TLS_REPLY_BUCKETS   256
 #define TLS_REPLY_SHARE_DIV 4
@@ -90,7 +92,7 @@ struct tls_reply_limit
     int64_t count;   /* resets answered in this period, less the credits */
     int64_t dropped; /* resets refused in this period */
     uint64_t key, period_key;
-    uint32_t by_src[TLS_REPLY_BUCKETS];
+    uint32_t by_src[2][TLS_REPLY_BUCKETS]; /* two rows: see src_bucket() */
 };
 
 /** @p key: random, keys the address buckets. */
