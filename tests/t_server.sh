@@ -781,7 +781,7 @@ case_connect_freq()
     start_client p2 "${CNS[2]}" client2
     [ -z "$why" ] && sleep 6
     [ -z "$why" ] && grep -q "Initialization Sequence Completed" "$NL_DIR/case$n-c2.log" && why="client2 got in within the window"
-    [ -z "$why" ] && { grep -q "connect-freq exceeded" "$ls" || why="no connect-freq line"; }
+    [ -z "$why" ] && { grep -q "would exceed new connection frequency limit as controlled by --connect-freq" "$ls" || why="no connect-freq line"; }
     [ -z "$why" ] && { nl_ping "${CNS[1]}" 10.8.0.1 || why="client1 stopped working"; }
     nl_kill "$p1"
     nl_kill "$p2"

@@ -22,6 +22,53 @@
 /* queued bytes to one client above which the tun is not read (TCP back-pressure) */
 #define MTCP_BACKLOG (128u * 1024u)
 
+/*
+ * Connections still in their TLS handshake: at most a quarter of
+ * --max-clients (at least MTCP_PENDING_MIN).  A new one past that pushes
+ * out the oldest that has not sent a valid packet yet, else the oldest
+ * in the handshake: a real client completes it in a few round trips,
+ * whereas connections that hang (slowloris) grow old.  So they can
+ * neither exhaust the fds and --max-clients nor keep a real client out.
+ */
+#define MTCP_PENDING_MIN 4
+
+static void
+make_room(struct multi_context *m)
+{
+    int cap = m->o->max_clients / 4 > MTCP_PENDING_MIN ? m->o->max_clients / 4 : MTCP_PENDING_MIN;
+    struct multi_instance *victim = NULL;
+    int pending = 0;
+
+    for (int i = 0; i < m->n_instances; i++)
+    {
+        struct multi_instance *mi = m->active[i];
+
+        if (!mi->tcp || mi->tls_done || mi->state == MI_HALTING)
+        {
+            continue;
+        }
+        pending++;
+        /* cid grows with each new client: the smallest is the oldest */
+        if (!victim || (victim->tcp_proven && !mi->tcp_proven)
+            || (victim->tcp_proven == mi->tcp_proven && mi->cid < victim->cid))
+        {
+            victim = mi;
+        }
+    }
+    if (pending < cap || !victim)
+    {
+        return;
+    }
+    m->dropped_max_clients++;
+    if (ratelimit_allow(&m->rl_new, otime_mono()))
+    {
+        msg(D_MULTI_ERRORS,
+            "%s TCP connection closed: %d connections are in the TLS handshake, the oldest goes",
+            victim->prefix, pending);
+    }
+    multi_close(m, victim, NULL);
+}
+
 void
 mtcp_accept(struct multi_context *m)
 {
@@ -37,6 +84,7 @@ mtcp_accept(struct multi_context *m)
             free(l);
             return;
         }
+        make_room(m);
         mi = multi_create(m, &l->remote, otime_mono_ms(), NULL, NULL);
         if (!mi)
         {
@@ -104,12 +152,13 @@ mtcp_update_interest(struct multi_context *m, bool *backlog, bool *rx_pending)
 {
     *backlog = false;
     *rx_pending = false;
-    for (int i = 0; i < m->o->max_clients; i++)
+    /* backwards: a write error closes the client and moves the last one here */
+    for (int i = m->n_instances - 1; i >= 0; i--)
     {
-        struct multi_instance *mi = m->by_peer_id[i];
+        struct multi_instance *mi;
         bool pending;
 
-        if (!mi || !mi->tcp)
+        if (i >= m->n_instances || !(mi = m->active[i])->tcp)
         {
             continue;
         }
@@ -122,7 +171,7 @@ mtcp_update_interest(struct multi_context *m, bool *backlog, bool *rx_pending)
         if (pending != mi->tcp_write_armed)
         {
             event_ctl(&m->c->es, mi->tcp->fd, EVENT_READ | (pending ? EVENT_WRITE : 0),
-                      &m->by_peer_id[i]);
+                      &m->by_peer_id[mi->peer_id]);
             mi->tcp_write_armed = pending;
         }
         /* a client that does not drain its queue holds back the tun, as p2p does */
@@ -134,11 +183,11 @@ mtcp_update_interest(struct multi_context *m, bool *backlog, bool *rx_pending)
 void
 mtcp_read_pending(struct multi_context *m)
 {
-    for (int i = 0; i < m->o->max_clients; i++)
+    for (int i = m->n_instances - 1; i >= 0; i--)
     {
-        struct multi_instance *mi = m->by_peer_id[i];
+        struct multi_instance *mi;
 
-        if (mi && mi->tcp && link_rx_pending(mi->tcp))
+        if (i < m->n_instances && (mi = m->active[i])->tcp && link_rx_pending(mi->tcp))
         {
             mtcp_read(m, mi);
         }

@@ -65,11 +65,11 @@ static void
 replicate(struct multi_context *m, struct multi_instance *except, struct buffer *plain,
           time_t wall)
 {
-    for (int i = 0; i < m->o->max_clients; i++)
+    for (int i = 0; i < m->n_instances; i++)
     {
-        struct multi_instance *mi = m->by_peer_id[i];
+        struct multi_instance *mi = m->active[i];
 
-        if (mi && mi != except && mi->state == MI_CONNECTED)
+        if (mi != except && mi->state == MI_CONNECTED)
         {
             struct buffer copy = *plain;
 
@@ -239,13 +239,16 @@ is_client_reset(uint8_t b0)
            (b0 & P_KEY_ID_MASK) == 0;
 }
 
-/* --connect-freq n sec: at most n new clients per sec seconds. */
+/*
+ * --connect-freq n sec: at most n new clients per sec seconds (with a
+ * period of 0 there is no limit, with n 0 nobody new, as in 2.6).
+ */
 static bool
-connect_freq_ok(struct multi_context *m, time_t now)
+connect_freq_ok(struct multi_context *m, const struct link_addr *from, time_t now)
 {
     const struct options *o = m->o;
 
-    if (o->cf_max <= 0 || o->cf_per <= 0)
+    if (o->cf_per <= 0)
     {
         return true;
     }
@@ -254,7 +257,73 @@ connect_freq_ok(struct multi_context *m, time_t now)
         m->cf_window_start = now;
         m->cf_count = 0;
     }
-    return ++m->cf_count <= o->cf_max;
+    if (++m->cf_count <= o->cf_max)
+    {
+        return true;
+    }
+    m->dropped_max_clients++;
+    if (ratelimit_allow(&m->rl_new, now))
+    {
+        char a[128];
+
+        multi_print_real(from, a, sizeof(a));
+        msg(D_MULTI_ERRORS,
+            "MULTI: Connection from %s would exceed new connection frequency limit as "
+            "controlled by --connect-freq",
+            a);
+    }
+    return false;
+}
+
+/*
+ * What --connect-freq-initial shares by: the source IPv4 address, or the
+ * /64 of an IPv6 one (a single host may have all of it); never the port.
+ */
+static size_t
+src_ip(const struct link_addr *a, const uint8_t **ip)
+{
+    if (a->ss.ss_family == AF_INET6)
+    {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *) &a->ss;
+
+        *ip = s6->sin6_addr.s6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+        {
+            *ip += 12;
+            return 4;
+        }
+        return 8;
+    }
+    *ip = (const uint8_t *) &((const struct sockaddr_in *) &a->ss)->sin_addr;
+    return 4;
+}
+
+/* --connect-freq-initial: may a reset from @p a be answered? */
+static bool
+reply_allowed(struct multi_context *m, const struct link_addr *a, time_t now)
+{
+    const uint8_t *ip;
+    size_t n = src_ip(a, &ip);
+    bool ok;
+
+    /* 2.6's lines about the limit carry this prefix */
+    error_set_prefix("Connection Attempt");
+    ok = tls_reply_limit_allow(&m->reply_limit, ip, n, now);
+    error_set_prefix(NULL);
+    if (!ok)
+    {
+        m->dropped_reply_limit++;
+    }
+    return ok;
+}
+
+static void
+reply_credit(struct multi_context *m, const struct link_addr *a)
+{
+    const uint8_t *ip;
+    size_t n = src_ip(a, &ip);
+
+    tls_reply_limit_credit(&m->reply_limit, ip, n);
 }
 
 /*
@@ -335,6 +404,10 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
             return NULL;
 
         case TLS_SL_REPLY:
+            if (!reply_allowed(m, &p->addr, now))
+            {
+                return NULL;
+            }
             m->stateless_replies++;
             multi_send_raw(m, &p->addr, &out);
             return NULL;
@@ -345,16 +418,35 @@ new_client(struct multi_context *m, const struct link_pkt *p, time_t now, time_t
             {
                 return NULL;
             }
-            if (!connect_freq_ok(m, now))
+            /* an older tls-crypt-v2 client's reset is admitted at once:
+             * it is a reset all the same for --connect-freq-initial */
+            if (r == TLS_SL_STATEFUL && !reply_allowed(m, &p->addr, now))
             {
-                drop(m, &m->dropped_max_clients, now,
-                     "MULTI: connection rejected, --connect-freq exceeded", NULL);
                 return NULL;
             }
+            if (!connect_freq_ok(m, &p->addr, now))
+            {
+                return NULL;
+            }
+            reply_credit(m, &p->addr); /* the handshake came back */
             return multi_create(m, &p->addr, now_ms, r == TLS_SL_ACCEPT ? &cookie : NULL,
                                 r == TLS_SL_ACCEPT ? &csid : NULL);
     }
     return NULL;
+}
+
+/*
+ * TCP: a connection whose first packet is not a valid start (a client
+ * reset that passes --tls-auth/--tls-crypt) is closed at once: a real
+ * client sends nothing else first, and the connection would otherwise hold
+ * an fd and an instance until --hand-window runs out.
+ */
+static void
+tcp_refuse(struct multi_context *m, struct multi_instance *mi, time_t now)
+{
+    drop(m, &m->dropped_no_instance, now,
+         "TCP connection closed: its first packet is not a valid client reset", mi);
+    multi_close(m, mi, NULL);
 }
 
 static void
@@ -382,8 +474,13 @@ control_packet(struct multi_context *m, struct multi_instance *mi, const struct 
         {
             multi_close(m, mi, NULL); /* a forged packet leaves nothing behind */
         }
+        else if (mi->tcp && !mi->tcp_proven)
+        {
+            tcp_refuse(m, mi, now);
+        }
         return;
     }
+    mi->tcp_proven = true;
     if (created)
     {
         msg(D_MULTI_LOW, "%s Initial packet accepted", mi->prefix);
@@ -424,6 +521,11 @@ multi_process_packet(struct multi_context *m, struct multi_instance *tcp_mi, str
     if (mi && (tcp_mi || sockaddr_equal(&mi->real, &p->addr)))
     {
         mi->bytes_in += buf_len(&p->buf); /* link bytes, control included, as 2.6 */
+    }
+    if ((op == P_DATA_V1 || op == P_DATA_V2) && tcp_mi && !tcp_mi->tcp_proven)
+    {
+        tcp_refuse(m, tcp_mi, now);
+        return;
     }
     if (op == P_DATA_V1 || op == P_DATA_V2)
     {

@@ -221,6 +221,12 @@ multi_init(struct multi_context *m, struct context *c)
     m->next_cid = 0;
     ratelimit_init(&m->rl_drop, 10, 10);
     ratelimit_init(&m->rl_new, 10, 10);
+    {
+        uint64_t key = 0;
+
+        crypto_rand_bytes((uint8_t *) &key, sizeof(key)); /* no aiming at one bucket */
+        tls_reply_limit_init(&m->reply_limit, o->cf_initial_max, o->cf_initial_per, key);
+    }
     if (!tunnel_tls_open(&m->tmpl, o, c->occ_local, c->occ_remote, now_ms))
     {
         return false;
@@ -233,6 +239,7 @@ multi_init(struct multi_context *m, struct context *c)
     m->tls_cfg.server_mode = true;
     m->tls_cfg.peer_info = ""; /* §7.1: a --mode server sends no peer-info */
     m->by_peer_id = xcalloc((size_t) o->max_clients, sizeof(*m->by_peer_id));
+    m->active = xcalloc((size_t) o->max_clients, sizeof(*m->active));
     m->tcp_out_size = c->to_link.slot_size;
     m->tcp_out = xcalloc(1, m->tcp_out_size);
     if (o->fragment > 0)
@@ -297,6 +304,7 @@ multi_uninit(struct multi_context *m)
     free(m->by_addr);
     m->by_addr = NULL;
     free(m->by_peer_id);
+    free(m->active);
     free(m->tcp_out);
     free(m->frag_piece);
     tls_stateless_free(m->stateless);
@@ -407,7 +415,8 @@ multi_create(struct multi_context *m, const struct link_addr *a, int64_t now_ms,
     keepalive_on_remote_known(&mi->ka, now);
     m->by_peer_id[slot] = mi;
     hash_insert(m, mi);
-    m->n_instances++;
+    mi->active_idx = m->n_instances;
+    m->active[m->n_instances++] = mi;
     msg(D_MULTI_LOW, "MULTI: multi_create_instance called");
     return mi;
 }
@@ -425,6 +434,14 @@ multi_close(struct multi_context *m, struct multi_instance *mi, const char *why)
     if (mi->peer_id < (uint32_t) m->o->max_clients && m->by_peer_id[mi->peer_id] == mi)
     {
         m->by_peer_id[mi->peer_id] = NULL;
+    }
+    if (mi->active_idx < m->n_instances && m->active[mi->active_idx] == mi)
+    {
+        struct multi_instance *last = m->active[--m->n_instances];
+
+        m->active[mi->active_idx] = last; /* the last one takes its place */
+        last->active_idx = mi->active_idx;
+        m->active[m->n_instances] = NULL;
     }
     for (int i = 0; i < MULTI_KEY_IDS; i++)
     {
@@ -446,7 +463,6 @@ multi_close(struct multi_context *m, struct multi_instance *mi, const char *why)
     }
     secure_memzero(mi, sizeof(*mi));
     free(mi);
-    m->n_instances--;
 }
 
 /* ---- data channel ------------------------------------------------------------ */
@@ -746,6 +762,7 @@ drain_events(struct multi_context *m, struct multi_instance *mi, bool *again)
                 break;
 
             case TLS_EVENT_AUTH:
+                mi->tls_done = true;
                 multi_connect_auth(m, mi, ev.key.key_id);
                 *again = true; /* authorized keys are derived by the next tick */
                 break;
@@ -840,14 +857,16 @@ multi_service_due(struct multi_context *m, int64_t now_ms)
     bool timers = now != last_timers;
 
     last_timers = now;
-    for (int i = 0; i < m->o->max_clients; i++)
+    /* backwards: closing one moves the last, already seen, into its place */
+    for (int i = m->n_instances - 1; i >= 0; i--)
     {
-        struct multi_instance *mi = m->by_peer_id[i];
+        struct multi_instance *mi;
 
-        if (!mi)
+        if (i >= m->n_instances)
         {
-            continue;
+            continue; /* the tail went away while another one was handled */
         }
+        mi = m->active[i];
         if (timers && !instance_timers(m, mi, now, wall))
         {
             continue;

@@ -91,6 +91,9 @@ struct multi_instance
 
     struct link *tcp; /* TCP server: this client's connection (NULL for UDP) */
     bool tcp_write_armed; /* EVENT_WRITE registered */
+    bool tcp_proven;      /* TCP: a packet of it was accepted (a valid start) */
+    bool tls_done;        /* its TLS handshake completed (authentication may still wait) */
+    int active_idx;       /* its index in multi_context.active */
 
     uint8_t at_session[AUTH_TOKEN_SESSION_ID_LEN]; /* --auth-gen-token session */
     uint64_t at_initial;   /* when the session's first token was made */
@@ -135,6 +138,8 @@ struct multi_context
     struct multi_instance **by_addr; /* real-address hash, --hash-size's first value */
     unsigned int addr_mask;          /* its buckets - 1 */
     struct multi_instance **by_peer_id; /* o->max_clients entries */
+    /* the live instances, densely: the per-wake loops cost what is live, not --max-clients */
+    struct multi_instance **active;
     int n_instances;
     unsigned long next_cid;
 
@@ -145,6 +150,7 @@ struct multi_context
     /* --connect-freq */
     time_t cf_window_start;
     int cf_count;
+    struct tls_reply_limit reply_limit; /* --connect-freq-initial (UDP) */
 
     time_t next_status;
     time_t next_persist;
@@ -153,6 +159,7 @@ struct multi_context
     uint64_t dropped_no_route, dropped_bad_source, dropped_no_instance, dropped_max_clients;
     uint64_t dropped_saturation; /* tun packets for a TCP client past --tcp-queue-limit */
     uint64_t stateless_replies;
+    uint64_t dropped_reply_limit; /* resets not answered: --connect-freq-initial */
     bool shutting_down; /* clients were told RESTART: no new ones */
     struct manage *mgmt;  /* --management, or NULL */
     int mgmt_fd[2];       /* what is registered with the event set */

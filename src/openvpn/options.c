@@ -47,6 +47,8 @@ options_init_defaults(struct options *o)
     o->mssfix = 1492;
     o->mssfix_mtu = true; /* 2.6's default is "mssfix 1492 mtu" */
     o->hand_window = 60;
+    o->cf_initial_max = 100;
+    o->cf_initial_per = 10;
     o->tls_timeout = 2;
     o->reneg_sec = 3600;
     o->reneg_sec_min = -1;

@@ -453,6 +453,7 @@ struct options
     bool auth_gen_token_external; /**< external-auth: the normal checks decide */
     struct opt_file auth_gen_token_secret;
     int cf_max, cf_per;               /**< --connect-freq n sec; 0 = off */
+    int cf_initial_max, cf_initial_per; /**< --connect-freq-initial n sec (UDP server resets) */
     int tcp_queue_limit;              /**< default 64 */
     int hash_size_real, hash_size_virtual; /**< --hash-size, default 256 256 */
     bool ifconfig_ipv6_pool_from_server;   /**< internal, set by expansion */

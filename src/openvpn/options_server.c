@@ -415,12 +415,20 @@ OPT_HANDLER(opt_h_auth_gen_token_secret)
 
 OPT_HANDLER(opt_h_connect_freq)
 {
-    if (!opt_int(loc, kw, args[0], 1, 0x7FFFFFFF, &o->cf_max) ||
-        !opt_int(loc, kw, args[1], 1, 0x7FFFFFFF, &o->cf_per))
+    /* 2.6 takes 0 for either: with n 0 nobody new gets in */
+    if (!opt_int(loc, kw, args[0], 0, 0x7FFFFFFF, &o->cf_max) ||
+        !opt_int(loc, kw, args[1], 0, 0x7FFFFFFF, &o->cf_per))
     {
         return false;
     }
     return true;
+}
+
+/* 2.6 takes 0 (no reset answered; a period of 0 is one second) */
+OPT_HANDLER(opt_h_connect_freq_initial)
+{
+    return opt_int(loc, kw, args[0], 0, 0x7FFFFFFF, &o->cf_initial_max) &&
+           opt_int(loc, kw, args[1], 0, 0x7FFFFFFF, &o->cf_initial_per);
 }
 
 OPT_HANDLER(opt_h_tcp_queue_limit)

@@ -287,6 +287,8 @@ show_client_server(const struct options *o)
     show_bool("duplicate_cn", o->duplicate_cn);
     show_int("cf_max", o->cf_max);
     show_int("cf_per", o->cf_per);
+    show_int("cf_initial_max", o->cf_initial_max);
+    show_int("cf_initial_per", o->cf_initial_per);
     show_int("max_clients", o->max_clients);
     show_int("max_routes_per_client", o->max_routes_per_client);
     show_str("auth_user_pass_verify_script", o->auth_user_pass_verify);

@@ -57,6 +57,7 @@ static const struct opt_def opt_table[] = {
     { "compress", 0, 1, W_CP, opt_h_compress },
     { "config", 1, 1, W_CC, opt_h_config },
     { "connect-freq", 2, 2, W_C, opt_h_connect_freq },
+    { "connect-freq-initial", 2, 2, W_C, opt_h_connect_freq_initial },
     { "connect-retry", 1, 2, W_CN, opt_h_connect_retry },
     { "connect-retry-max", 1, 1, W_C, opt_h_connect_retry_max },
     { "connect-timeout", 1, 1, W_CN, opt_h_connect_timeout },

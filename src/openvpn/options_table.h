@@ -107,7 +107,7 @@ opt_handler opt_h_server, opt_h_server_ipv6, opt_h_server_bridge, opt_h_ifconfig
   opt_h_max_routes_per_client, opt_h_push, opt_h_push_remove, opt_h_username_as_common_name,
   opt_h_auth_user_pass_verify, opt_h_client_connect, opt_h_client_disconnect, opt_h_learn_address,
   opt_h_auth_gen_token, opt_h_auth_gen_token_secret, opt_h_connect_freq, opt_h_tcp_queue_limit,
-  opt_h_hash_size;
+  opt_h_hash_size, opt_h_connect_freq_initial;
 /** IPv4 text to host order. */
 bool opt_parse_ip4(const char *s, uint32_t *out);
 void opt_format_ip4(uint32_t a, char *out, size_t outlen);

@@ -264,3 +264,102 @@ tls_stateless_process(struct tls_stateless *s,
     *client_sid = h.local_sid;
     return TLS_SL_ACCEPT;
 }
+
+/* ---- --connect-freq-initial ---------------------------------------------- */
+
+void
+tls_reply_limit_init(struct tls_reply_limit *l, int max, int per, uint64_t key)
+{
+    memset(l, 0, sizeof(*l));
+    l->max = max < 0 ? 0 : max;
+    l->per = per < 0 ? 0 : per;
+    l->share = l->max / TLS_REPLY_SHARE_DIV > 0 ? l->max / TLS_REPLY_SHARE_DIV : 1;
+    l->key = key;
+}
+
+/*
+ * The address's count is the smaller of two buckets under two keyed hashes
+ * (a count-min sketch): a real client is held back with a flooding
+ * address only if both of its buckets collide with that address's.
+ */
+static uint32_t *
+src_bucket(struct tls_reply_limit *l, int row, const uint8_t *ip, size_t iplen)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ l->period_key ^ (row ? 0x5bd1e9955bd1e995ull : 0);
+
+    for (size_t i = 0; i < iplen; i++)
+    {
+        h = (h ^ ip[i]) * 0x100000001b3ull; /* FNV-1a, finished with a multiply-xorshift */
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+    return &l->by_src[row][h % TLS_REPLY_BUCKETS];
+}
+
+static void
+new_period(struct tls_reply_limit *l, time_t now)
+{
+    if (l->dropped > 0)
+    {
+        msg(D_TLS_DEBUG_LOW,
+            "Dropped %lld initial handshake packets due to --connect-freq-initial %d %d",
+            (long long) l->dropped, l->max, l->per);
+    }
+    l->started = true;
+    l->period_start = now;
+    l->count = 0;
+    l->dropped = 0;
+    l->warned = false;
+    l->period_key = l->key ^ ((uint64_t) now * 0x9e3779b97f4a7c15ull);
+    memset(l->by_src, 0, sizeof(l->by_src));
+}
+
+bool
+tls_reply_limit_allow(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen, time_t now)
+{
+    uint32_t *b0, *b1;
+
+    /* a period lasts until `per` whole seconds have passed, as in 2.6 */
+    if (!l->started || now > l->period_start + l->per)
+    {
+        new_period(l, now);
+    }
+    b0 = src_bucket(l, 0, ip, iplen);
+    b1 = src_bucket(l, 1, ip, iplen);
+    if (l->count < l->max && (*b0 < (uint32_t) l->share || *b1 < (uint32_t) l->share))
+    {
+        l->count++;
+        (*b0)++;
+        (*b1)++;
+        return true;
+    }
+    l->dropped++;
+    if (!l->warned)
+    {
+        msg(M_WARN,
+            "Note: --connect-freq-initial %d %d rate limit exceeded, dropping initial "
+            "handshake packets for the next %d seconds",
+            l->max, l->per, (int) (l->period_start + l->per - now));
+        l->warned = true;
+    }
+    return false;
+}
+
+void
+tls_reply_limit_credit(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen)
+{
+    for (int row = 0; row < 2; row++)
+    {
+        uint32_t *b = src_bucket(l, row, ip, iplen);
+
+        if (*b > 0)
+        {
+            (*b)--;
+        }
+    }
+    if (l->count > 0)
+    {
+        l->count--;
+    }
+}

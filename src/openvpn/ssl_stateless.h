@@ -60,4 +60,50 @@ enum tls_sl_result tls_stateless_process(struct tls_stateless *s, const uint8_t 
                                          struct session_id *cookie,
                                          struct session_id *client_sid);
 
+/*
+ * --connect-freq-initial n sec: at most @c max server resets (cookie
+ * replies, and tls-crypt-v2 resets of older clients that are admitted at
+ * once) per @c per seconds, so that the server cannot be used to reflect
+ * traffic at a spoofed address.  A client that completes the three-way
+ * handshake gives its reply back (tls_reply_limit_credit()), as 2.6 does:
+ * only unanswered resets use up the allowance.  With @c max 0 no reset is
+ * answered.  Logs 2.6's two lines: one note when a period first runs
+ * over, the number dropped when it ends.
+ *
+ * Unlike 2.6, one source address (its IP, any port) gets at most a quarter
+ * of the allowance per period (TLS_REPLY_SHARE_DIV): a flood from one
+ * address then leaves the rest of the period's replies to everyone else,
+ * so a real client elsewhere still gets in, and a spoofed victim receives
+ * at most that share.  Addresses are counted in two rows of
+ * TLS_REPLY_BUCKETS buckets under a random key that changes every period
+ * (no per-address state; an address is held back only if both its buckets
+ * are full).
+ */
+#define TLS_REPLY_BUCKETS   256
+#define TLS_REPLY_SHARE_DIV 4
+
+struct tls_reply_limit
+{
+    int max, per;
+    int share; /* per source address and period */
+    bool started;
+    bool warned;
+    time_t period_start;
+    int64_t count;   /* resets answered in this period, less the credits */
+    int64_t dropped; /* resets refused in this period */
+    uint64_t key, period_key;
+    uint32_t by_src[2][TLS_REPLY_BUCKETS]; /* two rows: see src_bucket() */
+};
+
+/** @p key: random, keys the address buckets. */
+void tls_reply_limit_init(struct tls_reply_limit *l, int max, int per, uint64_t key);
+/**
+ * May a reset from source IP @p ip (@p iplen bytes: 4 or 16) that arrived
+ * at @p now (monotonic seconds) be answered?
+ */
+bool tls_reply_limit_allow(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen,
+                           time_t now);
+/** A client from @p ip completed the handshake: its reset no longer counts. */
+void tls_reply_limit_credit(struct tls_reply_limit *l, const uint8_t *ip, size_t iplen);
+
 #endif /* OVPN_SSL_STATELESS_H */

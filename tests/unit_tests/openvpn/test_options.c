@@ -65,6 +65,8 @@ defaults__dev_only__match_2_6(void **state)
     assert_string_equal(o.authname, "SHA1");
     assert_int_equal(o.replay_window, 64);
     assert_int_equal(o.replay_time, 15);
+    assert_int_equal(o.cf_initial_max, 100); /* --connect-freq-initial 100 10 */
+    assert_int_equal(o.cf_initial_per, 10);
     assert_true(o.replay);
     assert_int_equal(o.script_security, 1);
     assert_int_equal(o.connect_retry, 1);

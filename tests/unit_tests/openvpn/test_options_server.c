@@ -331,7 +331,8 @@ server_directives__values__stored(void **state)
     assert_true(run(TLS_SERVER "--dev tun --topology subnet --server 10.8.0.0 255.255.255.0 "
                                "--max-clients 10 --max-routes-per-client 5 --duplicate-cn "
                                "--ifconfig-pool-persist ipp.txt 0 --tcp-queue-limit 9 "
-                               "--hash-size 16 32 --connect-freq 3 7 --auth-gen-token 60 "
+                               "--hash-size 16 32 --connect-freq 3 7 --connect-freq-initial 0 4 "
+                               "--auth-gen-token 60 "
                                "external-auth --auth-user-pass-verify /bin/true via-file "
                                "--username-as-common-name --client-connect cc "
                                "--client-disconnect cd --learn-address la --push-remove route "
@@ -347,6 +348,8 @@ server_directives__values__stored(void **state)
     assert_int_equal(o.hash_size_virtual, 32);
     assert_int_equal(o.cf_max, 3);
     assert_int_equal(o.cf_per, 7);
+    assert_int_equal(o.cf_initial_max, 0);
+    assert_int_equal(o.cf_initial_per, 4);
     assert_true(o.auth_gen_token);
     assert_int_equal(o.auth_gen_token_lifetime, 60);
     assert_true(o.auth_gen_token_external);
@@ -505,7 +508,9 @@ bad_arguments__each_directive__error(void **state)
         { "--auth-gen-token 10 foo", "Invalid argument to auth-gen-token: foo (2)" },
         { "--auth-gen-token 10 0", "Invalid argument to auth-gen-token: 0 (2)" },
         { "--auth-gen-token 0 200 external-auth x", "Invalid argument to auth-gen-token: x (4)" },
-        { "--connect-freq 0 10", "--connect-freq: '0' is not in" },
+        { "--connect-freq x 10", "--connect-freq: 'x' is not a number" },
+        { "--connect-freq-initial -1 10", "--connect-freq-initial: '-1' is not" },
+        { "--connect-freq-initial 5", UNRECOGNIZED "[CMD-LINE]:1: connect-freq-initial" },
         { "--tcp-queue-limit 0", "--tcp-queue-limit parameter must be > 0" },
         { "--hash-size 0 10", "--hash-size sizes must be >= 1 (preferably a power of 2)" },
         { "--mode foo", "Bad --mode parameter: foo" },

@@ -656,6 +656,122 @@ stateless_v2__lossy_network_seeded__client_gets_in(void **state)
     }
 }
 
+static const uint8_t ip_a[4] = { 203, 0, 113, 2 }, ip_b[4] = { 198, 51, 100, 2 };
+
+/* A reset from 203.0.113.(10 + i): a different address for each i. */
+static bool
+allow_from(struct tls_reply_limit *l, int i, time_t now)
+{
+    uint8_t ip[4] = { 203, 0, 113, (uint8_t) (10 + i) };
+
+    return tls_reply_limit_allow(l, ip, sizeof(ip), now);
+}
+
+/*
+ * --connect-freq-initial n sec: n resets are answered per period; the
+ * period ends only after sec whole seconds (2.6 compares with >), and the
+ * first refusal of a period logs 2.6's note once, its end the number dropped.
+ */
+static void
+reply_limit__past_n_in_a_period__refused_until_it_ends(void **state)
+{
+    struct tls_reply_limit l;
+
+    (void) state;
+    tls_reply_limit_init(&l, 3, 10, 42);
+    mock_msg_reset();
+    for (int i = 0; i < 3; i++)
+    {
+        assert_true(allow_from(&l, i, 5));
+    }
+    assert_string_equal(mock_all_msgs, "");
+    assert_false(allow_from(&l, 3, 5));
+    assert_string_equal(mock_last_msg,
+                        "Note: --connect-freq-initial 3 10 rate limit exceeded, dropping "
+                        "initial handshake packets for the next 10 seconds");
+    mock_msg_reset();
+    for (int i = 0; i < 1000; i++)
+    {
+        assert_false(allow_from(&l, i % 50, 9));
+    }
+    assert_false(allow_from(&l, 4, 15));
+    assert_string_equal(mock_all_msgs, ""); /* one note per period, not per packet */
+    assert_true(allow_from(&l, 4, 16));
+    assert_string_equal(mock_last_msg,
+                        "Dropped 1002 initial handshake packets due to --connect-freq-initial 3 10");
+}
+
+/*
+ * One address gets a quarter of n per period: its flood leaves the rest to
+ * a client elsewhere (any port of that address counts as that address).
+ */
+static void
+reply_limit__flood_from_one_address__others_still_answered(void **state)
+{
+    struct tls_reply_limit l;
+    int answered = 0;
+
+    (void) state;
+    tls_reply_limit_init(&l, 100, 10, 7);
+    for (int i = 0; i < 20000; i++)
+    {
+        answered += tls_reply_limit_allow(&l, ip_a, sizeof(ip_a), 1000);
+    }
+    assert_int_equal(answered, 25);
+    assert_true(tls_reply_limit_allow(&l, ip_b, sizeof(ip_b), 1001));
+    /* with n < 4 an address still gets one */
+    tls_reply_limit_init(&l, 2, 10, 7);
+    assert_true(tls_reply_limit_allow(&l, ip_a, sizeof(ip_a), 1));
+    assert_false(tls_reply_limit_allow(&l, ip_a, sizeof(ip_a), 1));
+    assert_true(tls_reply_limit_allow(&l, ip_b, sizeof(ip_b), 1));
+}
+
+/* A client that brings the cookie back gives its reply back to the allowance. */
+static void
+reply_limit__completed_handshake__credited(void **state)
+{
+    struct tls_reply_limit l;
+
+    (void) state;
+    tls_reply_limit_init(&l, 2, 10, 1);
+    assert_true(allow_from(&l, 0, 100));
+    assert_true(allow_from(&l, 1, 100));
+    assert_false(allow_from(&l, 2, 100));
+    tls_reply_limit_credit(&l, ip_b, sizeof(ip_b));
+    assert_true(allow_from(&l, 3, 101));
+    assert_false(allow_from(&l, 4, 101));
+    /* the address's own share is given back too */
+    tls_reply_limit_init(&l, 4, 10, 1);
+    assert_true(tls_reply_limit_allow(&l, ip_a, sizeof(ip_a), 7));
+    assert_false(tls_reply_limit_allow(&l, ip_a, sizeof(ip_a), 7));
+    tls_reply_limit_credit(&l, ip_a, sizeof(ip_a));
+    assert_true(tls_reply_limit_allow(&l, ip_a, sizeof(ip_a), 7));
+    /* a credit never makes the count negative (no reserve for later floods) */
+    tls_reply_limit_init(&l, 1, 10, 1);
+    for (int i = 0; i < 5; i++)
+    {
+        tls_reply_limit_credit(&l, ip_a, sizeof(ip_a));
+    }
+    assert_true(allow_from(&l, 0, 7));
+    assert_false(allow_from(&l, 1, 7));
+}
+
+/* 2.6 takes n 0 (no reset is answered) and sec 0 (a period of one second). */
+static void
+reply_limit__zero_values__none_answered_or_per_second(void **state)
+{
+    struct tls_reply_limit l;
+
+    (void) state;
+    tls_reply_limit_init(&l, 0, 10, 3);
+    assert_false(allow_from(&l, 0, 0));
+    assert_false(allow_from(&l, 1, 1000));
+    tls_reply_limit_init(&l, 1, 0, 3);
+    assert_true(allow_from(&l, 0, 50));
+    assert_false(allow_from(&l, 1, 50));
+    assert_true(allow_from(&l, 2, 51));
+}
+
 int
 main(void)
 {
@@ -669,6 +785,10 @@ main(void)
         cmocka_unit_test(stateless_v2__forged_or_garbage_wkc__no_reply_no_state),
         cmocka_unit_test(stateless_v2__truncated_reset_or_wkc_v1__never_replied_or_accepted),
         cmocka_unit_test(stateless_v2__lossy_network_seeded__client_gets_in),
+        cmocka_unit_test(reply_limit__past_n_in_a_period__refused_until_it_ends),
+        cmocka_unit_test(reply_limit__flood_from_one_address__others_still_answered),
+        cmocka_unit_test(reply_limit__completed_handshake__credited),
+        cmocka_unit_test(reply_limit__zero_values__none_answered_or_per_second),
     };
     return cmocka_run_group_tests(tests, ssl_pair_setup, ssl_pair_teardown);
 }
