@@ -12,9 +12,9 @@ tier()
         wire|ctl_pkt|stream|packet_id|session_id|reliable|proto|dhcp|mss|fragment|comp|comp_*|ping|occ|key_msg|push_msg|mtu) echo 1 ;;
         crypto|crypto_*|tls_wrap|tls_crypt_v2|static_key) echo 2 ;;
         ssl|ssl_*) echo 3c ;;
-        link|sockaddr|event|sig|tun|sitnl|route|dco|dco_linux|ovpn_dco_linux|platform|platform_systemd|run_command|env_set) echo 3o ;;
+        link|sockaddr|event|sig|tun|sitnl|route|dco|dco_linux|ovpn_dco_linux|platform|platform_systemd|run_command|env_set|plugin) echo 3o ;;
         options|options_*) echo 4 ;;
-        forward|init|init_env|init_link|init_route|push|client|keepalive|manage|manage_*|status|occ_string|tools|tunnel_tls|tunnel_dco|tunnel_manage) echo 5 ;;
+        forward|init|init_env|init_link|init_route|push|client|keepalive|manage|manage_*|status|occ_string|tools|tunnel_tls|tunnel_dco|tunnel_manage|tunnel_plugin) echo 5 ;;
         multi|multi_*|mroute|pool|mudp|mtcp) echo 6 ;;
         openvpn) echo 7 ;;
         *) echo unknown ;;
