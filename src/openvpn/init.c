@@ -94,6 +94,7 @@ init_crypto(struct context *c)
             return false;
         }
         c->tls->script_env = init_env_tls_verify;
+        tunnel_tls_set_plugins(c->tls, c->ps->plugins);
         c->tls->script_env_arg = c;
         return !c->tls->pull || client_start(c);
     }
@@ -1027,6 +1028,10 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         init_link_keep(&c, sig);
         close_instance(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);
         init_env_closing(0);
+        if (sig == SIGTERM || sig == SIGINT)
+        {
+            tunnel_plugin_close(psp); /* 2.6 says PLUGIN_CLOSE before the exit line */
+        }
         log_signal(sig, sig_reason(), sig == SIGTERM || sig == SIGINT);
         if (sig == SIGTERM || sig == SIGINT)
         {

@@ -165,6 +165,7 @@ struct context
     bool route_error;           /* a route failed: CONNECTED says ROUTE_ERROR */
     bool did_redirect;          /* --redirect-gateway moved the IPv4 default route */
     bool down_announced;        /* >UPDOWN:DOWN sent for this instance */
+    bool plugin_final_done;     /* TLS_FINAL/IPCHANGE called (tunnel_plugin.c) */
 
     /* data channel offload: this instance's kernel peer (tunnel_dco.c) */
     bool dco_peer;

@@ -343,7 +343,7 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
 {
     script_env_process(c, es);
     env_set_add(es, "script_type", type);
-    if (strcmp(type, "down") == 0)
+    if (strcmp(type, "down") == 0 || strcmp(type, "route-pre-down") == 0)
     {
         script_env_down(c, es);
     }
@@ -556,11 +556,13 @@ init_run_hook(struct context *c, const char *cmd, const char *type, bool restart
     args[5] = restart ? "restart" : "init";
     args[6] = NULL;
     /* 2.6 calls the plugins first, with the script's arguments; a failure is fatal */
+    env_set_del(es, "script_type"); /* 2.6 sets it for the script only */
     if (ptype >= 0 && tunnel_plugin_call(c, (enum plugin_type)ptype, args, es) != PLUGIN_SUCCESS)
     {
         env_set_free(es);
         msg(M_FATAL, "ERROR: up/down plugin call failed");
     }
+    env_set_add(es, "script_type", type);
     if (cmd && !run_script(cmd, args, es, o->script_security, type, &status)
         && strcmp(type, "up") == 0)
     {

@@ -163,6 +163,7 @@ add_now(struct context *c)
         struct env_set *es = env_set_new();
 
         init_env_hook(c, es, "route-up");
+        env_set_del(es, "script_type"); /* 2.6 sets it for the script only */
         tunnel_plugin_route_up(c, es);
         env_set_free(es);
     }

@@ -56,15 +56,18 @@ struct plugin
     openvpn_plugin_client_destructor_v1 dtor;
 };
 
+struct plugin_client
+{
+    void *ctx[PLUGIN_MAX];
+};
+
 struct plugin_list
 {
     struct plugin p[PLUGIN_MAX];
     int n;
-};
-
-struct plugin_client
-{
-    void *ctx[PLUGIN_MAX];
+    /* the process's own per-client contexts: 2.6 gives calls outside a
+     * server's client one too (made as each plugin opens) */
+    struct plugin_client self;
 };
 
 /* The list abort_v1 reaches from the fatal-exit path (2.6 keeps the same
@@ -331,8 +334,9 @@ free_string_list(struct openvpn_plugin_string_list *l)
 }
 
 static bool
-open_one(struct plugin *p, const struct env_set *es)
+open_one(struct plugin_list *pl, int idx, const struct env_set *es)
 {
+    struct plugin *p = &pl->p[idx];
     const char **envp = (const char **)env_set_envp(es);
     struct openvpn_plugin_string_list *rl = NULL;
     char args[1024], mask[512];
@@ -377,6 +381,10 @@ open_one(struct plugin *p, const struct env_set *es)
         return false;
     }
     p->open = true;
+    if (p->ctor)
+    {
+        pl->self.ctx[idx] = p->ctor(p->handle);
+    }
     if ((p->mask | known) != known)
     {
         msg(M_INFO, "PLUGIN_INIT: plugin %s expressed interest in unsupported plugin types: "
@@ -398,7 +406,7 @@ plugin_list_open(struct plugin_list *pl, enum plugin_init_point point, const str
                        ? OPENVPN_PLUGIN_INIT_PRE_DAEMON
                        : p->init_point;
 
-        if (!p->open && want == (int)point && !open_one(p, es))
+        if (!p->open && want == (int)point && !open_one(pl, i, es))
         {
             return false;
         }
@@ -477,7 +485,7 @@ call_one(struct plugin *p, int type, const char **argv, const char **envp, void 
     }
     take_config(rl, io ? io->config : NULL);
     free_string_list(rl);
-    msg(D_PLUGIN_DEBUG, "PLUGIN_CALL: POST %s/%s status=%d", p->path, type_name(type), status);
+    msg(D_PLUGIN, "PLUGIN_CALL: POST %s/%s status=%d", p->path, type_name(type), status);
     if (status == OPENVPN_PLUGIN_FUNC_ERROR)
     {
         msg(M_WARN, "PLUGIN_CALL: plugin function %s failed with status %d: %s", type_name(type),
@@ -517,8 +525,8 @@ plugin_call(struct plugin_list *pl, enum plugin_type type, const char *const *ar
             continue;
         }
         argv[0] = p->path;
-        status = call_one(p, (int)type, argv, envp, io && io->client ? io->client->ctx[i] : NULL,
-                          io);
+        status = call_one(p, (int)type, argv, envp,
+                          io && io->client ? io->client->ctx[i] : pl->self.ctx[i], io);
         if (status == OPENVPN_PLUGIN_FUNC_DEFERRED)
         {
             deferred++;
@@ -580,6 +588,13 @@ plugin_list_close(struct plugin_list *pl)
     if (abort_list == pl)
     {
         abort_list = NULL;
+    }
+    for (int i = 0; i < pl->n; i++)
+    {
+        if (pl->p[i].open && pl->p[i].dtor)
+        {
+            pl->p[i].dtor(pl->p[i].handle, pl->self.ctx[i]);
+        }
     }
     for (int i = 0; i < pl->n; i++)
     {

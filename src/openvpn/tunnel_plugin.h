@@ -38,4 +38,11 @@ enum plugin_result tunnel_plugin_call(struct context *c, enum plugin_type type,
 void tunnel_plugin_route_up(struct context *c, const struct env_set *es);
 void tunnel_plugin_ipchange(struct context *c, const char *const *args, const struct env_set *es);
 
+/**
+ * The peer is there (TLS: the first key; static key: its first packet):
+ * TLS_FINAL (a failure restarts the instance) and IPCHANGE, once per
+ * instance, as 2.6 calls them outside a server.
+ */
+void tunnel_plugin_peer_up(struct context *c);
+
 #endif /* OVPN_TUNNEL_PLUGIN_H */

@@ -9,6 +9,7 @@
  *   fail=TYPE          return an error for this event ("open": open fails)
  *   deny=USER          AUTH_USER_PASS_VERIFY fails for this username
  *   config=TEXT        CLIENT_CONNECT_V2 returns TEXT as "config"
+ *   noauth             no AUTH_USER_PASS_VERIFY (a client asks for a password then)
  *
  * Record format (one line each):
  *   OPEN argc=N argv=[a][b]... structver=V ssl_api=A version=X major.minor patch
@@ -32,6 +33,7 @@ struct tp
     char deny[128];
     char config[512];
     int clients;
+    int noauth;
     plugin_log_t log;
 };
 
@@ -121,6 +123,10 @@ take_arg(struct tp *t, const char *a)
     {
         snprintf(t->deny, sizeof(t->deny), "%s", a + 5);
     }
+    else if (strcmp(a, "noauth") == 0)
+    {
+        t->noauth = 1;
+    }
     else if (strncmp(a, "config=", 7) == 0)
     {
         snprintf(t->config, sizeof(t->config), "%s", a + 7);
@@ -171,7 +177,8 @@ openvpn_plugin_open_v3(const int version, struct openvpn_plugin_args_open_in con
     for (int i = 0; i < OPENVPN_PLUGIN_N; i++)
     {
         if (i != 11 && i != OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER
-            && i != OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER_V2 && i != OPENVPN_PLUGIN_CLIENT_CRRESPONSE)
+            && i != OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER_V2 && i != OPENVPN_PLUGIN_CLIENT_CRRESPONSE
+            && !(t->noauth && i == OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY))
         {
             ret->type_mask |= OPENVPN_PLUGIN_MASK(i);
         }

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * multi_plugin.c -- the server's --plugin calls for one client: the
+ * environment a plugin sees, AUTH_USER_PASS_VERIFY, TLS_FINAL, IPCHANGE
+ * and the per-client context.  The moments are multi_connect.c's.  See
+ * multi.h.
+ *
+ * Tier 6.  The loader is plugin.c; every env_set made here is freed here.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "env_set.h"
+#include "error.h"
+#include "init_env.h"
+#include "multi.h"
+#include "plugin.h"
+#include "sockaddr.h"
+
+/*
+ * A plugin sees the client's environment on top of the server's own (2.6
+ * copies the server's into each client), and never script_type: 2.6 sets
+ * that for scripts only.
+ */
+struct env_set *
+multi_plugin_env(struct multi_context *m, struct multi_instance *mi)
+{
+    struct env_set *es = env_set_new();
+    struct env_set *ce = multi_client_env(m, mi, "");
+    char **v = env_set_envp(ce);
+
+    init_env_server_base(m->c, es);
+    for (size_t i = 0; i < env_set_count(ce); i++)
+    {
+        char *eq = strchr(v[i], '=');
+
+        if (eq)
+        {
+            *eq = '\0'; /* the array is ce's; ce is freed right after */
+            env_set_add(es, v[i], eq + 1);
+            *eq = '=';
+        }
+    }
+    env_set_free(ce);
+    env_set_del(es, "script_type");
+    return es;
+}
+
+bool
+multi_plugin_on(const struct multi_context *m, enum plugin_type type)
+{
+    return plugin_defined(m->c->ps->plugins, type);
+}
+
+/* Call @p type for this client; true if every plugin succeeded (or none is registered). */
+bool
+multi_plugin_call(struct multi_context *m, struct multi_instance *mi, enum plugin_type type,
+                   const char *const *args, const struct env_set *es, char **config)
+{
+    struct plugin_call_io io = { .client = mi->plugin_ctx, .config = config };
+
+    if (!multi_plugin_on(m, type))
+    {
+        return true;
+    }
+    return plugin_call(m->c->ps->plugins, type, args, es, &io) == PLUGIN_SUCCESS;
+}
+
+/* AUTH_USER_PASS_VERIFY: the plugins see the password in the environment. */
+bool
+multi_plugin_user_pass(struct multi_context *m, struct multi_instance *mi, const char *user,
+                 const char *pass)
+{
+    struct plugin_call_io io = { .client = mi->plugin_ctx };
+    struct env_set *es;
+    enum plugin_result r;
+
+    es = multi_plugin_env(m, mi);
+    env_set_add(es, "username", user);
+    env_set_add(es, "password", pass);
+    r = plugin_call(m->c->ps->plugins, PLUGIN_AUTH_USER_PASS_VERIFY, NULL, es, &io);
+    env_set_free(es);
+    if (r == PLUGIN_DEFERRED)
+    {
+        /* no auth_control_file is offered, so a plugin must not defer */
+        msg(D_TLS_ERRORS, "%s TLS Auth Error: a plugin deferred the authentication, which this "
+            "server does not offer", mi->prefix);
+    }
+    return r == PLUGIN_SUCCESS;
+}
+
+/*
+ * TLS_FINAL once the handshake and its certificate checks are done (its
+ * failure refuses the client), then IPCHANGE with the client's address
+ * ("[AF_INET]IP PORT" as one word), where 2.6 makes those calls.
+ */
+bool
+multi_plugin_final(struct multi_context *m, struct multi_instance *mi)
+{
+    struct env_set *es;
+    bool ok = true;
+
+    if (multi_plugin_on(m, PLUGIN_TLS_FINAL))
+    {
+        es = multi_plugin_env(m, mi);
+        ok = multi_plugin_call(m, mi, PLUGIN_TLS_FINAL, NULL, es, NULL);
+        env_set_free(es);
+    }
+    if (ok && multi_plugin_on(m, PLUGIN_IPCHANGE))
+    {
+        char word[SOCKADDR_PRINT_MAX + 32];
+        const char *args[2] = { word, NULL };
+        const char *colon = strrchr(mi->real_str, ':');
+
+        snprintf(word, sizeof(word), "[%s]%.*s %s",
+                 mi->real.ss.ss_family == AF_INET6 ? "AF_INET6" : "AF_INET",
+                 colon ? (int) (colon - mi->real_str) : (int) strlen(mi->real_str), mi->real_str,
+                 colon ? colon + 1 : "");
+        es = multi_plugin_env(m, mi);
+        multi_plugin_call(m, mi, PLUGIN_IPCHANGE, args, es, NULL);
+        env_set_free(es);
+    }
+    return ok;
+}
