@@ -146,8 +146,146 @@ case_client_records()
     compare_runs client_run "$name"
 }
 
+# down_root_run BIN TAG: BIN (static key, no peer needed for UP) drops to
+# nobody; down-root's helper must still run the down script as root.
+down_root_run()
+{
+    local bin=$1 tag=$2 dpid why="" uid
+    local log="$NL_DIR/case$n-$tag.log" out="$NL_DIR/down$n-$tag.out"
+    rm -f "$out"
+    nl_start dpid "$NL_NS_A" "$log" "$bin" --dev tun --ifconfig 10.79.0.1 10.79.0.2 \
+        --secret "$NL_DIR/static.key" --cipher AES-256-CBC --local "$NL_A_V4" \
+        --remote "$NL_B_V4" --verb 3 --user nobody --group nogroup \
+        --plugin openvpn-plugin-down-root.so "$NL_DIR/down.sh $out"
+    nl_wait_log "$log" "UID set to nobody" 15 1 "$dpid" || why="$tag did not drop to nobody"
+    uid=$(awk '/^Uid:/ {print $2}' "/proc/$dpid/status" 2>/dev/null)
+    [ -z "$why" ] && [ "$uid" != 65534 ] && why="$tag runs as uid '$uid', not nobody"
+    nl_kill "$dpid" TERM
+    nl_wait_log "$out" "uid=0" 5 || why=${why:-"$tag: down script did not run as root ($(cat "$out" 2>/dev/null))"}
+    RUN_WHY=$why
+}
+
+case_down_root()
+{
+    local name="Debian's down-root plugin: down script as root after --user nobody" why
+    want "$name" || return 0
+    [ -f "$PLUGDIR/openvpn-plugin-down-root.so" ] || { echo "SKIP: $name (no down-root)"; return 0; }
+    printf '#!/bin/sh\necho "uid=$(id -u) script_type=$script_type dev=$dev" >"$1"\n' \
+        >"$NL_DIR/down.sh"
+    chmod 755 "$NL_DIR/down.sh"
+    [ -f "$NL_DIR/static.key" ] || nl_keyfile "$NL_DIR/static.key"
+    down_root_run "$OPENVPN" ours
+    why=$RUN_WHY
+    down_root_run "$REF" ref
+    [ -n "$RUN_WHY" ] && why=${why:-"(the reference too) $RUN_WHY"}
+    if [ -z "$why" ] && ! diff "$NL_DIR/down$n-ours.out" "$NL_DIR/down$n-ref.out" >/dev/null; then
+        why="down script saw '$(cat "$NL_DIR/down$n-ours.out")', the reference's '$(cat "$NL_DIR/down$n-ref.out")'"
+    fi
+    nl_result "$name" "$why" "$NL_DIR"/case$n-*.log
+}
+
+# pam_run BIN CREDS TAG: BIN as server with auth-pam on our PAM service; a
+# reference client logs in with CREDS.  RUN_OK=yes if it connected.
+pam_run()
+{
+    local bin=$1 creds=$2 tag=$3 ps pc
+    local ls="$NL_DIR/case$n-$tag-server.log" lc="$NL_DIR/case$n-$tag-client.log"
+    RUN_WHY="" RUN_OK=no
+    nl_start ps "$NL_NS_A" "$ls" "$bin" "${srv_args[@]}" \
+        --plugin openvpn-plugin-auth-pam.so "$PAM_SERVICE"
+    if ! nl_wait_up "$ls" "$ps" 15; then
+        RUN_WHY="$tag server did not start"
+        nl_kill "$ps" TERM
+        return
+    fi
+    nl_start pc "$NL_NS_B" "$lc" "$REF" "${cli_args[@]}" --auth-user-pass "$creds" \
+        --auth-retry none
+    for ((i = 0; i < 150; i++)); do
+        grep -q "Initialization Sequence Completed" "$lc" && RUN_OK=yes && break
+        grep -q "AUTH_FAILED" "$lc" && break
+        nl_alive "$pc" || break
+        sleep 0.1
+    done
+    nl_kill "$pc" TERM
+    nl_kill "$ps" TERM
+}
+
+# keeps the exit status for nl_cleanup, which runs after it in the EXIT trap
+pam_cleanup()
+{
+    local rc=$?
+    [ -n "${PAM_FILE:-}" ] && rm -f "$PAM_FILE"
+    return $rc
+}
+
+case_auth_pam()
+{
+    local name="Debian's auth-pam plugin: good and bad password through a PAM service" why=""
+    want "$name" || return 0
+    [ -f "$PLUGDIR/openvpn-plugin-auth-pam.so" ] || { echo "SKIP: $name (no auth-pam)"; return 0; }
+    [ -f /lib/x86_64-linux-gnu/security/pam_exec.so ] || { echo "SKIP: $name (no pam_exec)"; return 0; }
+    PAM_SERVICE="ovpn-t-plugin-$$"
+    PAM_FILE="/etc/pam.d/$PAM_SERVICE"
+    trap 'pam_cleanup; nl_cleanup' EXIT
+    # pam_exec hands the password on stdin (expose_authtok), NUL-terminated
+    printf '#!/bin/sh\npw=$(tr -d "\\000")\n[ "$PAM_USER" = alice ] && [ "$pw" = secret ]\n' \
+        >"$NL_DIR/pamcheck.sh"
+    chmod 755 "$NL_DIR/pamcheck.sh"
+    printf 'auth required pam_exec.so expose_authtok quiet %s\naccount required pam_permit.so\n' \
+        "$NL_DIR/pamcheck.sh" >"$PAM_FILE"
+    pam_run "$OPENVPN" "$NL_DIR/up.txt" ours-good
+    why=$RUN_WHY
+    [ -z "$why" ] && [ "$RUN_OK" != yes ] && why="the good password was refused"
+    pam_run "$OPENVPN" "$NL_DIR/bad.txt" ours-bad
+    why=${why:-$RUN_WHY}
+    [ -z "$why" ] && [ "$RUN_OK" = yes ] && why="the bad password was accepted"
+    [ -z "$why" ] && ! grep -q "AUTH_FAILED" "$NL_DIR/case$n-ours-bad-client.log" &&
+        why="the client was not told AUTH_FAILED"
+    # the same service with the reference server: the test's PAM set-up is sound
+    pam_run "$REF" "$NL_DIR/bad.txt" ref-bad
+    [ -z "$why" ] && [ "$RUN_OK" = yes ] && why="(reference) the bad password was accepted"
+    pam_cleanup
+    nl_result "$name" "$why" "$NL_DIR"/case$n-*.log
+}
+
+# bad_plugin TAG ARGS...: ours and the reference must both refuse to start
+# with exit status 1 and the same message.
+bad_plugin()
+{
+    local tag=$1 rc_o rc_r lo="$NL_DIR/case$n-$1-ours.log" lr="$NL_DIR/case$n-$1-ref.log" mo mr
+    shift
+    ip netns exec "$NL_NS_A" timeout 10 "$OPENVPN" --dev null --verb 3 --plugin "$@" >"$lo" 2>&1
+    rc_o=$?
+    ip netns exec "$NL_NS_A" timeout 10 "$REF" --dev null --verb 3 --plugin "$@" >"$lr" 2>&1
+    rc_r=$?
+    mo=$(grep -E "PLUGIN(_INIT)?: " "$lo" | grep -v "POST" | tail -n 1 | cut -d' ' -f3-)
+    mr=$(grep -E "PLUGIN(_INIT)?: " "$lr" | grep -v "POST" | tail -n 1 | cut -d' ' -f3-)
+    if [ "$rc_o" != 1 ]; then
+        BAD_WHY="$tag: exit status $rc_o, not 1"
+    elif [ "$mo" != "$mr" ] || [ -z "$mo" ]; then
+        BAD_WHY="$tag: said '$mo', the reference '$mr'"
+    elif [ "$rc_r" != 1 ]; then
+        BAD_WHY="$tag: the reference exited $rc_r"
+    fi
+}
+
+case_bad_plugins()
+{
+    local name="bad plugins: missing file, no entry points, open fails -> clear line, exit 1"
+    want "$name" || return 0
+    BAD_WHY=""
+    bad_plugin missing "$NL_DIR/no-such-plugin.so"
+    bad_plugin missing-bare no-such-plugin-$$.so
+    bad_plugin no-symbols /lib/x86_64-linux-gnu/security/pam_permit.so
+    bad_plugin open-fails "$TP" "$NL_DIR/bad-open.txt" fail=open
+    nl_result "$name" "$BAD_WHY" "$NL_DIR"/case$n-*.log
+}
+
 case_server_records
 case_client_records
+case_down_root
+case_auth_pam
+case_bad_plugins
 
 echo "t_plugin: $pass passed, $fail failed"
 [ "$fail" = 0 ]
