@@ -16,7 +16,7 @@
 #     after --user nobody --group nogroup;
 #   - Debian's openvpn-plugin-auth-pam.so checks a reference client's
 #     password through a PAM service this test writes (pam_exec), good and
-#     bad password;
+#     bad password, answering at once and deferred (auth_control_file);
 #   - bad plugins (missing file, no entry points, open fails) end the start
 #     with 2.6's line and exit status 1.
 #
@@ -184,15 +184,17 @@ case_down_root()
     nl_result "$name" "$why" "$NL_DIR"/case$n-*.log
 }
 
-# pam_run BIN CREDS TAG: BIN as server with auth-pam on our PAM service; a
-# reference client logs in with CREDS.  RUN_OK=yes if it connected.
+# pam_run BIN CREDS TAG [SERVER_ARGS...]: BIN as server with auth-pam on our
+# PAM service; a reference client logs in with CREDS.  RUN_OK=yes if it
+# connected.
 pam_run()
 {
     local bin=$1 creds=$2 tag=$3 ps pc
     local ls="$NL_DIR/case$n-$tag-server.log" lc="$NL_DIR/case$n-$tag-client.log"
+    shift 3
     RUN_WHY="" RUN_OK=no
     nl_start ps "$NL_NS_A" "$ls" "$bin" "${srv_args[@]}" \
-        --plugin openvpn-plugin-auth-pam.so "$PAM_SERVICE"
+        --plugin openvpn-plugin-auth-pam.so "$PAM_SERVICE" "$@"
     if ! nl_wait_up "$ls" "$ps" 15; then
         RUN_WHY="$tag server did not start"
         nl_kill "$ps" TERM
@@ -241,6 +243,15 @@ case_auth_pam()
     [ -z "$why" ] && [ "$RUN_OK" = yes ] && why="the bad password was accepted"
     [ -z "$why" ] && ! grep -q "AUTH_FAILED" "$NL_DIR/case$n-ours-bad-client.log" &&
         why="the client was not told AUTH_FAILED"
+    # deferred: auth-pam answers through the auth_control_file
+    pam_run "$OPENVPN" "$NL_DIR/up.txt" ours-deferred-good --setenv deferred_auth_pam 1
+    why=${why:-$RUN_WHY}
+    [ -z "$why" ] && [ "$RUN_OK" != yes ] && why="deferred: the good password was refused"
+    [ -z "$why" ] && ! grep -q "deferred auth" "$NL_DIR/case$n-ours-deferred-good-server.log" &&
+        why="deferred: auth-pam did not defer"
+    pam_run "$OPENVPN" "$NL_DIR/bad.txt" ours-deferred-bad --setenv deferred_auth_pam 1
+    why=${why:-$RUN_WHY}
+    [ -z "$why" ] && [ "$RUN_OK" = yes ] && why="deferred: the bad password was accepted"
     # the same service with the reference server: the test's PAM set-up is sound
     pam_run "$REF" "$NL_DIR/bad.txt" ref-bad
     [ -z "$why" ] && [ "$RUN_OK" = yes ] && why="(reference) the bad password was accepted"

@@ -461,6 +461,7 @@ multi_close(struct multi_context *m, struct multi_instance *mi, const char *why)
     {
         client_config_free(&mi->cc);
     }
+    multi_plugin_acf_remove(mi);
     plugin_client_free(m->c->ps->plugins, mi->plugin_ctx);
     secure_memzero(mi, sizeof(*mi));
     free(mi);
@@ -817,6 +818,19 @@ instance_timers(struct multi_context *m, struct multi_instance *mi, time_t now, 
         return false;
     }
     multi_token_timer(m, mi, now);
+    if (mi->plugin_pending)
+    {
+        int answer = multi_plugin_poll(mi);
+
+        if (answer < 0 && now >= mi->plugin_deadline)
+        {
+            answer = 0; /* 2.6 gives a deferred authentication the hand-window */
+        }
+        if (answer >= 0)
+        {
+            multi_connect_plugin_answer(m, mi, answer == 1);
+        }
+    }
     switch (keepalive_check(&mi->ka, now))
     {
         case KA_SEND_PING:

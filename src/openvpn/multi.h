@@ -86,6 +86,10 @@ struct multi_instance
     struct client_config cc;
     bool cc_loaded;
     struct plugin_client *plugin_ctx; /* --plugin per-client contexts (plugin.h) */
+    bool plugin_pending;       /* AUTH_USER_PASS_VERIFY deferred: polling plugin_acf */
+    char plugin_acf[64];       /* the auth_control_file ("" when none) */
+    uint8_t plugin_key_id;     /* the key the deferred answer is for */
+    time_t plugin_deadline;    /* no answer by then: refused (--hand-window) */
 
     /* push */
     bool push_requested;
@@ -276,9 +280,21 @@ bool multi_plugin_on(const struct multi_context *m, enum plugin_type type);
 bool multi_plugin_call(struct multi_context *m, struct multi_instance *mi, enum plugin_type type,
                        const char *const *args, const struct env_set *es, char **config);
 
-/** AUTH_USER_PASS_VERIFY; true if the plugins accepted @p user / @p pass. */
-bool multi_plugin_user_pass(struct multi_context *m, struct multi_instance *mi, const char *user,
-                            const char *pass);
+/**
+ * AUTH_USER_PASS_VERIFY with an auth_control_file offered; PLUGIN_DEFERRED
+ * leaves mi->plugin_acf for multi_plugin_poll().
+ */
+enum plugin_result multi_plugin_user_pass(struct multi_context *m, struct multi_instance *mi,
+                                          const char *user, const char *pass);
+
+/** A deferred answer: 1 accepted, 0 refused, -1 not yet (the file is removed once read). */
+int multi_plugin_poll(struct multi_instance *mi);
+
+/** Remove the auth_control_file, if any. */
+void multi_plugin_acf_remove(struct multi_instance *mi);
+
+/** The deferred plugin answer arrived: go on as after a synchronous one. */
+void multi_connect_plugin_answer(struct multi_context *m, struct multi_instance *mi, bool ok);
 
 /** TLS_FINAL (false: refuse the client), then IPCHANGE with the client's address. */
 bool multi_plugin_final(struct multi_context *m, struct multi_instance *mi);

@@ -615,6 +615,30 @@ connect_finish(struct multi_context *m, struct multi_instance *mi, uint8_t key_i
     multi_connect_push(m, mi, otime_mono());
 }
 
+static void auth_after_plugins(struct multi_context *m, struct multi_instance *mi, uint8_t key_id,
+                               const char *user);
+
+static void
+auth_refused(struct multi_context *m, struct multi_instance *mi, uint8_t key_id)
+{
+    msg(D_TLS_ERRORS, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
+        mi->prefix);
+    tls_multi_key_authorize(mi->tls, key_id, false);
+    refuse(m, mi, multi_token_auth_failed(mi)); /* 2.6: also on a renegotiation */
+}
+
+void
+multi_connect_plugin_answer(struct multi_context *m, struct multi_instance *mi, bool ok)
+{
+    mi->plugin_pending = false;
+    if (!ok)
+    {
+        auth_refused(m, mi, mi->plugin_key_id);
+        return;
+    }
+    auth_after_plugins(m, mi, mi->plugin_key_id, mi->username);
+}
+
 void
 multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t key_id)
 {
@@ -662,13 +686,45 @@ multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t k
         case MT_CHECK:
             break;
     }
-    if ((multi_plugin_on(m, PLUGIN_AUTH_USER_PASS_VERIFY) && !multi_plugin_user_pass(m, mi, user, pass)) ||
-        (o->auth_user_pass_verify && !verify_user_pass(m, mi, user, pass)))
+    if (multi_plugin_on(m, PLUGIN_AUTH_USER_PASS_VERIFY))
     {
-        msg(D_TLS_ERRORS, "%s TLS Auth Error: Auth Username/Password verification failed for "
-            "peer", mi->prefix);
+        switch (multi_plugin_user_pass(m, mi, user, pass))
+        {
+            case PLUGIN_SUCCESS:
+                break;
+
+            case PLUGIN_DEFERRED:
+                /* the answer comes through the auth_control_file (multi.c polls it) */
+                mi->plugin_pending = true;
+                mi->plugin_key_id = key_id;
+                mi->plugin_deadline = otime_mono() + (o->hand_window > 0 ? o->hand_window : 60);
+                return;
+
+            default:
+                auth_refused(m, mi, key_id);
+                return;
+        }
+    }
+    auth_after_plugins(m, mi, key_id, user);
+}
+
+/* The rest of the authentication once the plugins accepted (at once or deferred). */
+static void
+auth_after_plugins(struct multi_context *m, struct multi_instance *mi, uint8_t key_id,
+                   const char *user)
+{
+    const struct options *o = m->o;
+    const char *peer_user = "", *pass = "";
+    bool first = mi->state == MI_HANDSHAKE;
+
+    if (!tls_multi_peer_credentials(mi->tls, key_id, &peer_user, &pass))
+    {
         tls_multi_key_authorize(mi->tls, key_id, false);
-        refuse(m, mi, multi_token_auth_failed(mi)); /* 2.6: also on a renegotiation */
+        return;
+    }
+    if (o->auth_user_pass_verify && !verify_user_pass(m, mi, user, pass))
+    {
+        auth_refused(m, mi, key_id);
         return;
     }
     if (first && !multi_plugin_final(m, mi))

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "env_set.h"
 #include "error.h"
@@ -70,27 +72,101 @@ multi_plugin_call(struct multi_context *m, struct multi_instance *mi, enum plugi
     return plugin_call(m->c->ps->plugins, type, args, es, &io) == PLUGIN_SUCCESS;
 }
 
-/* AUTH_USER_PASS_VERIFY: the plugins see the password in the environment. */
-bool
+/* A fresh empty auth_control_file in /tmp, 2.6's name pattern; false if none. */
+static bool
+make_acf(struct multi_instance *mi)
+{
+    unsigned char r[16];
+    int fd = -1;
+    FILE *u = fopen("/dev/urandom", "rb");
+
+    if (u && fread(r, 1, sizeof(r), u) == sizeof(r))
+    {
+        int k = snprintf(mi->plugin_acf, sizeof(mi->plugin_acf), "/tmp/openvpn_acf_");
+
+        for (size_t i = 0; i < sizeof(r); i++)
+        {
+            k += snprintf(mi->plugin_acf + k, sizeof(mi->plugin_acf) - (size_t)k, "%02x", r[i]);
+        }
+        snprintf(mi->plugin_acf + k, sizeof(mi->plugin_acf) - (size_t)k, ".tmp");
+        fd = open(mi->plugin_acf, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    }
+    if (u)
+    {
+        fclose(u);
+    }
+    if (fd < 0)
+    {
+        msg(M_WARN | M_ERRNO, "Cannot create the auth_control_file");
+        mi->plugin_acf[0] = '\0';
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
+/* AUTH_USER_PASS_VERIFY: the plugins see the password in the environment
+ * and may answer later through auth_control_file ("1" or "0"). */
+enum plugin_result
 multi_plugin_user_pass(struct multi_context *m, struct multi_instance *mi, const char *user,
-                 const char *pass)
+                       const char *pass)
 {
     struct plugin_call_io io = { .client = mi->plugin_ctx };
     struct env_set *es;
     enum plugin_result r;
 
+    multi_plugin_acf_remove(mi);
     es = multi_plugin_env(m, mi);
     env_set_add(es, "username", user);
     env_set_add(es, "password", pass);
+    if (make_acf(mi))
+    {
+        env_set_add(es, "auth_control_file", mi->plugin_acf);
+    }
     r = plugin_call(m->c->ps->plugins, PLUGIN_AUTH_USER_PASS_VERIFY, NULL, es, &io);
     env_set_free(es);
-    if (r == PLUGIN_DEFERRED)
+    if (r == PLUGIN_DEFERRED && !mi->plugin_acf[0])
     {
-        /* no auth_control_file is offered, so a plugin must not defer */
-        msg(D_TLS_ERRORS, "%s TLS Auth Error: a plugin deferred the authentication, which this "
-            "server does not offer", mi->prefix);
+        r = PLUGIN_ERROR;
     }
-    return r == PLUGIN_SUCCESS;
+    if (r != PLUGIN_DEFERRED)
+    {
+        multi_plugin_acf_remove(mi);
+    }
+    return r;
+}
+
+int
+multi_plugin_poll(struct multi_instance *mi)
+{
+    char c = '\0';
+    FILE *f = mi->plugin_acf[0] ? fopen(mi->plugin_acf, "r") : NULL;
+
+    if (!f)
+    {
+        return mi->plugin_acf[0] ? -1 : 0;
+    }
+    if (fread(&c, 1, 1, f) != 1)
+    {
+        c = '\0';
+    }
+    fclose(f);
+    if (c != '0' && c != '1')
+    {
+        return -1; /* not written yet */
+    }
+    multi_plugin_acf_remove(mi);
+    return c == '1';
+}
+
+void
+multi_plugin_acf_remove(struct multi_instance *mi)
+{
+    if (mi->plugin_acf[0])
+    {
+        unlink(mi->plugin_acf);
+        mi->plugin_acf[0] = '\0';
+    }
 }
 
 /*
