@@ -10,6 +10,8 @@
 # Debian's units); nothing here starts it.
 # clang and its sanitizer/fuzzer runtime (libclang-rt) build the fuzz harnesses
 # (`make check-fuzz`).
+# libpam-modules gives pam_exec, through which tests/t_plugin.sh checks
+# Debian's auth-pam plugin (the plugins themselves come with openvpn).
 # qemu, debootstrap and e2fsprogs are for `make check-dco`: it builds Debian
 # guest images with the kernel DCO modules (tests/dco/build-image.sh) and
 # tests in them (tests/dco/run.sh).  What the guests need (their kernels,
@@ -24,6 +26,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libcap-ng-dev libcmocka-dev libsystemd-dev systemd
       golang-go golang-github-apparentlymart-go-openvpn-mgmt-dev
       openvpn openssl iperf3 iproute2 iputils-ping nftables python3 clang libclang-rt-14-dev procps psmisc
+      libpam-modules
       qemu-system-x86 qemu-system-data seabios ipxe-qemu debootstrap e2fsprogs"
 
 SUDO=""

@@ -25,6 +25,7 @@
 #include "strutil.h"
 #include "otime.h"
 #include "tunnel_manage.h"
+#include "tunnel_plugin.h"
 #include "tunnel_tls.h"
 
 /* Room in front of a plaintext for compression framing, behind it for
@@ -570,6 +571,7 @@ note_authentic_source(struct context *c, const struct link_addr *from, time_t no
     {
         c->peer_announced = true;
         msg(M_INFO, "Peer Connection Initiated with %s", sockaddr_print(&c->peer, a, sizeof(a)));
+        tunnel_plugin_peer_up(c);
         keepalive_on_remote_known(&c->ka, now);
         /* 2.6: a static-key tunnel is up once the peer is heard (with
          * --up-delay the tun comes up only now, with --route-delay the
@@ -711,6 +713,10 @@ forward_tls_service(struct context *c, time_t now, time_t wall)
     if (tunnel_tls_drain_events(t) > 0)
     {
         forward_frag_update(c); /* the key's cipher sets the fragment size */
+    }
+    if (c->o->mode != MODE_SERVER && tls_multi_control_ready(t->multi))
+    {
+        tunnel_plugin_peer_up(c);
     }
     tunnel_dco_service(c);
     if (t->pull)

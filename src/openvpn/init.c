@@ -33,6 +33,7 @@
 #include "status.h"
 #include "strutil.h"
 #include "tunnel_manage.h"
+#include "tunnel_plugin.h"
 #include "tunnel_tls.h"
 
 #define OCC_INTERVAL 10 /* seconds between OCC requests (§6.5) */
@@ -93,6 +94,7 @@ init_crypto(struct context *c)
             return false;
         }
         c->tls->script_env = init_env_tls_verify;
+        tunnel_tls_set_plugins(c->tls, c->ps->plugins);
         c->tls->script_env_arg = c;
         return !c->tls->pull || client_start(c);
     }
@@ -300,6 +302,10 @@ close_instance(struct context *c, bool exiting)
         link_close(&c->link);
         c->link_open = false;
     }
+    if (c->routes_done && !keep_tun)
+    {
+        init_run_hook(c, NULL, "route-pre-down", false); /* the plugins' ROUTE_PREDOWN */
+    }
     route_del_all(&c->routes, c->ps->tt.name);
     route_list_free(&c->routes);
     if (o->down_pre && !keep_tun)
@@ -366,7 +372,7 @@ drop_privileges_once(struct context *c)
     {
         return false;
     }
-    return true;
+    return tunnel_plugin_open(c, PLUGIN_INIT_POST_UID_CHANGE);
 }
 
 /* A pull client brings its tun up from the PUSH_REPLY, --up-delay once the
@@ -937,6 +943,19 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         c.remote_index = o->n_remotes ? psp->restarts % o->n_remotes : 0;
         client_prepare_instance(&c);
         tunnel_manage_attach(psp, &c);
+        if (!psp->plugins_opened)
+        {
+            /* 2.6 opens them before the first instance, so before --user/--chroot */
+            psp->plugins_opened = true;
+            if (!tunnel_plugin_open(&c, PLUGIN_INIT_PRE_DAEMON) ||
+                !tunnel_plugin_open(&c, PLUGIN_INIT_POST_DAEMON) ||
+                (psp->privileges_dropped && !tunnel_plugin_open(&c, PLUGIN_INIT_POST_UID_CHANGE)))
+            {
+                tunnel_manage_attach(psp, NULL);
+                msg(M_INFO, "Exiting due to fatal error");
+                return 1;
+            }
+        }
         if (!start_gate(psp, pause, reread))
         {
             tunnel_manage_attach(psp, NULL);
@@ -1009,6 +1028,10 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         init_link_keep(&c, sig);
         close_instance(&c, sig == SIGTERM || sig == SIGINT || sig == SIGHUP);
         init_env_closing(0);
+        if (sig == SIGTERM || sig == SIGINT)
+        {
+            tunnel_plugin_close(psp); /* 2.6 says PLUGIN_CLOSE before the exit line */
+        }
         log_signal(sig, sig_reason(), sig == SIGTERM || sig == SIGINT);
         if (sig == SIGTERM || sig == SIGINT)
         {
@@ -1024,8 +1047,9 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
         pause = restart_pause(o);
         if (sig == SIGHUP)
         {
+            tunnel_plugin_close(psp); /* 2.6 loads them again with the new config */
             options_free(o);
-            if (!options_parse_argv(o, argc, argv))
+            if (!options_parse_argv(o, argc, argv) || !init_plugins_load(o, &psp->plugins))
             {
                 return 1;
             }
@@ -1043,19 +1067,23 @@ run_instances(struct options *o, int argc, char **argv, tunnel_loop_fn *server_l
 }
 
 int
-tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop)
+tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop,
+           struct plugin_list *plugins)
 {
     struct persist_state ps;
     int rc;
 
     memset(&ps, 0, sizeof(ps));
     ps.tt.fd = -1;
+    ps.plugins = plugins;
     if (!tunnel_manage_open(&ps, o))
     {
+        tunnel_plugin_close(&ps);
         msg(M_INFO, "Exiting due to fatal error");
         return 1;
     }
     rc = run_instances(o, argc, argv, server_loop, &ps);
+    tunnel_plugin_close(&ps);
     tunnel_manage_close(&ps);
     if (ps.push_saved.valid)
     {

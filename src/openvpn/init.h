@@ -56,6 +56,7 @@ struct tunnel_stats
 };
 
 struct manage;
+struct plugin_list;
 
 /** What survives a SIGUSR1 restart (with --persist-tun / --persist-key). */
 struct persist_state
@@ -90,6 +91,8 @@ struct persist_state
     bool first_done;       /* the one-time steps (--mlock, --nice) ran */
 
     struct manage *mgmt; /* --management: open across restarts (tunnel_manage.c) */
+    struct plugin_list *plugins; /* --plugin: loaded at start, reloaded on SIGHUP (plugin.h) */
+    bool plugins_opened;         /* the PRE/POST_DAEMON plugins are open */
     bool query_passwords; /* --management-query-passwords */
     struct tunnel_mgmt
     {
@@ -173,6 +176,7 @@ struct context
     bool route_error;           /* a route failed: CONNECTED says ROUTE_ERROR */
     bool did_redirect;          /* --redirect-gateway moved the IPv4 default route */
     bool down_announced;        /* >UPDOWN:DOWN sent for this instance */
+    bool plugin_final_done;     /* TLS_FINAL/IPCHANGE called (tunnel_plugin.c) */
 
     /* data channel offload: this instance's kernel peer (tunnel_dco.c) */
     bool dco_peer;
@@ -272,6 +276,15 @@ typedef int tunnel_loop_fn(struct context *c);
  * status.  With --mode server, @p server_loop replaces the point-to-point
  * event loop (the bring-up and restart handling stay the same).
  */
-int tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop);
+/**
+ * Run the tunnel instances until exit.  @p plugins (may be NULL) are the
+ * --plugin objects main() loaded; they are opened before the first
+ * instance drops privileges, and tunnel_run() closes them.
+ */
+int tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop,
+               struct plugin_list *plugins);
+
+/** Load the --plugin objects of @p o (NULL if there are none); false if one fails (logged). */
+bool init_plugins_load(const struct options *o, struct plugin_list **out);
 
 #endif /* OVPN_INIT_H */

@@ -25,6 +25,8 @@
 #include "sockaddr.h"
 #include "strutil.h"
 #include "init_env.h"
+#include "plugin.h"
+#include "tunnel_plugin.h"
 #include "tunnel_tls.h"
 
 /* The signal that ended the instance, for the down script's "signal". */
@@ -341,7 +343,7 @@ script_env(struct context *c, struct env_set *es, const char *type, bool restart
 {
     script_env_process(c, es);
     env_set_add(es, "script_type", type);
-    if (strcmp(type, "down") == 0)
+    if (strcmp(type, "down") == 0 || strcmp(type, "route-pre-down") == 0)
     {
         script_env_down(c, es);
     }
@@ -510,16 +512,36 @@ init_env_updown(struct context *c, void (*emit)(void *arg, const char *var), voi
     env_set_free(base);
 }
 
+/* The plugin event of an --up/--down style hook, or -1. */
+static int
+hook_plugin_type(const char *type)
+{
+    if (strcmp(type, "up") == 0)
+    {
+        return PLUGIN_UP;
+    }
+    if (strcmp(type, "down") == 0)
+    {
+        return PLUGIN_DOWN;
+    }
+    if (strcmp(type, "route-pre-down") == 0)
+    {
+        return PLUGIN_ROUTE_PREDOWN;
+    }
+    return -1;
+}
+
 void
 init_run_hook(struct context *c, const char *cmd, const char *type, bool restart)
 {
     const struct options *o = c->o;
+    int ptype = hook_plugin_type(type);
     struct env_set *es;
     char mtu[16];
     const char *args[8];
     int status;
 
-    if (!cmd)
+    if (!cmd && (ptype < 0 || !plugin_defined(c->ps->plugins, (enum plugin_type)ptype)))
     {
         return;
     }
@@ -533,7 +555,16 @@ init_run_hook(struct context *c, const char *cmd, const char *type, bool restart
     args[4] = o->ifconfig_remote_netmask ? o->ifconfig_remote_netmask : "";
     args[5] = restart ? "restart" : "init";
     args[6] = NULL;
-    if (!run_script(cmd, args, es, o->script_security, type, &status) && strcmp(type, "up") == 0)
+    /* 2.6 calls the plugins first, with the script's arguments; a failure is fatal */
+    env_set_del(es, "script_type"); /* 2.6 sets it for the script only */
+    if (ptype >= 0 && tunnel_plugin_call(c, (enum plugin_type)ptype, args, es) != PLUGIN_SUCCESS)
+    {
+        env_set_free(es);
+        msg(M_FATAL, "ERROR: up/down plugin call failed");
+    }
+    env_set_add(es, "script_type", type);
+    if (cmd && !run_script(cmd, args, es, o->script_security, type, &status)
+        && strcmp(type, "up") == 0)
     {
         /* 2.6: a failed or disallowed --up ends the process; run_script()
          * has said why. */
@@ -542,6 +573,18 @@ init_run_hook(struct context *c, const char *cmd, const char *type, bool restart
         openvpn_exit(1);
     }
     env_set_free(es);
+}
+
+void
+init_env_plugin_open(struct context *c, struct env_set *es)
+{
+    script_env_process(c, es);
+}
+
+void
+init_env_hook(struct context *c, struct env_set *es, const char *type)
+{
+    script_env(c, es, type, false);
 }
 
 /*

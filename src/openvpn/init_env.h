@@ -15,6 +15,12 @@ struct env_set;
 /** Run --up/--down @p cmd (may be NULL) with 2.6's arguments and environment. */
 void init_run_hook(struct context *c, const char *cmd, const char *type, bool restart);
 
+/** The process's variables, as plugins see them when they are opened. */
+void init_env_plugin_open(struct context *c, struct env_set *es);
+
+/** The environment of a hook of @p type ("route-up" ...) at this moment. */
+void init_env_hook(struct context *c, struct env_set *es, const char *type);
+
 /** The signal that is ending the instance (0: none), for the down script's "signal". */
 void init_env_closing(int sig);
 

@@ -27,6 +27,10 @@
 #include "sitnl.h"
 #include "sockaddr.h"
 #include "tunnel_manage.h"
+#include "env_set.h"
+#include "init_env.h"
+#include "plugin.h"
+#include "tunnel_plugin.h"
 
 bool
 init_routes_build(struct context *c)
@@ -154,6 +158,15 @@ add_now(struct context *c)
         c->routes_before_peer = !c->peer_announced;
     }
     tunnel_manage_up_down(c, "UP");
+    if (plugin_defined(c->ps->plugins, PLUGIN_ROUTE_UP))
+    {
+        struct env_set *es = env_set_new();
+
+        init_env_hook(c, es, "route-up");
+        env_set_del(es, "script_type"); /* 2.6 sets it for the script only */
+        tunnel_plugin_route_up(c, es);
+        env_set_free(es);
+    }
 }
 
 void

@@ -14,12 +14,15 @@
 #include <string.h>
 
 #include "crypto_backend.h"
+#include "env_set.h"
 #include "error.h"
 #include "forward.h"
+#include "init_env.h"
 #include "link.h"
 #include "multi.h"
 #include "occ.h"
 #include "otime.h"
+#include "plugin.h"
 #include "run_command.h"
 #include "status.h"
 #include "strutil.h"
@@ -207,6 +210,13 @@ make_pool(struct multi_context *m)
     return true;
 }
 
+static void
+server_verify_env(void *arg, struct env_set *es)
+{
+    init_env_server_base(arg, es);
+    env_set_add(es, "script_type", "tls-verify");
+}
+
 bool
 multi_init(struct multi_context *m, struct context *c)
 {
@@ -231,6 +241,10 @@ multi_init(struct multi_context *m, struct context *c)
     {
         return false;
     }
+    tunnel_tls_set_plugins(&m->tmpl, c->ps->plugins);
+    /* a client's certificate checks see the server's environment, as in 2.6 */
+    m->tmpl.script_env = server_verify_env;
+    m->tmpl.script_env_arg = c;
     /* the template's own channel is never used: each client gets one */
     tls_multi_free(m->tmpl.multi);
     m->tmpl.multi = NULL;
@@ -385,7 +399,9 @@ multi_create(struct multi_context *m, const struct link_addr *a, int64_t now_ms,
     mi->pool_slot = -1;
     mi->created_wall = otime_wall();
     mi->state = MI_HANDSHAKE;
+    mi->plugin_ctx = plugin_client_new(m->c->ps->plugins);
     ssl_verify_state_init(&mi->verify, &m->tmpl.verify_cfg);
+    mi->verify.plugin_session = mi->plugin_ctx;
     cfg = m->tls_cfg;
     cfg.verify_arg = &mi->verify;
     mi->tls = cookie
@@ -394,6 +410,7 @@ multi_create(struct multi_context *m, const struct link_addr *a, int64_t now_ms,
     if (!mi->tls || !frag_open(m, mi))
     {
         tls_multi_free(mi->tls);
+        plugin_client_free(m->c->ps->plugins, mi->plugin_ctx);
         free(mi);
         return NULL;
     }
@@ -461,6 +478,8 @@ multi_close(struct multi_context *m, struct multi_instance *mi, const char *why)
     {
         client_config_free(&mi->cc);
     }
+    multi_plugin_acf_remove(mi);
+    plugin_client_free(m->c->ps->plugins, mi->plugin_ctx);
     secure_memzero(mi, sizeof(*mi));
     free(mi);
 }
@@ -814,6 +833,19 @@ instance_timers(struct multi_context *m, struct multi_instance *mi, time_t now, 
         return false;
     }
     multi_token_timer(m, mi, now);
+    if (mi->plugin_pending)
+    {
+        int answer = multi_plugin_poll(mi);
+
+        if (answer < 0 && now >= mi->plugin_deadline)
+        {
+            answer = 0; /* 2.6 gives a deferred authentication the hand-window */
+        }
+        if (answer >= 0)
+        {
+            multi_connect_plugin_answer(m, mi, answer == 1);
+        }
+    }
     switch (keepalive_check(&mi->ka, now))
     {
         case KA_SEND_PING:

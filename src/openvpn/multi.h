@@ -51,6 +51,8 @@ enum mi_state
     MI_HALTING,    /**< AUTH_FAILED/RESTART sent: removed at halt_at */
 };
 
+struct plugin_client;
+
 struct multi_instance
 {
     struct multi_instance *hash_next; /* real-address hash chain */
@@ -83,6 +85,11 @@ struct multi_instance
     uint8_t vaddr6[16];
     struct client_config cc;
     bool cc_loaded;
+    struct plugin_client *plugin_ctx; /* --plugin per-client contexts (plugin.h) */
+    bool plugin_pending;       /* AUTH_USER_PASS_VERIFY deferred: polling plugin_acf */
+    char plugin_acf[64];       /* the auth_control_file ("" when none) */
+    uint8_t plugin_key_id;     /* the key the deferred answer is for */
+    time_t plugin_deadline;    /* no answer by then: refused (--hand-window) */
 
     /* push */
     bool push_requested;
@@ -258,6 +265,46 @@ void multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint
 void multi_connect_push(struct multi_context *m, struct multi_instance *mi, time_t now);
 /** Undo what connect did (routes, pool address, scripts). */
 void multi_connect_teardown(struct multi_context *m, struct multi_instance *mi);
+
+/** A client's script environment; script_type @p script_type.  The caller frees it. */
+struct env_set *multi_client_env(struct multi_context *m, struct multi_instance *mi,
+                                 const char *script_type);
+
+/* ---- --plugin calls for one client (multi_plugin.c) ---- */
+
+enum plugin_type;
+
+/** The environment a plugin sees for this client (the caller frees it). */
+struct env_set *multi_plugin_env(struct multi_context *m, struct multi_instance *mi);
+
+/** Whether a plugin registered for @p type. */
+bool multi_plugin_on(const struct multi_context *m, enum plugin_type type);
+
+/**
+ * Call @p type with @p args and @p es and the client's plugin contexts;
+ * *config (if @p config) receives returned "config" text.  True if all succeeded.
+ */
+bool multi_plugin_call(struct multi_context *m, struct multi_instance *mi, enum plugin_type type,
+                       const char *const *args, const struct env_set *es, char **config);
+
+/**
+ * AUTH_USER_PASS_VERIFY with an auth_control_file offered; PLUGIN_DEFERRED
+ * leaves mi->plugin_acf for multi_plugin_poll().
+ */
+enum plugin_result multi_plugin_user_pass(struct multi_context *m, struct multi_instance *mi,
+                                          const char *user, const char *pass);
+
+/** A deferred answer: 1 accepted, 0 refused, -1 not yet (the file is removed once read). */
+int multi_plugin_poll(struct multi_instance *mi);
+
+/** Remove the auth_control_file, if any. */
+void multi_plugin_acf_remove(struct multi_instance *mi);
+
+/** The deferred plugin answer arrived: go on as after a synchronous one. */
+void multi_connect_plugin_answer(struct multi_context *m, struct multi_instance *mi, bool ok);
+
+/** TLS_FINAL (false: refuse the client), then IPCHANGE with the client's address. */
+bool multi_plugin_final(struct multi_context *m, struct multi_instance *mi);
 /** The management's client-auth / client-deny for a client waiting on it. */
 void multi_connect_mgmt_answer(struct multi_context *m, struct multi_instance *mi, bool allow,
                                const char *reason, const char *client_reason,

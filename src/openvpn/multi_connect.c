@@ -4,7 +4,8 @@
  * server (doc/protocol.md §7.3, §7.4, §8.2, §9): --auth-user-pass-verify,
  * --client-config-dir, --duplicate-cn, the cipher choice, the virtual
  * address (ccd or pool), --client-connect / --learn-address /
- * --client-disconnect, and the PUSH_REPLY.  See multi.h.
+ * --client-disconnect and the plugins' events of those moments, and the
+ * PUSH_REPLY.  See multi.h.
  *
  * A client that fails any check is told AUTH_FAILED and removed a few
  * seconds later (so that the message is delivered and ACKed).
@@ -23,7 +24,9 @@
 #include "error.h"
 #include "key_msg.h"
 #include "multi.h"
+#include "init_env.h"
 #include "otime.h"
+#include "plugin.h"
 #include "push_msg.h"
 #include "run_command.h"
 #include "ssl_auth_token.h"
@@ -76,8 +79,8 @@ multi_env_add_peer_info(struct env_set *es, const char *peer_info)
     }
 }
 
-static struct env_set *
-client_env(struct multi_context *m, struct multi_instance *mi, const char *script_type)
+struct env_set *
+multi_client_env(struct multi_context *m, struct multi_instance *mi, const char *script_type)
 {
     const struct options *o = m->o;
     struct env_set *es = env_set_new();
@@ -116,6 +119,9 @@ client_env(struct multi_context *m, struct multi_instance *mi, const char *scrip
     {
         ip4_str(mi->vaddr4, a, sizeof(a));
         env_set_add(es, "ifconfig_pool_remote_ip", a);
+        ip4_str(multi_connect_ifconfig_second(m, mi), a, sizeof(a));
+        env_set_add(es, m->tap || o->topology == TOP_SUBNET ? "ifconfig_pool_netmask"
+                                                            : "ifconfig_pool_local_ip", a);
     }
     if (mi->has_v6)
     {
@@ -136,7 +142,7 @@ verify_user_pass(struct multi_context *m, struct multi_instance *mi, const char 
                  const char *pass)
 {
     const struct options *o = m->o;
-    struct env_set *es = client_env(m, mi, "user-pass-verify");
+    struct env_set *es = multi_client_env(m, mi, "user-pass-verify");
     char path[64] = "";
     const char *args[2] = { NULL, NULL };
     bool ok = false;
@@ -300,11 +306,18 @@ learn_script(struct multi_context *m, struct multi_instance *mi, const char *op,
     struct env_set *es;
     const char *args[4] = { op, addr, op[0] == 'd' ? NULL : mi->common_name, NULL };
 
+    if (multi_plugin_on(m, PLUGIN_LEARN_ADDRESS))
+    {
+        /* 2.6 hands a "delete" no environment at all */
+        es = op[0] == 'd' ? env_set_new() : multi_plugin_env(m, mi);
+        multi_plugin_call(m, mi, PLUGIN_LEARN_ADDRESS, args, es, NULL);
+        env_set_free(es);
+    }
     if (!m->o->learn_address)
     {
         return;
     }
-    es = client_env(m, mi, "learn-address");
+    es = multi_client_env(m, mi, "learn-address");
     run_script(m->o->learn_address, args, es, m->o->script_security, "--learn-address", NULL);
     env_set_free(es);
 }
@@ -363,6 +376,110 @@ learn_routes(struct multi_context *m, struct multi_instance *mi)
     }
 }
 
+/* Options a client-connect hook produced: they come after the ccd file's. */
+static void
+merge_extra(struct multi_instance *mi, struct client_config *extra)
+{
+    if (!mi->cc_loaded)
+    {
+        mi->cc = *extra;
+        mi->cc_loaded = true;
+        return;
+    }
+    for (int i = 0; i < extra->n_push && mi->cc.n_push < MAX_PUSH; i++)
+    {
+        mi->cc.push[mi->cc.n_push++] = extra->push[i];
+        extra->push[i] = NULL;
+    }
+    mi->cc.push_reset |= extra->push_reset;
+    mi->cc.disable |= extra->disable;
+    if (extra->ifconfig_push_defined)
+    {
+        mi->cc.ifconfig_push_defined = true;
+        mi->cc.ifconfig_push_local = extra->ifconfig_push_local;
+        mi->cc.ifconfig_push_remote_netmask = extra->ifconfig_push_remote_netmask;
+    }
+    client_config_free(extra);
+}
+
+/* A temporary file for a hook to write options into; false (logged) if none. */
+static bool
+connect_file(char *path, size_t n, const char *what)
+{
+    int fd;
+
+    snprintf(path, n, "/tmp/openvpn_cc_XXXXXX");
+    fd = mkstemp(path);
+    if (fd < 0)
+    {
+        msg(M_WARN | M_ERRNO, "Cannot create the %s file", what);
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
+static void
+merge_file(struct multi_instance *mi, const char *path)
+{
+    struct client_config extra;
+
+    memset(&extra, 0, sizeof(extra));
+    if (client_config_read(path, &extra))
+    {
+        merge_extra(mi, &extra);
+    }
+}
+
+/*
+ * The plugins' CLIENT_CONNECT (argv: a file for options, as the script's)
+ * then CLIENT_CONNECT_V2 (options returned as "config"), as 2.6 runs them
+ * before the script.
+ */
+static bool
+client_connect_plugins(struct multi_context *m, struct multi_instance *mi)
+{
+    char path[64];
+    const char *args[2] = { path, NULL };
+    struct env_set *es;
+    char *config = NULL;
+    bool ok = true;
+
+    if (multi_plugin_on(m, PLUGIN_CLIENT_CONNECT) && connect_file(path, sizeof(path), "client-connect"))
+    {
+        es = multi_plugin_env(m, mi);
+        ok = multi_plugin_call(m, mi, PLUGIN_CLIENT_CONNECT, args, es, NULL);
+        env_set_free(es);
+        if (ok)
+        {
+            merge_file(mi, path);
+        }
+        unlink(path);
+    }
+    if (ok && multi_plugin_on(m, PLUGIN_CLIENT_CONNECT_V2))
+    {
+        es = multi_plugin_env(m, mi);
+        ok = multi_plugin_call(m, mi, PLUGIN_CLIENT_CONNECT_V2, NULL, es, &config);
+        env_set_free(es);
+        if (ok && config)
+        {
+            struct client_config extra;
+
+            memset(&extra, 0, sizeof(extra));
+            if (client_config_parse_text("client-connect plugin", config, strlen(config), &extra))
+            {
+                merge_extra(mi, &extra);
+            }
+        }
+        free(config);
+    }
+    if (!ok)
+    {
+        msg(D_MULTI_ERRORS, "%s MULTI: client-connect plugin call failed", mi->prefix);
+    }
+    return ok;
+}
+
 /* --client-connect CMD FILE: the script may write more ccd-style options to FILE. */
 static bool
 client_connect_script(struct multi_context *m, struct multi_instance *mi)
@@ -371,55 +488,26 @@ client_connect_script(struct multi_context *m, struct multi_instance *mi)
     struct env_set *es;
     char path[64];
     const char *args[2] = { path, NULL };
-    int fd;
     bool ok;
 
-    if (!o->client_connect)
+    if (!client_connect_plugins(m, mi))
     {
-        return true;
-    }
-    snprintf(path, sizeof(path), "/tmp/openvpn_cc_XXXXXX");
-    fd = mkstemp(path);
-    if (fd < 0)
-    {
-        msg(M_WARN | M_ERRNO, "Cannot create the --client-connect file");
         return false;
     }
-    close(fd);
-    es = client_env(m, mi, "client-connect");
+    if (!o->client_connect)
+    {
+        return !(mi->cc_loaded && mi->cc.disable);
+    }
+    if (!connect_file(path, sizeof(path), "--client-connect"))
+    {
+        return false;
+    }
+    es = multi_client_env(m, mi, "client-connect");
     ok = run_script(o->client_connect, args, es, o->script_security, "--client-connect", NULL);
     env_set_free(es);
     if (ok)
     {
-        struct client_config extra;
-
-        memset(&extra, 0, sizeof(extra));
-        if (client_config_read(path, &extra))
-        {
-            if (!mi->cc_loaded)
-            {
-                mi->cc = extra;
-                mi->cc_loaded = true;
-            }
-            else
-            {
-                /* the script's options come after the ccd file's */
-                for (int i = 0; i < extra.n_push && mi->cc.n_push < MAX_PUSH; i++)
-                {
-                    mi->cc.push[mi->cc.n_push++] = extra.push[i];
-                    extra.push[i] = NULL;
-                }
-                mi->cc.push_reset |= extra.push_reset;
-                mi->cc.disable |= extra.disable;
-                if (extra.ifconfig_push_defined)
-                {
-                    mi->cc.ifconfig_push_defined = true;
-                    mi->cc.ifconfig_push_local = extra.ifconfig_push_local;
-                    mi->cc.ifconfig_push_remote_netmask = extra.ifconfig_push_remote_netmask;
-                }
-                client_config_free(&extra);
-            }
-        }
+        merge_file(mi, path);
     }
     else
     {
@@ -527,6 +615,30 @@ connect_finish(struct multi_context *m, struct multi_instance *mi, uint8_t key_i
     multi_connect_push(m, mi, otime_mono());
 }
 
+static void auth_after_plugins(struct multi_context *m, struct multi_instance *mi, uint8_t key_id,
+                               const char *user);
+
+static void
+auth_refused(struct multi_context *m, struct multi_instance *mi, uint8_t key_id)
+{
+    msg(D_TLS_ERRORS, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
+        mi->prefix);
+    tls_multi_key_authorize(mi->tls, key_id, false);
+    refuse(m, mi, multi_token_auth_failed(mi)); /* 2.6: also on a renegotiation */
+}
+
+void
+multi_connect_plugin_answer(struct multi_context *m, struct multi_instance *mi, bool ok)
+{
+    mi->plugin_pending = false;
+    if (!ok)
+    {
+        auth_refused(m, mi, mi->plugin_key_id);
+        return;
+    }
+    auth_after_plugins(m, mi, mi->plugin_key_id, mi->username);
+}
+
 void
 multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t key_id)
 {
@@ -574,12 +686,51 @@ multi_connect_auth(struct multi_context *m, struct multi_instance *mi, uint8_t k
         case MT_CHECK:
             break;
     }
+    if (multi_plugin_on(m, PLUGIN_AUTH_USER_PASS_VERIFY))
+    {
+        switch (multi_plugin_user_pass(m, mi, user, pass))
+        {
+            case PLUGIN_SUCCESS:
+                break;
+
+            case PLUGIN_DEFERRED:
+                /* the answer comes through the auth_control_file (multi.c polls it) */
+                mi->plugin_pending = true;
+                mi->plugin_key_id = key_id;
+                mi->plugin_deadline = otime_mono() + (o->hand_window > 0 ? o->hand_window : 60);
+                return;
+
+            default:
+                auth_refused(m, mi, key_id);
+                return;
+        }
+    }
+    auth_after_plugins(m, mi, key_id, user);
+}
+
+/* The rest of the authentication once the plugins accepted (at once or deferred). */
+static void
+auth_after_plugins(struct multi_context *m, struct multi_instance *mi, uint8_t key_id,
+                   const char *user)
+{
+    const struct options *o = m->o;
+    const char *peer_user = "", *pass = "";
+    bool first = mi->state == MI_HANDSHAKE;
+
+    if (!tls_multi_peer_credentials(mi->tls, key_id, &peer_user, &pass))
+    {
+        tls_multi_key_authorize(mi->tls, key_id, false);
+        return;
+    }
     if (o->auth_user_pass_verify && !verify_user_pass(m, mi, user, pass))
     {
-        msg(D_TLS_ERRORS, "%s TLS Auth Error: Auth Username/Password verification failed for "
-            "peer", mi->prefix);
+        auth_refused(m, mi, key_id);
+        return;
+    }
+    if (first && !multi_plugin_final(m, mi))
+    {
         tls_multi_key_authorize(mi->tls, key_id, false);
-        refuse(m, mi, multi_token_auth_failed(mi)); /* 2.6: also on a renegotiation */
+        refuse(m, mi, "AUTH_FAILED");
         return;
     }
     if (m->mgmt && o->management_client_auth)
@@ -798,6 +949,15 @@ multi_connect_push(struct multi_context *m, struct multi_instance *mi, time_t no
     mi->push_requested = false;
 }
 
+static void
+add_disconnect_env(struct multi_context *m, struct multi_instance *mi, struct env_set *es)
+{
+    (void) m;
+    env_set_addf(es, "bytes_received", "%llu", (unsigned long long) mi->bytes_in);
+    env_set_addf(es, "bytes_sent", "%llu", (unsigned long long) mi->bytes_out);
+    env_set_addf(es, "time_duration", "%lld", (long long) (otime_wall() - mi->created_wall));
+}
+
 void
 multi_connect_teardown(struct multi_context *m, struct multi_instance *mi)
 {
@@ -809,23 +969,30 @@ multi_connect_teardown(struct multi_context *m, struct multi_instance *mi)
         multi_manage_client_event(m, mi, "DISCONNECT", NULL);
     }
 
-    if (mi->state == MI_CONNECTED && m->o->client_disconnect)
+    /* established: also a client that announced its exit (EXIT, now halting) */
+    if (mi->established && multi_plugin_on(m, PLUGIN_CLIENT_DISCONNECT))
     {
-        struct env_set *es = client_env(m, mi, "client-disconnect");
+        struct env_set *es = multi_plugin_env(m, mi);
 
-        env_set_addf(es, "bytes_received", "%llu", (unsigned long long) mi->bytes_in);
-        env_set_addf(es, "bytes_sent", "%llu", (unsigned long long) mi->bytes_out);
-        env_set_addf(es, "time_duration", "%lld", (long long) (otime_wall() - mi->created_wall));
+        add_disconnect_env(m, mi, es);
+        multi_plugin_call(m, mi, PLUGIN_CLIENT_DISCONNECT, NULL, es, NULL);
+        env_set_free(es);
+    }
+    if (mi->established && m->o->client_disconnect)
+    {
+        struct env_set *es = multi_client_env(m, mi, "client-disconnect");
+
+        add_disconnect_env(m, mi, es);
         run_script(m->o->client_disconnect, NULL, es, m->o->script_security,
                    "--client-disconnect", NULL);
         env_set_free(es);
     }
-    if (mi->state == MI_CONNECTED && mi->has_v4)
+    if (mi->established && mi->has_v4)
     {
         ip4_str(mi->vaddr4, a, sizeof(a));
         learn_script(m, mi, "delete", a);
     }
-    if (mi->state == MI_CONNECTED && mi->has_v6)
+    if (mi->established && mi->has_v6)
     {
         ip6_str(mi->vaddr6, a, sizeof(a));
         learn_script(m, mi, "delete", a);

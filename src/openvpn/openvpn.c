@@ -19,6 +19,7 @@
 #include "options.h"
 #include "platform.h"
 #include "platform_systemd.h"
+#include "plugin.h"
 #include "sig.h"
 #include "tools.h"
 
@@ -72,10 +73,19 @@ load_providers(const struct options *o)
     return true;
 }
 
+/* A fatal exit tells the plugins (abort_v1) and removes the pid file, as 2.6. */
+static void
+on_fatal_exit(void)
+{
+    plugin_abort_all();
+    platform_remove_pid();
+}
+
 int
 main(int argc, char **argv)
 {
     static struct options o; /* large; lives for the whole run */
+    struct plugin_list *plugins = NULL;
     int status = 0;
 
     crypto_init_library();
@@ -110,6 +120,12 @@ main(int argc, char **argv)
     {
         return 1;
     }
+    /* 2.6 loads the plugins before it becomes a daemon: a bad one fails here */
+    if (!init_plugins_load(&o, &plugins))
+    {
+        msg(M_INFO, "Exiting due to fatal error");
+        return 1;
+    }
     /* Under a Type=notify unit systemd follows this pid: no fork, even with
      * --daemon (what Debian's openvpn@.service passes). */
     if (!platform_systemd_claim() && o.daemon && !platform_daemonize(o.log_file != NULL))
@@ -121,10 +137,10 @@ main(int argc, char **argv)
         return 1;
     }
     options_startup_warnings(&o);
-    error_set_fatal_hook(platform_remove_pid);
+    error_set_fatal_hook(on_fatal_exit);
     print_banner();
     options_show(&o);
-    status = tunnel_run(&o, argc, argv, multi_server_loop);
+    status = tunnel_run(&o, argc, argv, multi_server_loop, plugins);
     platform_remove_pid();
     options_free(&o);
     error_close_log();

@@ -109,6 +109,17 @@ free_lists(struct options *o)
         free_str(&o->setenv_names[i]);
         free_str(&o->setenv_values[i]);
     }
+    for (int i = 0; i < o->n_plugins; i++)
+    {
+        for (int k = 0; o->plugin_args[i][k]; k++)
+        {
+            free_str(&o->plugin_args[i][k]);
+        }
+        free(o->plugin_args[i]);
+        o->plugin_args[i] = NULL;
+        free_str(&o->plugin_paths[i]);
+    }
+    o->n_plugins = 0;
     for (int i = 0; i < o->n_ignore_unknown; i++)
     {
         free_str(&o->ignore_unknown[i]);

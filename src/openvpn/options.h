@@ -331,6 +331,9 @@ struct options
     char *setenv_names[64];
     char *setenv_values[64];
     int n_setenv;
+    char *plugin_paths[16];  /**< --plugin FILE, in config order */
+    char **plugin_args[16];  /**< its argument words, NULL-terminated */
+    int n_plugins;
 
     /* ---- status ---- */
     char *status_file;

@@ -2,7 +2,7 @@
 /*
  * options_script.c -- handlers for scripts (--up, --down, ...,
  * --script-security), script environment (--setenv, --setenv-safe) and
- * privilege directives (--user, --group, --chroot, --mlock).
+ * privilege directives (--user, --group, --chroot, --mlock), --plugin.
  *
  * Tier 4.  Must not include tier 5+ headers nor run_command/platform:
  * nothing is executed or dropped here, only recorded.
@@ -111,4 +111,41 @@ OPT_HANDLER(opt_h_setenv_safe)
 {
     /* 2.6 prefixes the name so a pushed variable cannot replace PATH etc. */
     return add_env(o, loc, kw, "OPENVPN_", args[0], nargs > 1 ? args[1] : NULL);
+}
+
+/*
+ * --plugin FILE [ARGS...]: 2.6 hands the plugin its arguments as words,
+ * and a single argument is split into words the way a config line is
+ * ("--plugin down-root.so 'down.sh x'" gives two).
+ */
+OPT_HANDLER(opt_h_plugin)
+{
+    static struct opt_tokens t; /* large; parsing is single-threaded */
+    char **words = args + 1;
+    char **av;
+    int n = nargs - 1;
+
+    if (o->n_plugins == (int) ARRAY_SIZE(o->plugin_paths))
+    {
+        opt_error(loc, kw, "at most %zu plugins", ARRAY_SIZE(o->plugin_paths));
+        return false;
+    }
+    if (nargs == 2)
+    {
+        if (opt_tokenize(args[1], strlen(args[1]), loc, &t) != OPT_TOK_OK)
+        {
+            return false;
+        }
+        words = t.p;
+        n = t.n;
+    }
+    av = xcalloc((size_t) n + 1, sizeof(char *));
+    for (int i = 0; i < n; i++)
+    {
+        av[i] = xstrdup(words[i]);
+    }
+    o->plugin_paths[o->n_plugins] = xstrdup(args[0]);
+    o->plugin_args[o->n_plugins] = av;
+    o->n_plugins++;
+    return true;
 }

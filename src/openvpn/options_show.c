@@ -210,6 +210,17 @@ show_process(const struct options *o)
 static void
 show_crypto(const struct options *o)
 {
+    for (int i = 0; i < o->n_plugins; i++)
+    {
+        char args[1024];
+        size_t u = (size_t)snprintf(args, sizeof(args), "[%s]", o->plugin_paths[i]);
+
+        for (int k = 0; o->plugin_args[i][k] && u < sizeof(args); k++)
+        {
+            u += (size_t)snprintf(args + u, sizeof(args) - u, " [%s]", o->plugin_args[i][k]);
+        }
+        msg(D_SHOW_PARMS, "  plugin[%d] %s '%s'", i, o->plugin_paths[i], args);
+    }
     show_str("shared_secret_file", o->shared_secret_inline ? "[INLINE]" : o->shared_secret_file);
     show_str("ciphername", o->ciphername);
     show_str("authname", o->authname);

@@ -149,6 +149,7 @@ static const struct opt_def opt_table[] = {
     { "ping-restart", 1, 1, W_CP, opt_h_ping_restart },
     { "ping-timer-rem", 0, 0, W_C, opt_h_ping_timer_rem },
     { "pkcs12", 1, 1, W_C, opt_h_pkcs12 },
+    { "plugin", 1, 15, W_C, opt_h_plugin },
     { "port", 1, 1, W_CN, opt_h_port },
     { "proto", 1, 1, W_CN, opt_h_proto },
     { "protocol-flags", 1, 15, W_CP, opt_h_protocol_flags },

@@ -87,7 +87,7 @@ opt_handler opt_h_dev, opt_h_dev_type, opt_h_dev_node, opt_h_tun_mtu, opt_h_tun_
 /* options_script.c */
 opt_handler opt_h_up, opt_h_down, opt_h_up_restart, opt_h_down_pre, opt_h_up_delay,
   opt_h_script_security, opt_h_user, opt_h_group, opt_h_chroot, opt_h_mlock, opt_h_setenv,
-  opt_h_setenv_safe;
+  opt_h_setenv_safe, opt_h_plugin;
 
 /* options_tls.c */
 opt_handler opt_h_ca, opt_h_capath, opt_h_cert, opt_h_key, opt_h_pkcs12, opt_h_extra_certs,

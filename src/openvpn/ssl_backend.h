@@ -296,6 +296,9 @@ bool ssl_cert_key_usage(const struct ssl_cert *c, unsigned int *ku);
  */
 bool ssl_cert_has_eku(const struct ssl_cert *c, const char *eku);
 
+/** The library's own object for @p c (OpenSSL: its X509), as --plugin TLS_VERIFY hands it on. */
+void *ssl_cert_library_object(const struct ssl_cert *c);
+
 /** PEM text of the certificate (for --tls-verify's peer_cert file). */
 bool ssl_cert_pem(const struct ssl_cert *c, char *out, size_t outlen);
 

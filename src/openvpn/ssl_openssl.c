@@ -1448,6 +1448,12 @@ ssl_cert_key_usage(const struct ssl_cert *c, unsigned int *ku)
     return true;
 }
 
+void *
+ssl_cert_library_object(const struct ssl_cert *c)
+{
+    return (X509 *) c; /* struct ssl_cert is our name for the X509 */
+}
+
 bool
 ssl_cert_has_eku(const struct ssl_cert *c, const char *eku)
 {

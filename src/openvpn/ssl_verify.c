@@ -350,6 +350,15 @@ ssl_verify_cert(void *arg, const struct ssl_cert *cert, int depth)
     {
         return false;
     }
+    if (cfg->plugin)
+    {
+        if (!cfg->plugin(cfg->plugin_arg, st->plugin_session, depth, subject, &st->env, cert))
+        {
+            msg(D_HANDSHAKE, "VERIFY PLUGIN ERROR: depth=%d, %s", depth, subject);
+            return false;
+        }
+        msg(D_HANDSHAKE, "VERIFY PLUGIN OK: depth=%d, %s", depth, subject);
+    }
     if (cfg->script)
     {
         if (!cfg->script(cfg->script_arg, depth, subject, &st->env))

@@ -84,6 +84,18 @@ typedef bool ssl_verify_script_fn(void *arg,
                                   const char *subject,
                                   const struct ssl_verify_env *env);
 
+/**
+ * A --plugin TLS_VERIFY hook: like the script hook, plus the certificate
+ * (the backend's, handed to the plugin as is).  Runs before the script.
+ * @p session_arg is the session's ssl_verify_state.plugin_session.
+ */
+typedef bool ssl_verify_plugin_fn(void *arg,
+                                  void *session_arg,
+                                  int depth,
+                                  const char *subject,
+                                  const struct ssl_verify_env *env,
+                                  const struct ssl_cert *cert);
+
 /** What to check.  Pointers are borrowed and must outlive every state using this config. */
 struct ssl_verify_config
 {
@@ -108,6 +120,8 @@ struct ssl_verify_config
 
     ssl_verify_script_fn *script; /**< --tls-verify hook; NULL: none */
     void *script_arg;
+    ssl_verify_plugin_fn *plugin; /**< TLS_VERIFY plugins; NULL: none */
+    void *plugin_arg;
 };
 
 /** Per TLS session: the config, what has been learnt, the env for scripts. */
@@ -116,6 +130,7 @@ struct ssl_verify_state
     const struct ssl_verify_config *cfg;
     struct ssl_verify_env env;
     char common_name[SSL_VERIFY_VALUE_LEN]; /**< of the depth-0 certificate */
+    void *plugin_session; /**< set by the owner after init: the plugin hook's session_arg */
     bool leaf_ok;                           /**< depth 0 passed every check */
 };
 

@@ -11,6 +11,7 @@
 #include "key_msg.h"
 #include "options_tls.h"
 #include "otime.h"
+#include "plugin.h"
 #include "run_command.h"
 #include "ssl_ncp.h"
 #include "static_key.h"
@@ -72,20 +73,16 @@ load_wrap(struct tunnel_tls *t, const struct options *o)
 }
 
 /*
- * --tls-verify hook (ssl_verify_script_fn): run "CMD DEPTH SUBJECT" once per
- * certificate with the instance's common environment (t->script_env: dev,
- * ifconfig_*, remote_1, untrusted_ip ...) and the verify module's variables,
- * as 2.6 has them in its environment by then.  Runs during the handshake.
+ * The environment of the --tls-verify hook and of TLS_VERIFY plugins: the
+ * instance's common environment (t->script_env: dev, ifconfig_*,
+ * remote_1, untrusted_ip ...) and the verify module's variables, as 2.6
+ * has them in its environment by then.
  */
-static bool
-run_tls_verify(void *arg, int depth, const char *subject, const struct ssl_verify_env *env)
+static struct env_set *
+verify_env(const struct tunnel_tls *t, const struct ssl_verify_env *env)
 {
-    const struct tunnel_tls *t = arg;
     const struct options *o = t->opts;
     struct env_set *es = env_set_new();
-    char d[16];
-    const char *args[3];
-    bool ok;
 
     if (t->script_env)
     {
@@ -115,13 +112,61 @@ run_tls_verify(void *arg, int depth, const char *subject, const struct ssl_verif
     {
         env_set_add(es, env->e[i].name, env->e[i].value);
     }
+    return es;
+}
+
+/* --tls-verify hook (ssl_verify_script_fn): "CMD DEPTH SUBJECT" once per
+ * certificate, during the handshake. */
+static bool
+run_tls_verify(void *arg, int depth, const char *subject, const struct ssl_verify_env *env)
+{
+    const struct tunnel_tls *t = arg;
+    struct env_set *es = verify_env(t, env);
+    char d[16];
+    const char *args[3];
+    bool ok;
+
     snprintf(d, sizeof(d), "%d", depth);
     args[0] = d;
     args[1] = subject;
     args[2] = NULL;
-    ok = run_script(o->tls_verify, args, es, o->script_security, "tls-verify script", NULL);
+    ok = run_script(t->opts->tls_verify, args, es, t->opts->script_security, "tls-verify script",
+                    NULL);
     env_set_free(es);
     return ok;
+}
+
+/* TLS_VERIFY plugins (ssl_verify_plugin_fn): argv DEPTH SUBJECT and the certificate;
+ * @p session is the server client's per-client plugin contexts (or NULL). */
+static bool
+plugin_tls_verify(void *arg, void *session, int depth, const char *subject,
+                  const struct ssl_verify_env *env, const struct ssl_cert *cert)
+{
+    const struct tunnel_tls *t = arg;
+    struct env_set *es = verify_env(t, env);
+    struct plugin_call_io io = { .client = session,
+                                 .cert = ssl_cert_library_object(cert),
+                                 .cert_depth = depth };
+    char d[16];
+    const char *args[3] = { d, subject, NULL };
+    enum plugin_result r;
+
+    snprintf(d, sizeof(d), "%d", depth);
+    env_set_del(es, "script_type"); /* 2.6 sets it for scripts only */
+    r = plugin_call(t->plugins, PLUGIN_TLS_VERIFY, args, es, &io);
+    env_set_free(es);
+    return r == PLUGIN_SUCCESS;
+}
+
+void
+tunnel_tls_set_plugins(struct tunnel_tls *t, struct plugin_list *pl)
+{
+    t->plugins = pl;
+    if (plugin_defined(pl, PLUGIN_TLS_VERIFY))
+    {
+        t->verify_cfg.plugin = plugin_tls_verify;
+        t->verify_cfg.plugin_arg = t;
+    }
 }
 
 unsigned int

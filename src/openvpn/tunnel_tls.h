@@ -74,6 +74,7 @@ struct tunnel_tls
     tunnel_tls_env_fn *script_env; /* NULL: --tls-verify gets the options' variables only */
     void *script_env_arg;
     const struct options *opts; /* borrowed: the --tls-verify hook's settings */
+    struct plugin_list *plugins; /* borrowed: TLS_VERIFY plugins (tunnel_tls_set_plugins) */
 };
 
 /** Build everything from @p o; false (logged) on a configuration problem. */
@@ -87,6 +88,14 @@ void tunnel_tls_close(struct tunnel_tls *t);
  * after tunnel_tls_open(); again when an auth-token replaces the
  * password.  Only meaningful when --auth-user-pass is configured.
  */
+struct plugin_list;
+
+/**
+ * Hand TLS_VERIFY to @p pl's plugins (if one registered for it) from now
+ * on; the list outlives @p t.
+ */
+void tunnel_tls_set_plugins(struct tunnel_tls *t, struct plugin_list *pl);
+
 void tunnel_tls_set_credentials(struct tunnel_tls *t, const char *username,
                                 const char *password);
 
