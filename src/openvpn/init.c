@@ -81,6 +81,18 @@ init_crypto(struct context *c)
         .mute_replay_warnings = o->mute_replay_warnings,
     };
 
+    if (o->tls_client || o->tls_server)
+    {
+        /* now, before privileges are dropped; kept over restarts (close_instance) */
+        if (c->ps->tls_files == NULL)
+        {
+            c->ps->tls_files = xcalloc(1, sizeof(*c->ps->tls_files));
+        }
+        if (!tunnel_tls_files_load(c->ps->tls_files, o))
+        {
+            return false;
+        }
+    }
     if (o->mode == MODE_SERVER)
     {
         return true; /* server mode: one control channel per client (multi.c) */
@@ -88,7 +100,8 @@ init_crypto(struct context *c)
     if (o->tls_client || o->tls_server)
     {
         c->tls = xcalloc(1, sizeof(*c->tls));
-        if (!tunnel_tls_open(c->tls, o, c->occ_local, c->occ_remote, otime_mono_ms()))
+        if (!tunnel_tls_open(c->tls, o, c->ps->tls_files, c->occ_local, c->occ_remote,
+                             otime_mono_ms()))
         {
             return false;
         }
@@ -285,6 +298,31 @@ announce_down(struct context *c, bool exiting)
     }
 }
 
+/*
+ * As 2.6 keeps them over a restart: the TLS context with --persist-key
+ * (a SIGUSR1 without it reads the certificate and key files again, which
+ * fails once the process runs as --user: hence 2.6's warning), the
+ * tls-auth/tls-crypt key always; everything goes at exit and on SIGHUP.
+ */
+static void
+close_tls_files(struct persist_state *ps, bool persist_key, bool exiting)
+{
+    if (ps->tls_files == NULL)
+    {
+        return;
+    }
+    if (exiting)
+    {
+        tunnel_tls_files_free(ps->tls_files);
+        free(ps->tls_files);
+        ps->tls_files = NULL;
+    }
+    else if (!persist_key)
+    {
+        tunnel_tls_files_drop_ctx(ps->tls_files);
+    }
+}
+
 static void
 close_instance(struct context *c, bool exiting)
 {
@@ -338,6 +376,7 @@ close_instance(struct context *c, bool exiting)
         secure_memzero(&c->ps->key, sizeof(c->ps->key));
         c->ps->key_loaded = false;
     }
+    close_tls_files(c->ps, o->persist_key, exiting);
     comp_free(&c->comp);
     event_free(&c->es);
     forward_free(c);
@@ -367,6 +406,27 @@ drop_privileges_once(struct context *c)
         return false;
     }
     return true;
+}
+
+/* 2.6, at every start of an instance: after the privileges are dropped a
+ * restart cannot open the tun or read the key files again. */
+static void
+warn_privileges_without_persist(const struct options *o)
+{
+    if (!o->username && !o->groupname && !o->chroot_dir)
+    {
+        return;
+    }
+    if (!o->persist_tun)
+    {
+        msg(M_WARN, "WARNING: you are using user/group/chroot/setcon without persist-tun -- this "
+                    "may cause restarts to fail");
+    }
+    if (!o->persist_key)
+    {
+        msg(M_WARN, "WARNING: you are using user/group/chroot/setcon without persist-key -- this "
+                    "may cause restarts to fail");
+    }
 }
 
 /* A pull client brings its tun up from the PUSH_REPLY, --up-delay once the
@@ -442,6 +502,7 @@ open_instance(struct context *c, bool *fatal)
     }
     occ_string_build(o, false, c->occ_local, sizeof(c->occ_local));
     occ_string_build(o, true, c->occ_remote, sizeof(c->occ_remote));
+    warn_privileges_without_persist(o);
     if (!init_crypto(c) || !comp_init(&c->comp, (enum comp_alg)o->comp, o->allow_compression == 2))
     {
         return false;

@@ -221,7 +221,7 @@ multi_init(struct multi_context *m, struct context *c)
     m->next_cid = 0;
     ratelimit_init(&m->rl_drop, 10, 10);
     ratelimit_init(&m->rl_new, 10, 10);
-    if (!tunnel_tls_open(&m->tmpl, o, c->occ_local, c->occ_remote, now_ms))
+    if (!tunnel_tls_open(&m->tmpl, o, c->ps->tls_files, c->occ_local, c->occ_remote, now_ms))
     {
         return false;
     }
