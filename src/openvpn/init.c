@@ -401,7 +401,10 @@ drop_privileges_once(struct context *c)
     {
         return false;
     }
-    if ((ids.have_uid || ids.have_gid) && !platform_drop_privileges(&ids, o->persist_tun))
+    /* 2.6 always keeps CAP_NET_ADMIN (routes and addresses go at exit);
+     * the kernel data channel cannot work without it */
+    if ((ids.have_uid || ids.have_gid) &&
+        !platform_drop_privileges(&ids, c->ps->dco_api != DCO_API_NONE))
     {
         return false;
     }
