@@ -554,12 +554,15 @@ become_active(struct key_state *ks, const struct ks_env *env, int64_t now_ms, co
 /*
  * Keys derived after the key exchange (a server once the client is
  * authorized, a pull client from the PUSH_REPLY) put the key state in use
- * at once, whether or not the peer has acknowledged all we sent, as 2.6's
- * "keys generated" state does.  Waiting for the last ACK instead can take
- * several retransmissions on a lossy link, and meanwhile the peer, which
- * has everything it needs, may start its next renegotiation: a key state
- * that is not in use cannot follow it, and the peers would be stuck on
- * different key ids until the old key expired.
+ * at once, whether or not the peer has acknowledged all we sent.  2.6
+ * waits for those ACKs before it generates its keys; we do not, because
+ * on a lossy link they can take several retransmissions, and meanwhile
+ * the peer, which has everything it needs, may start its next
+ * renegotiation and from then on ignores the old key's control packets,
+ * ACK retransmissions included: a key state that is not in use cannot
+ * follow it, and the peers would be stuck on different key ids until the
+ * old key expired.  At worst the peer drops our first data packets as
+ * "not initialized (yet)".
  */
 bool
 ks_derive_pending(struct key_state *ks, const struct ks_env *env, int64_t now_ms)

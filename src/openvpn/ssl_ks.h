@@ -124,7 +124,7 @@ bool ks_process(struct key_state *ks,
 /**
  * Pull/server: derive the data key from env->params; false (logged) on
  * failure.  A key state whose key exchange is done becomes ACTIVE at once,
- * even with messages not yet acknowledged (2.6's "keys generated").
+ * even with messages not yet acknowledged (see ssl_ks.c for why).
  */
 bool ks_derive_pending(struct key_state *ks, const struct ks_env *env, int64_t now_ms);
 
