@@ -84,11 +84,7 @@ init_crypto(struct context *c)
     if (o->tls_client || o->tls_server)
     {
         /* now, before privileges are dropped; kept over restarts (close_instance) */
-        if (c->ps->tls_files == NULL)
-        {
-            c->ps->tls_files = xcalloc(1, sizeof(*c->ps->tls_files));
-        }
-        if (!tunnel_tls_files_load(c->ps->tls_files, o))
+        if (!tunnel_tls_files_open(&c->ps->tls_files, o))
         {
             return false;
         }
@@ -298,31 +294,6 @@ announce_down(struct context *c, bool exiting)
     }
 }
 
-/*
- * As 2.6 keeps them over a restart: the TLS context with --persist-key
- * (a SIGUSR1 without it reads the certificate and key files again, which
- * fails once the process runs as --user: hence 2.6's warning), the
- * tls-auth/tls-crypt key always; everything goes at exit and on SIGHUP.
- */
-static void
-close_tls_files(struct persist_state *ps, bool persist_key, bool exiting)
-{
-    if (ps->tls_files == NULL)
-    {
-        return;
-    }
-    if (exiting)
-    {
-        tunnel_tls_files_free(ps->tls_files);
-        free(ps->tls_files);
-        ps->tls_files = NULL;
-    }
-    else if (!persist_key)
-    {
-        tunnel_tls_files_drop_ctx(ps->tls_files);
-    }
-}
-
 static void
 close_instance(struct context *c, bool exiting)
 {
@@ -376,7 +347,10 @@ close_instance(struct context *c, bool exiting)
         secure_memzero(&c->ps->key, sizeof(c->ps->key));
         c->ps->key_loaded = false;
     }
-    close_tls_files(c->ps, o->persist_key, exiting);
+    /* as 2.6: a SIGUSR1 without --persist-key reads the certificate and
+     * key files again, which fails once the process runs as --user (hence
+     * 2.6's warning at start) */
+    tunnel_tls_files_close(&c->ps->tls_files, o->persist_key, exiting);
     comp_free(&c->comp);
     event_free(&c->es);
     forward_free(c);

@@ -5,7 +5,7 @@
  *
  * Tier 3o.  The only file that includes <cap-ng.h>.  Without libcap-ng
  * (HAVE_LIBCAPNG unset) the same API drops privileges without retaining
- * any capability; the difference is confined to the two functions under
+ * any capability; the difference is confined to the functions under
  * HAVE_LIBCAPNG.
  */
 #include "config.h"

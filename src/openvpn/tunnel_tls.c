@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -69,16 +70,40 @@ load_wrap(struct tunnel_tls_files *f, const struct options *o)
                          : static_key_read_file(kf->value, &f->wrap_key);
 }
 
+static void
+files_drop_ctx(struct tunnel_tls_files *f)
+{
+    ssl_ctx_free(f->ssl_ctx);
+    f->ssl_ctx = NULL;
+}
+
+static void
+files_free(struct tunnel_tls_files *f)
+{
+    files_drop_ctx(f);
+    tls_crypt_v2_server_free(f->v2_server);
+    f->v2_server = NULL;
+    secure_memzero(&f->wrap_key, sizeof(f->wrap_key));
+    secure_memzero(&f->v2_client, sizeof(f->v2_client));
+    f->have_wrap = false;
+}
+
 bool
-tunnel_tls_files_load(struct tunnel_tls_files *f, const struct options *o)
+tunnel_tls_files_open(struct tunnel_tls_files **fp, const struct options *o)
 {
     struct ssl_config sc;
+    struct tunnel_tls_files *f;
 
+    if (*fp == NULL)
+    {
+        *fp = xcalloc(1, sizeof(**fp));
+    }
+    f = *fp;
     if (!f->have_wrap)
     {
         if (!load_wrap(f, o))
         {
-            tunnel_tls_files_free(f);
+            files_free(f);
             return false;
         }
         f->have_wrap = true;
@@ -98,21 +123,22 @@ tunnel_tls_files_load(struct tunnel_tls_files *f, const struct options *o)
 }
 
 void
-tunnel_tls_files_drop_ctx(struct tunnel_tls_files *f)
+tunnel_tls_files_close(struct tunnel_tls_files **fp, bool persist_key, bool exiting)
 {
-    ssl_ctx_free(f->ssl_ctx);
-    f->ssl_ctx = NULL;
-}
-
-void
-tunnel_tls_files_free(struct tunnel_tls_files *f)
-{
-    tunnel_tls_files_drop_ctx(f);
-    tls_crypt_v2_server_free(f->v2_server);
-    f->v2_server = NULL;
-    secure_memzero(&f->wrap_key, sizeof(f->wrap_key));
-    secure_memzero(&f->v2_client, sizeof(f->v2_client));
-    f->have_wrap = false;
+    if (*fp == NULL)
+    {
+        return;
+    }
+    if (exiting)
+    {
+        files_free(*fp);
+        free(*fp);
+        *fp = NULL;
+    }
+    else if (!persist_key)
+    {
+        files_drop_ctx(*fp);
+    }
 }
 
 /*
@@ -313,7 +339,7 @@ tunnel_tls_close(struct tunnel_tls *t)
     }
     tls_multi_free(t->multi);
     t->multi = NULL;
-    t->ssl_ctx = NULL; /* the files' (tunnel_tls_files_free) */
+    t->ssl_ctx = NULL; /* the files' (tunnel_tls_files_close) */
     secure_memzero(t->auth_password, sizeof(t->auth_password));
 }
 

@@ -57,12 +57,18 @@ struct tunnel_tls_files
     struct tls_crypt_v2_server *v2_server;
 };
 
-/** Read what @p f does not hold yet; false (logged) on a configuration problem. */
-bool tunnel_tls_files_load(struct tunnel_tls_files *f, const struct options *o);
-/** Forget the TLS context only (a SIGUSR1 without --persist-key reads it again). */
-void tunnel_tls_files_drop_ctx(struct tunnel_tls_files *f);
-/** Free and wipe everything; @p f can be loaded again. */
-void tunnel_tls_files_free(struct tunnel_tls_files *f);
+/**
+ * At the start of an instance: read what *@p fp does not hold yet
+ * (allocating it the first time); false (logged) on a configuration
+ * problem.
+ */
+bool tunnel_tls_files_open(struct tunnel_tls_files **fp, const struct options *o);
+/**
+ * At the end of an instance: @p exiting (exit, SIGHUP) frees and wipes
+ * everything and sets *@p fp to NULL; a SIGUSR1 keeps the wrapping key,
+ * and the TLS context only with @p persist_key.
+ */
+void tunnel_tls_files_close(struct tunnel_tls_files **fp, bool persist_key, bool exiting);
 
 struct tunnel_tls
 {
