@@ -10,8 +10,9 @@
 #     root namespace), addressed 198.51.100.1/24 <-> 198.51.100.2/24 and
 #     2001:db8:100::1/64 <-> 2001:db8:100::2/64 (nodad);
 #   - daemons started in a namespace in the background, their PIDs recorded;
-#   - bounded waits for a log line, pings, and a checksummed 20 MB TCP transfer
+#   - bounded waits for a log line, pings, and a checksummed TCP transfer
 #     (python3, deterministic pseudo-random data, sha256 compared on both ends);
+#   - a third namespace behind side B, for a relay between the two ends;
 #   - an EXIT trap that kills only the PIDs this script started and deletes
 #     only the namespaces this script created.
 #
@@ -289,17 +290,17 @@ else:
 print(n, h.hexdigest())
 '
 
-# nl_xfer FROM_NS TO_NS TO_ADDR [MB] [PORT]: move MB MiB (default 20) over
-# TCP from FROM_NS to TO_ADDR inside TO_NS; succeed if both ends saw the same
-# byte count and sha256.  Bounded by 60 s.
-# nl_xfer FROM_NS TO_NS ADDR [MB] [PORT] [SECONDS]: send MB MiB over TCP and
-# compare sha256 on both ends; with SECONDS the sender is paced to last that
-# long (for tests that need traffic flowing while something else happens).
+# nl_xfer FROM_NS TO_NS ADDR [MB] [PORT] [SECONDS]: send MB MiB (default 20)
+# over TCP from FROM_NS to ADDR inside TO_NS and compare byte count and
+# sha256 on both ends; with SECONDS the sender is paced to last that long
+# (for tests that need traffic flowing while something else happens).
+# Bounded by 60 s plus SECONDS, or by NL_XFER_LIMIT seconds if set (slow,
+# lossy links).  Transfers on different ports may run at the same time.
 nl_xfer()
 {
     local from=$1 to=$2 addr=$3 mb=${4:-20} port=${5:-5201} secs=${6:-} rpid out_s out_r
-    local limit=$((60 + ${secs:-0}))
-    local rlog="$NL_DIR/xfer-recv.out" slog="$NL_DIR/xfer-send.out"
+    local limit=${NL_XFER_LIMIT:-$((60 + ${secs:-0}))}
+    local rlog="$NL_DIR/xfer-recv-$port.out" slog="$NL_DIR/xfer-send-$port.out"
     : >"$rlog"
     ip netns exec "$to" timeout "$limit" "$NL_PYTHON" -c "$NL_XFER_PY" recv "$addr" "$port" \
         >"$rlog" 2>&1 </dev/null &
@@ -397,6 +398,25 @@ nl_pki_client()
         openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
             -CAcreateserial -out "$d/$n.crt" -days 2 -extfile "$d/$n.ext" >/dev/null 2>&1 ||
         nl_die "openssl: cannot make the $n certificate"
+}
+
+# nl_behind_b VAR: a third namespace (name stored in VAR) joined to side B
+# by a second veth: veth1 in B has 203.0.113.1/24 and 2001:db8:203::1/64,
+# veth0 in the new namespace 203.0.113.2/24 and 2001:db8:203::2/64.  B does
+# not forward, so A and the new namespace reach each other only through a
+# program running in B (tests/relay.py).
+nl_behind_b()
+{
+    local var=$1 ns="ovpn-${NL_NAME}-$$-c"
+    ip netns add "$ns" || nl_die "cannot create namespace $ns"
+    NL_NS+=("$ns")
+    ip link add name veth1 netns "$NL_NS_B" type veth peer name veth0 netns "$ns" ||
+        nl_die "cannot create the veth behind B"
+    ip -n "$NL_NS_B" link set veth1 up || nl_die "veth1 up in $NL_NS_B"
+    ip -n "$NL_NS_B" addr add 203.0.113.1/24 dev veth1 || nl_die "address 203.0.113.1"
+    ip -n "$NL_NS_B" -6 addr add 2001:db8:203::1/64 dev veth1 nodad || nl_die "address v6 veth1"
+    nl_ns_addr "$ns" 203.0.113.2 2001:db8:203::2
+    printf -v "$var" '%s' "$ns"
 }
 
 # nl_hub_client VAR NAME ADDR: a further namespace (name stored in VAR) with

@@ -14,7 +14,9 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto.h"
 #include "strutil.h"
@@ -547,6 +549,29 @@ decrypt_hmac(struct data_crypto *dc,
     return decrypt_body(dc, p + h, len - h, out, id, time);
 }
 
+/* " / time = (T) YYYY-MM-DD HH:MM:SS" for a long packet id, as 2.6 prints
+ * the sender's timestamp (local time); nothing for a short one. */
+static void
+format_pid_time(uint32_t time, char *out, size_t n)
+{
+    time_t t = (time_t) time;
+    struct tm tm;
+    char date[32];
+
+    out[0] = '\0';
+    if (time == 0)
+    {
+        return;
+    }
+    if (!localtime_r(&t, &tm) || strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+    {
+        date[0] = '\0';
+    }
+    snprintf(out, n, " / time = (%u) %s", time, date);
+}
+
+/* 2.6 names the mode in the prefix, and a failed AEAD tag check is a
+ * "cipher final failed" there, not an HMAC failure. */
 static void
 log_failure(struct data_crypto *dc,
             enum crypto_status st,
@@ -554,6 +579,9 @@ log_failure(struct data_crypto *dc,
             uint32_t time,
             time_t now_mono)
 {
+    const char *prefix = is_aead(dc) ? "AEAD Decrypt error" : "Authenticate/Decrypt packet error";
+    char when[64];
+
     if ((size_t)st >= ARRAY_SIZE(dc->err_rl) || !ratelimit_allow(&dc->err_rl[st], now_mono))
     {
         return;
@@ -564,14 +592,21 @@ log_failure(struct data_crypto *dc,
         {
             return;
         }
+        format_pid_time(time, when, sizeof(when));
         msg(D_REPLAY_ERRORS,
-            "Authenticate/Decrypt packet error: bad packet ID (may be a replay): [ #%u / time = "
-            "(%u) ] -- see the man page entry for --no-replay and --replay-window for more info or silence this warning with --mute-replay-warnings",
+            "%s: bad packet ID (may be a replay): [ #%u%s ] -- see the man page entry for "
+            "--no-replay and --replay-window for more info or silence this warning with "
+            "--mute-replay-warnings",
+            prefix,
             id,
-            time);
+            when);
         return;
     }
-    msg(D_CRYPT_ERRORS, "Authenticate/Decrypt packet error: %s", crypto_status_str(st));
+    if (st == CRYPTO_ERR_AUTH && is_aead(dc))
+    {
+        st = CRYPTO_ERR_DECRYPT;
+    }
+    msg(D_CRYPT_ERRORS, "%s: %s", prefix, crypto_status_str(st));
 }
 
 enum crypto_status

@@ -82,6 +82,14 @@ init_crypto(struct context *c)
         .mute_replay_warnings = o->mute_replay_warnings,
     };
 
+    if (o->tls_client || o->tls_server)
+    {
+        /* now, before privileges are dropped; kept over restarts (close_instance) */
+        if (!tunnel_tls_files_open(&c->ps->tls_files, o))
+        {
+            return false;
+        }
+    }
     if (o->mode == MODE_SERVER)
     {
         return true; /* server mode: one control channel per client (multi.c) */
@@ -89,7 +97,8 @@ init_crypto(struct context *c)
     if (o->tls_client || o->tls_server)
     {
         c->tls = xcalloc(1, sizeof(*c->tls));
-        if (!tunnel_tls_open(c->tls, o, c->occ_local, c->occ_remote, otime_mono_ms()))
+        if (!tunnel_tls_open(c->tls, o, c->ps->tls_files, c->occ_local, c->occ_remote,
+                             otime_mono_ms()))
         {
             return false;
         }
@@ -344,6 +353,10 @@ close_instance(struct context *c, bool exiting)
         secure_memzero(&c->ps->key, sizeof(c->ps->key));
         c->ps->key_loaded = false;
     }
+    /* as 2.6: a SIGUSR1 without --persist-key reads the certificate and
+     * key files again, which fails once the process runs as --user (hence
+     * 2.6's warning at start) */
+    tunnel_tls_files_close(&c->ps->tls_files, o->persist_key, exiting);
     comp_free(&c->comp);
     event_free(&c->es);
     forward_free(c);
@@ -368,11 +381,35 @@ drop_privileges_once(struct context *c)
     {
         return false;
     }
-    if ((ids.have_uid || ids.have_gid) && !platform_drop_privileges(&ids, o->persist_tun))
+    /* 2.6 always keeps CAP_NET_ADMIN (routes and addresses go at exit);
+     * the kernel data channel cannot work without it */
+    if ((ids.have_uid || ids.have_gid) &&
+        !platform_drop_privileges(&ids, c->ps->dco_api != DCO_API_NONE))
     {
         return false;
     }
     return tunnel_plugin_open(c, PLUGIN_INIT_POST_UID_CHANGE);
+}
+
+/* 2.6, at every start of an instance: after the privileges are dropped a
+ * restart cannot open the tun or read the key files again. */
+static void
+warn_privileges_without_persist(const struct options *o)
+{
+    if (!o->username && !o->groupname && !o->chroot_dir)
+    {
+        return;
+    }
+    if (!o->persist_tun)
+    {
+        msg(M_WARN, "WARNING: you are using user/group/chroot/setcon without persist-tun -- this "
+                    "may cause restarts to fail");
+    }
+    if (!o->persist_key)
+    {
+        msg(M_WARN, "WARNING: you are using user/group/chroot/setcon without persist-key -- this "
+                    "may cause restarts to fail");
+    }
 }
 
 /* A pull client brings its tun up from the PUSH_REPLY, --up-delay once the
@@ -448,6 +485,7 @@ open_instance(struct context *c, bool *fatal)
     }
     occ_string_build(o, false, c->occ_local, sizeof(c->occ_local));
     occ_string_build(o, true, c->occ_remote, sizeof(c->occ_remote));
+    warn_privileges_without_persist(o);
     if (!init_crypto(c) || !comp_init(&c->comp, (enum comp_alg)o->comp, o->allow_compression == 2))
     {
         return false;

@@ -57,6 +57,7 @@ struct tunnel_stats
 
 struct manage;
 struct plugin_list;
+struct tunnel_tls_files;
 
 /** What survives a SIGUSR1 restart (with --persist-tun / --persist-key). */
 struct persist_state
@@ -66,6 +67,7 @@ struct persist_state
     bool tun_configured;
     struct key2 key;
     bool key_loaded;
+    struct tunnel_tls_files *tls_files; /* TLS mode: certificates and keys as read at start */
     bool privileges_dropped;
     int restarts;
 

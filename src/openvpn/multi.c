@@ -237,7 +237,7 @@ multi_init(struct multi_context *m, struct context *c)
         crypto_rand_bytes((uint8_t *) &key, sizeof(key)); /* no aiming at one bucket */
         tls_reply_limit_init(&m->reply_limit, o->cf_initial_max, o->cf_initial_per, key);
     }
-    if (!tunnel_tls_open(&m->tmpl, o, c->occ_local, c->occ_remote, now_ms))
+    if (!tunnel_tls_open(&m->tmpl, o, c->ps->tls_files, c->occ_local, c->occ_remote, now_ms))
     {
         return false;
     }
@@ -520,6 +520,7 @@ multi_open_data(struct multi_context *m, struct multi_instance *mi, const struct
     const uint8_t *hdr = buf_ptr(pkt);
     uint8_t b0, kid;
     size_t hdr_len;
+    bool ok;
     (void) m;
 
     if (!buf_read_u8(&r, &b0))
@@ -532,9 +533,12 @@ multi_open_data(struct multi_context *m, struct multi_instance *mi, const struct
     {
         return false;
     }
-    if (data_crypto_decrypt(&mi->dc[kid], &r, out, hdr_len == P_DATA_V2_HDR_LEN ? hdr : NULL,
-                            hdr_len == P_DATA_V2_HDR_LEN ? hdr_len : 0, wall, now, NULL)
-        != CRYPTO_OK)
+    error_set_prefix(mi->prefix); /* a rejected packet's line names the client, as 2.6 */
+    ok = data_crypto_decrypt(&mi->dc[kid], &r, out, hdr_len == P_DATA_V2_HDR_LEN ? hdr : NULL,
+                             hdr_len == P_DATA_V2_HDR_LEN ? hdr_len : 0, wall, now, NULL)
+         == CRYPTO_OK;
+    error_set_prefix(NULL);
+    if (!ok)
     {
         return false;
     }

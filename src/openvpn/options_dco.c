@@ -16,6 +16,7 @@
 #include "dco.h"
 #include "error.h"
 #include "options_dco.h"
+#include "platform.h"
 #include "strutil.h"
 #include "tun.h"
 
@@ -127,6 +128,24 @@ options_dco_allowed(const struct options *o)
         msg(D_DCO, "Note: cipher '%s' in --data-ciphers is not supported by ovpn-dco, disabling "
                    "data channel offload.", cipher);
         return false;
+    }
+    /* the kernel data channel needs CAP_NET_ADMIN after the --user change */
+    if (o->username)
+    {
+        enum platform_caps pc = platform_net_admin_retainable();
+
+        if (pc == PLATFORM_CAPS_NO_SETPCAP)
+        {
+            msg(D_DCO, "--user specified but lacking CAP_SETPCAP. Cannot retain CAP_NET_ADMIN. "
+                       "Disabling data channel offload");
+            return false;
+        }
+        if (pc == PLATFORM_CAPS_NO_NET_ADMIN)
+        {
+            msg(D_DCO, "--user specified but not permitted to retain CAP_NET_ADMIN. Disabling "
+                       "data channel offload");
+            return false;
+        }
     }
     return true;
 }

@@ -5,7 +5,8 @@
  *
  * Tier 3o.  The only file that includes <cap-ng.h>.  Without libcap-ng
  * (HAVE_LIBCAPNG unset) the same API drops privileges without retaining
- * any capability; the difference is confined to retain_net_admin_*().
+ * any capability; the difference is confined to the functions under
+ * HAVE_LIBCAPNG.
  */
 #include "config.h"
 
@@ -183,76 +184,21 @@ platform_chroot(const char *dir)
     return true;
 }
 
-#ifdef HAVE_LIBCAPNG
-/*
- * Keep CAP_NET_ADMIN across setuid(): ask the kernel to keep the permitted
- * set (PR_SET_KEEPCAPS), then after the uid change raise the one
- * capability we want in the effective set and drop the rest.
- */
+/* Without capabilities: --group first (setgid() needs root), then --user. */
 static bool
-retain_net_admin_before(void)
+set_ids_plain(const struct platform_ids *ids)
 {
-    if (capng_get_caps_process() != 0 || capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) != 1)
-    {
-        msg(M_INFO, "NOTE: previous privileges do not include CAP_NET_ADMIN; not retaining it");
-        return false;
-    }
-    if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
-    {
-        msg(M_INFO | M_NONFATAL,
-            "WARNING: cannot keep capabilities: %s (errno=%d)",
-            strerror(errno),
-            errno);
-        return false;
-    }
-    return true;
-}
-
-static void
-retain_net_admin_after(void)
-{
-    capng_clear(CAPNG_SELECT_BOTH);
-    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN);
-    if (capng_apply(CAPNG_SELECT_BOTH) != 0)
-    {
-        msg(M_INFO | M_NONFATAL, "WARNING: failed to retain CAP_NET_ADMIN");
-        return;
-    }
-    prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
-    msg(M_INFO, "Capabilities retained: CAP_NET_ADMIN");
-}
-#else
-static bool
-retain_net_admin_before(void)
-{
-    return false;
-}
-
-static void
-retain_net_admin_after(void)
-{
-}
-#endif
-
-bool
-platform_drop_privileges(const struct platform_ids *ids, bool keep_net_admin)
-{
-    bool keep = false;
-
-    if (!ids->have_uid && !ids->have_gid)
-    {
-        return true;
-    }
-    if (ids->have_uid && keep_net_admin)
-    {
-        keep = retain_net_admin_before();
-    }
-    /* Group first: after setuid() we could no longer change it. */
     if (ids->have_gid)
     {
-        if (setgroups(1, &ids->gid) < 0 || setgid(ids->gid) < 0)
+        if (setgid(ids->gid) < 0)
         {
-            msg(M_INFO | M_NONFATAL, "setgid failed: %s (errno=%d)", strerror(errno), errno);
+            msg(M_WARN | M_ERRNO, "setgid('%s') failed", ids->group);
+            return false;
+        }
+        msg(M_INFO, "GID set to %s", ids->group);
+        if (setgroups(1, &ids->gid) < 0)
+        {
+            msg(M_WARN | M_ERRNO, "setgroups('%s') failed", ids->group);
             return false;
         }
     }
@@ -260,22 +206,139 @@ platform_drop_privileges(const struct platform_ids *ids, bool keep_net_admin)
     {
         if (setuid(ids->uid) < 0)
         {
-            msg(M_INFO | M_NONFATAL, "setuid failed: %s (errno=%d)", strerror(errno), errno);
+            msg(M_WARN | M_ERRNO, "setuid('%s') failed", ids->user);
             return false;
         }
         msg(M_INFO, "UID set to %s", ids->user);
     }
-    /* 2.6 logs the uid line before the gid line; keep its order for log readers. */
+    return true;
+}
+
+#ifdef HAVE_LIBCAPNG
+static const char *
+id_name(bool have, const char *name)
+{
+    return have ? name : "(null)";
+}
+
+/*
+ * Change the ids keeping CAP_NET_ADMIN, permitted and effective, and no
+ * other capability (the bounding set stays as it was), as 2.6 does with
+ * libcap-ng: supplementary groups are dropped, the uid line comes before
+ * the gid line.  *done is false when the ids are unchanged and the caller
+ * may fall back to set_ids_plain(); false (logged) on a fatal failure.
+ */
+static bool
+set_ids_keep_net_admin(const struct platform_ids *ids, bool required, bool *done)
+{
+    const msglvl_t lvl = required ? M_WARN : M_INFO | M_NONFATAL;
+    int res;
+
+    *done = false;
+    capng_clear(CAPNG_SELECT_BOTH);
+    res = capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN);
+    if (res < 0)
+    {
+        msg(lvl, "capng_update(CAP_NET_ADMIN) failed: %d", res);
+        return !required;
+    }
+    res = capng_change_id(ids->have_uid ? (int) ids->uid : -1, ids->have_gid ? (int) ids->gid : -1,
+                          CAPNG_DROP_SUPP_GRP);
+    if (res == -4 || res == -6)
+    {
+        /* the uid or gid could not be set: no point in going on */
+        msg(M_WARN | M_ERRNO, "capng_change_id('%s','%s') failed: %d",
+            id_name(ids->have_uid, ids->user), id_name(ids->have_gid, ids->group), res);
+        return false;
+    }
+    if (res == -3)
+    {
+        msg(M_INFO | M_NONFATAL | M_ERRNO, "capng_change_id() failed applying capabilities");
+        msg(lvl, "NOTE: previous error likely due to missing capability CAP_SETPCAP.");
+        return !required;
+    }
+    if (res < 0)
+    {
+        msg(lvl | M_ERRNO, "capng_change_id('%s','%s') failed retaining capabilities: %d",
+            id_name(ids->have_uid, ids->user), id_name(ids->have_gid, ids->group), res);
+        return !required;
+    }
+    if (ids->have_uid)
+    {
+        msg(M_INFO, "UID set to %s", ids->user);
+    }
     if (ids->have_gid)
     {
         msg(M_INFO, "GID set to %s", ids->group);
     }
-    if (keep)
-    {
-        retain_net_admin_after();
-    }
+    msg(M_INFO, "Capabilities retained: CAP_NET_ADMIN");
+    *done = true;
     return true;
 }
+
+enum platform_caps
+platform_net_admin_retainable(void)
+{
+    if (capng_get_caps_process() != 0)
+    {
+        return PLATFORM_CAPS_OK; /* cannot tell: let the attempt decide */
+    }
+    if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP) != 1)
+    {
+        return PLATFORM_CAPS_NO_SETPCAP;
+    }
+    if (capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) != 1)
+    {
+        return PLATFORM_CAPS_NO_NET_ADMIN;
+    }
+    return PLATFORM_CAPS_OK;
+}
+
+bool
+platform_drop_privileges(const struct platform_ids *ids, bool caps_required)
+{
+    bool done;
+
+    if (!ids->have_uid && !ids->have_gid)
+    {
+        return true;
+    }
+    if (!set_ids_keep_net_admin(ids, caps_required, &done))
+    {
+        return false;
+    }
+    if (done)
+    {
+        return true;
+    }
+    /* a failed capng_change_id() can leave the keep-capabilities flag set */
+    if (prctl(PR_GET_KEEPCAPS) > 0 && prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L) < 0)
+    {
+        msg(M_WARN | M_ERRNO, "Clearing KEEPCAPS flag failed");
+        return false;
+    }
+    msg(caps_required ? M_WARN : M_INFO | M_NONFATAL, "Unable to retain capabilities");
+    return !caps_required && set_ids_plain(ids);
+}
+#else
+enum platform_caps
+platform_net_admin_retainable(void)
+{
+    return PLATFORM_CAPS_OK;
+}
+
+bool
+platform_drop_privileges(const struct platform_ids *ids, bool caps_required)
+{
+    if (!ids->have_uid && !ids->have_gid)
+    {
+        return true;
+    }
+    /* 2.6 without libcap-ng says so, and keeps nothing */
+    msg(caps_required ? M_WARN : M_INFO | M_NONFATAL, "Unable to retain capabilities");
+    return !caps_required && set_ids_plain(ids);
+}
+#endif
 
 /* 2.6 raises a small RLIMIT_MEMLOCK before locking: a locked process whose
  * limit is reached later fails its allocations instead of paging. */

@@ -43,12 +43,24 @@ bool platform_lookup_ids(const char *user, const char *group, struct platform_id
 bool platform_chroot(const char *dir);
 
 /**
- * Drop to the ids looked up earlier: setgroups/setgid/setuid, logging
- * "GID set to GROUP" and "UID set to USER".  With libcap-ng and
- * @p keep_net_admin, CAP_NET_ADMIN stays permitted and effective after
- * the uid change so routes and DCO peers can still be managed.
+ * Drop to the ids looked up earlier, as 2.6 does on Linux: with libcap-ng
+ * CAP_NET_ADMIN stays permitted and effective (and nothing else), so that
+ * routes, addresses and DCO peers can still be managed, and removed at
+ * exit; supplementary groups are dropped.  Without libcap-ng, or if that
+ * fails, "Unable to retain capabilities" and plain setgid/setgroups/setuid.
+ * With @p caps_required (DCO needs the capability) a failure to keep it
+ * is fatal.  False (logged) when the process must end.
  */
-bool platform_drop_privileges(const struct platform_ids *ids, bool keep_net_admin);
+bool platform_drop_privileges(const struct platform_ids *ids, bool caps_required);
+
+/** Can CAP_NET_ADMIN be kept over a --user change (2.6's DCO start-up check)? */
+enum platform_caps
+{
+    PLATFORM_CAPS_OK,
+    PLATFORM_CAPS_NO_SETPCAP,   /* CAP_SETPCAP not effective */
+    PLATFORM_CAPS_NO_NET_ADMIN, /* CAP_NET_ADMIN not permitted */
+};
+enum platform_caps platform_net_admin_retainable(void);
 
 /**
  * --mlock: raise RLIMIT_MEMLOCK to 100 MB if it is lower, then lock all

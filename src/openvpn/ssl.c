@@ -448,7 +448,7 @@ process_all(struct tls_multi *m, int64_t now_ms)
         }
         if (ks->keys_pending && m->params_set && (!m->cfg.server_mode || ks->authorized))
         {
-            if (!ks_derive_pending(ks, &env))
+            if (!ks_derive_pending(ks, &env, now_ms))
             {
                 ks_fail(ks, now_ms, "no data key");
                 multi_fail(m);
@@ -640,7 +640,11 @@ tls_multi_tick(struct tls_multi *m, int64_t now_ms)
     {
         retire(m, lame_duck(m));
     }
-    if (ks->state == KS_ACTIVE &&
+    /* Our own renegotiation waits until the peer has acknowledged the whole
+     * handshake (a key in use from its derived keys may not be there yet):
+     * the peer accepts a soft reset only once its key is complete, and
+     * after the reset the old key's messages are no longer sent. */
+    if (ks->state == KS_ACTIVE && reliable_all_acked(&ks->rel) &&
         ((m->cfg.reneg_sec > 0 && now_ms - ks->active_ms >= 1000 * (int64_t) m->cfg.reneg_sec) ||
          (m->cfg.reneg_bytes > 0 && ks->n_bytes >= m->cfg.reneg_bytes) ||
          (m->cfg.reneg_pkts > 0 && ks->n_pkts >= m->cfg.reneg_pkts)))
@@ -704,31 +708,31 @@ tls_multi_outgoing(struct tls_multi *m, int64_t now_ms, struct buffer *out)
         return false;
     }
     process_all(m, now_ms);
-    for (int i = 0; i < 2 && !m->failed; i++)
-    {
-        struct key_state *ks = i == 0 ? primary(m) : lame_duck(m);
-        struct reliable_out o;
+    /*
+     * Only the primary key state talks.  A lame duck's control channel is
+     * over: 2.6 neither sends nor accepts anything on it (it logs "key IDs
+     * out of sync" for each such packet), so its unacknowledged messages
+     * are not retransmitted and what it receives is not acknowledged.
+     */
+    struct key_state *ks = primary(m);
+    struct reliable_out o;
 
-        if (ks->state == KS_UNDEF || !reliable_pop_due(&ks->rel, now_ms, &o))
-        {
-            continue;
-        }
+    if (m->failed || ks->state == KS_UNDEF)
+    {
+        return false;
+    }
+    if (reliable_pop_due(&ks->rel, now_ms, &o))
+    {
         header_for(m, ks, o.opcode, CTL_ACK_MAX_PIGGYBACK, &h);
         h.has_msg_id = true;
         h.msg_id = o.msg_id;
         m->stats.retransmits += o.retransmit;
         return emit(m, &h, o.data, o.len, out);
     }
-    for (int i = 0; i < 2 && !m->failed; i++)
+    if (session_id_defined(&m->peer_sid) && reliable_ack_pending(&ks->rel))
     {
-        struct key_state *ks = i == 0 ? primary(m) : lame_duck(m);
-
-        if (ks->state != KS_UNDEF && session_id_defined(&m->peer_sid) &&
-            reliable_ack_pending(&ks->rel))
-        {
-            header_for(m, ks, P_ACK_V1, CTL_ACK_MAX_ACK_V1, &h);
-            return emit(m, &h, NULL, 0, out);
-        }
+        header_for(m, ks, P_ACK_V1, CTL_ACK_MAX_ACK_V1, &h);
+        return emit(m, &h, NULL, 0, out);
     }
     return false;
 }
@@ -742,24 +746,22 @@ tls_multi_next_due_ms(struct tls_multi *m, int64_t now_ms)
     {
         return due;
     }
-    for (int i = 0; i < 2; i++)
-    {
-        struct key_state *ks = &m->ks[i];
-        int64_t d;
+    /* the primary alone sends (tls_multi_outgoing) */
+    const struct key_state *ks = primary(m);
+    int64_t d;
 
-        if (ks->state == KS_UNDEF)
-        {
-            continue;
-        }
-        if (reliable_ack_pending(&ks->rel) || ssl_session_pending_ciphertext(ks->ssl) > 0)
-        {
-            return 0;
-        }
-        d = reliable_next_due(&ks->rel, now_ms);
-        if (d >= 0 && d < due)
-        {
-            due = d;
-        }
+    if (ks->state == KS_UNDEF)
+    {
+        return due;
+    }
+    if (reliable_ack_pending(&ks->rel) || ssl_session_pending_ciphertext(ks->ssl) > 0)
+    {
+        return 0;
+    }
+    d = reliable_next_due(&ks->rel, now_ms);
+    if (d >= 0 && d < due)
+    {
+        due = d;
     }
     return due;
 }

@@ -532,9 +532,43 @@ advance_tls(struct key_state *ks,
     return true;
 }
 
-bool
-ks_derive_pending(struct key_state *ks, const struct ks_env *env)
+/* The key state is in use: log what 2.6 logs when its key is established. */
+static void
+become_active(struct key_state *ks, const struct ks_env *env, int64_t now_ms, const char *why)
 {
+    ks_set_state(ks, KS_ACTIVE, now_ms, why);
+    if (!ks->logged_tls)
+    {
+        char desc[512];
+
+        ssl_session_describe(ks->ssl, desc, sizeof(desc));
+        msg(D_HANDSHAKE, "Control Channel: %s", desc);
+        ks->logged_tls = true;
+        if (ks->key_id == 0)
+        {
+            log_peer_initiated(ks, env);
+        }
+    }
+}
+
+/*
+ * Keys derived after the key exchange (a server once the client is
+ * authorized, a pull client from the PUSH_REPLY) put the key state in use
+ * at once, whether or not the peer has acknowledged all we sent.  2.6
+ * waits for those ACKs before it generates its keys; we do not, because
+ * on a lossy link they can take several retransmissions, and meanwhile
+ * the peer, which has everything it needs, may start its next
+ * renegotiation and from then on ignores the old key's control packets,
+ * ACK retransmissions included: a key state that is not in use cannot
+ * follow it, and the peers would be stuck on different key ids until the
+ * old key expired.  At worst the peer drops our first data packets as
+ * "not initialized (yet)".
+ */
+bool
+ks_derive_pending(struct key_state *ks, const struct ks_env *env, int64_t now_ms)
+{
+    enum ks_state last = ks->tls_server ? KS_SENT_KEY : KS_GOT_KEY;
+
     ASSERT(ks->keys_pending && env->params);
     ks->keys_pending = false;
     if (!derive_data_key(ks, env))
@@ -542,6 +576,10 @@ ks_derive_pending(struct key_state *ks, const struct ks_env *env)
         return false;
     }
     ks->keys_ready = true;
+    if (ks->state == last)
+    {
+        become_active(ks, env, now_ms, "data keys derived");
+    }
     return true;
 }
 
@@ -593,19 +631,7 @@ ks_process(struct key_state *ks,
     if (ks->state == last && reliable_all_acked(&ks->rel) &&
         ssl_session_pending_ciphertext(ks->ssl) == 0)
     {
-        ks_set_state(ks, KS_ACTIVE, now_ms, "key exchange complete");
-        if (!ks->logged_tls)
-        {
-            char desc[512];
-
-            ssl_session_describe(ks->ssl, desc, sizeof(desc));
-            msg(D_HANDSHAKE, "Control Channel: %s", desc);
-            ks->logged_tls = true;
-            if (ks->key_id == 0)
-            {
-                log_peer_initiated(ks, env);
-            }
-        }
+        become_active(ks, env, now_ms, "key exchange complete");
     }
     return true;
 }

@@ -121,8 +121,12 @@ bool ks_process(struct key_state *ks,
                 void (*on_text)(void *arg, const char *text),
                 void *arg);
 
-/** Pull/server: derive the data key from env->params; false (logged) on failure. */
-bool ks_derive_pending(struct key_state *ks, const struct ks_env *env);
+/**
+ * Pull/server: derive the data key from env->params; false (logged) on
+ * failure.  A key state whose key exchange is done becomes ACTIVE at once,
+ * even with messages not yet acknowledged (see ssl_ks.c for why).
+ */
+bool ks_derive_pending(struct key_state *ks, const struct ks_env *env, int64_t now_ms);
 
 /** Put a text control message into TLS (after our key message); false if it cannot. */
 bool ks_write_text(struct key_state *ks, const char *text);

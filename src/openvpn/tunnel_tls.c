@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,20 +20,21 @@
 #include "tunnel_tls.h"
 #include "wire.h"
 
+/* --tls-auth / --tls-crypt / --tls-crypt-v2 key into @p f. */
 static bool
-load_wrap(struct tunnel_tls *t, const struct options *o)
+load_wrap(struct tunnel_tls_files *f, const struct options *o)
 {
-    const struct opt_file *f = NULL;
+    const struct opt_file *kf = NULL;
 
     if (o->tls_auth.value)
     {
-        f = &o->tls_auth;
-        t->cfg.wrap = TLS_WRAP_KIND_AUTH;
+        kf = &o->tls_auth;
+        f->wrap = TLS_WRAP_KIND_AUTH;
     }
     else if (o->tls_crypt.value)
     {
-        f = &o->tls_crypt;
-        t->cfg.wrap = TLS_WRAP_KIND_CRYPT;
+        kf = &o->tls_crypt;
+        f->wrap = TLS_WRAP_KIND_CRYPT;
     }
     else if (o->tls_crypt_v2.value)
     {
@@ -47,29 +49,97 @@ load_wrap(struct tunnel_tls *t, const struct options *o)
                                                          o->tls_crypt_v2.loc.file,
                                                          o->tls_crypt_v2.loc.line, &ks)
                      : tls_crypt_v2_read_server_key_file(o->tls_crypt_v2.value, &ks);
-            t->v2_server = ok ? tls_crypt_v2_server_new(&ks) : NULL;
+            f->v2_server = ok ? tls_crypt_v2_server_new(&ks) : NULL;
             secure_memzero(&ks, sizeof(ks));
-            t->cfg.wrap = TLS_WRAP_KIND_CRYPT_V2S;
-            t->cfg.v2_server = t->v2_server;
-            return t->v2_server != NULL;
+            f->wrap = TLS_WRAP_KIND_CRYPT_V2S;
+            return f->v2_server != NULL;
         }
         ok = o->tls_crypt_v2.is_inline
                  ? tls_crypt_v2_read_client_key_text(o->tls_crypt_v2.value,
                                                      o->tls_crypt_v2.loc.file,
-                                                     o->tls_crypt_v2.loc.line, &t->v2_client)
-                 : tls_crypt_v2_read_client_key_file(o->tls_crypt_v2.value, &t->v2_client);
-        t->cfg.wrap = TLS_WRAP_KIND_CRYPT_V2C;
-        t->cfg.v2_client = &t->v2_client;
+                                                     o->tls_crypt_v2.loc.line, &f->v2_client)
+                 : tls_crypt_v2_read_client_key_file(o->tls_crypt_v2.value, &f->v2_client);
+        f->wrap = TLS_WRAP_KIND_CRYPT_V2C;
         return ok;
     }
     else
     {
-        t->cfg.wrap = TLS_WRAP_NONE;
+        f->wrap = TLS_WRAP_NONE;
         return true;
     }
-    t->cfg.wrap_key = &t->wrap_key;
-    return f->is_inline ? static_key_read_text(f->value, f->loc.file, f->loc.line, &t->wrap_key)
-                        : static_key_read_file(f->value, &t->wrap_key);
+    return kf->is_inline ? static_key_read_text(kf->value, kf->loc.file, kf->loc.line, &f->wrap_key)
+                         : static_key_read_file(kf->value, &f->wrap_key);
+}
+
+static void
+files_drop_ctx(struct tunnel_tls_files *f)
+{
+    ssl_ctx_free(f->ssl_ctx);
+    f->ssl_ctx = NULL;
+}
+
+static void
+files_free(struct tunnel_tls_files *f)
+{
+    files_drop_ctx(f);
+    tls_crypt_v2_server_free(f->v2_server);
+    f->v2_server = NULL;
+    secure_memzero(&f->wrap_key, sizeof(f->wrap_key));
+    secure_memzero(&f->v2_client, sizeof(f->v2_client));
+    f->have_wrap = false;
+}
+
+bool
+tunnel_tls_files_open(struct tunnel_tls_files **fp, const struct options *o)
+{
+    struct ssl_config sc;
+    struct tunnel_tls_files *f;
+
+    if (*fp == NULL)
+    {
+        *fp = xcalloc(1, sizeof(**fp));
+    }
+    f = *fp;
+    if (!f->have_wrap)
+    {
+        if (!load_wrap(f, o))
+        {
+            files_free(f);
+            return false;
+        }
+        f->have_wrap = true;
+    }
+    if (f->ssl_ctx == NULL)
+    {
+        if (!options_ssl_config(o, &sc))
+        {
+            return false;
+        }
+        /* each session names its own verify state (tls_config.verify_arg) */
+        sc.verify_cb = ssl_verify_cert;
+        sc.verify_arg = NULL;
+        f->ssl_ctx = ssl_ctx_new(&sc);
+    }
+    return f->ssl_ctx != NULL;
+}
+
+void
+tunnel_tls_files_close(struct tunnel_tls_files **fp, bool persist_key, bool exiting)
+{
+    if (*fp == NULL)
+    {
+        return;
+    }
+    if (exiting)
+    {
+        files_free(*fp);
+        free(*fp);
+        *fp = NULL;
+    }
+    else if (!persist_key)
+    {
+        files_drop_ctx(*fp);
+    }
 }
 
 /*
@@ -234,11 +304,10 @@ tunnel_tls_set_credentials(struct tunnel_tls *t, const char *username, const cha
 }
 
 bool
-tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_local,
-                const char *occ_remote, int64_t now_ms)
+tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const struct tunnel_tls_files *f,
+                const char *occ_local, const char *occ_remote, int64_t now_ms)
 {
-    struct ssl_config sc;
-
+    ASSERT(f->ssl_ctx != NULL && f->have_wrap);
     memset(t, 0, sizeof(*t));
     t->opts = o;
     strbcpy(t->occ_local, occ_local, sizeof(t->occ_local));
@@ -250,17 +319,7 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
         t->verify_cfg.script_arg = t; /* t->opts: the options outlive the tunnel */
     }
     ssl_verify_state_init(&t->verify_state, &t->verify_cfg);
-    if (!options_ssl_config(o, &sc))
-    {
-        return false;
-    }
-    sc.verify_cb = ssl_verify_cert;
-    sc.verify_arg = &t->verify_state;
-    t->ssl_ctx = ssl_ctx_new(&sc);
-    if (!t->ssl_ctx || !load_wrap(t, o))
-    {
-        return false;
-    }
+    t->ssl_ctx = f->ssl_ctx;
     if (!ncp_list_normalise(o->data_ciphers ? o->data_ciphers
                                             : "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305",
                             t->data_ciphers, sizeof(t->data_ciphers)))
@@ -275,12 +334,14 @@ tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_l
     t->cfg = (struct tls_config){
         .role = o->tls_server ? SSL_ROLE_SERVER : SSL_ROLE_CLIENT,
         .ssl_ctx = t->ssl_ctx,
-        .wrap = t->cfg.wrap,
-        .wrap_key = t->cfg.wrap_key,
+        .verify_arg = &t->verify_state,
+        .wrap = f->wrap,
+        .wrap_key = f->wrap == TLS_WRAP_KIND_AUTH || f->wrap == TLS_WRAP_KIND_CRYPT ? &f->wrap_key
+                                                                                : NULL,
         .key_direction = o->key_direction,
         .auth_digest = o->authname,
-        .v2_client = t->cfg.v2_client,
-        .v2_server = t->cfg.v2_server,
+        .v2_client = f->wrap == TLS_WRAP_KIND_CRYPT_V2C ? &f->v2_client : NULL,
+        .v2_server = f->v2_server,
         .v2_force_cookie = o->tls_crypt_v2_force_cookie,
         .replay_window = o->replay_window,
         .replay_time = o->replay_time,
@@ -323,12 +384,7 @@ tunnel_tls_close(struct tunnel_tls *t)
     }
     tls_multi_free(t->multi);
     t->multi = NULL;
-    ssl_ctx_free(t->ssl_ctx);
-    t->ssl_ctx = NULL;
-    tls_crypt_v2_server_free(t->v2_server);
-    t->v2_server = NULL;
-    secure_memzero(&t->wrap_key, sizeof(t->wrap_key));
-    secure_memzero(&t->v2_client, sizeof(t->v2_client));
+    t->ssl_ctx = NULL; /* the files' (tunnel_tls_files_close) */
     secure_memzero(t->auth_password, sizeof(t->auth_password));
 }
 

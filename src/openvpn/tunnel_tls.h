@@ -39,14 +39,42 @@ typedef void tunnel_tls_env_fn(void *arg, struct env_set *es);
 /** Data channel offload: KEY_NEW / KEY_RETIRED go to the kernel instead (tunnel_dco.c). */
 typedef bool tunnel_tls_key_fn(void *arg, const struct tls_event *ev);
 
-struct tunnel_tls
+/*
+ * What TLS mode reads from files: the TLS context (CA, certificate, key,
+ * DH, CRL file) and the control-channel wrapping key.  Read before
+ * privileges are dropped and kept by the process (init.c) across restarts
+ * as 2.6 keeps them: the wrapping key over every SIGUSR1, the TLS context
+ * over a SIGUSR1 with --persist-key; both are read again after SIGHUP.
+ * Owns the context and the keys; secrets are wiped when freed.
+ */
+struct tunnel_tls_files
 {
     struct ssl_ctx *ssl_ctx;
-    struct ssl_verify_config verify_cfg;
-    struct ssl_verify_state verify_state;
-    struct key2 wrap_key;
+    bool have_wrap; /* wrap, wrap_key / v2_* loaded */
+    enum tls_wrap_kind wrap;
+    struct key2 wrap_key; /* --tls-auth, --tls-crypt */
     struct tls_crypt_v2_client_key v2_client;
     struct tls_crypt_v2_server *v2_server;
+};
+
+/**
+ * At the start of an instance: read what *@p fp does not hold yet
+ * (allocating it the first time); false (logged) on a configuration
+ * problem.
+ */
+bool tunnel_tls_files_open(struct tunnel_tls_files **fp, const struct options *o);
+/**
+ * At the end of an instance: @p exiting (exit, SIGHUP) frees and wipes
+ * everything and sets *@p fp to NULL; a SIGUSR1 keeps the wrapping key,
+ * and the TLS context only with @p persist_key.
+ */
+void tunnel_tls_files_close(struct tunnel_tls_files **fp, bool persist_key, bool exiting);
+
+struct tunnel_tls
+{
+    struct ssl_ctx *ssl_ctx; /* borrowed from the tunnel_tls_files */
+    struct ssl_verify_config verify_cfg;
+    struct ssl_verify_state verify_state;
     char data_ciphers[256];
     char peer_info[512];
     char occ_local[512];
@@ -77,8 +105,12 @@ struct tunnel_tls
     struct plugin_list *plugins; /* borrowed: TLS_VERIFY plugins (tunnel_tls_set_plugins) */
 };
 
-/** Build everything from @p o; false (logged) on a configuration problem. */
-bool tunnel_tls_open(struct tunnel_tls *t, const struct options *o, const char *occ_local,
+/**
+ * Build the instance from @p o and the loaded files @p f, which must
+ * outlive it; false (logged) on a configuration problem.
+ */
+bool tunnel_tls_open(struct tunnel_tls *t, const struct options *o,
+                     const struct tunnel_tls_files *f, const char *occ_local,
                      const char *occ_remote, int64_t now_ms);
 void tunnel_tls_close(struct tunnel_tls *t);
 

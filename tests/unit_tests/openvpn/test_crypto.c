@@ -388,6 +388,52 @@ replay__no_replay__accepts_duplicate(void **state)
     exercise(&cfg, true);
 }
 
+/* The drop lines as 2.6 prints them: the AEAD prefix, a failed tag as
+ * "cipher final failed", the sender's timestamp with its date. */
+static void
+decrypt_errors__aead_and_cbc__log_lines_match_2_6(void **state)
+{
+    struct crypto_config gcm = cfg_static;
+    const uint8_t hdr[4] = { 0x48, 0, 0, 7 };
+    uint8_t wire[2048];
+    struct pair p;
+    size_t n;
+
+    (void) state;
+    assert_true(static_key_generate(&rt_keys));
+    setenv("TZ", "UTC0", 1);
+    tzset();
+    gcm.cipher = "AES-256-GCM";
+    gcm.long_packet_id = false;
+    assert_true(pair_init(&p, &gcm));
+    n = make_packet(&p, 100, wire, hdr, 4);
+    assert_int_equal(open_packet(&p, wire, n, hdr, 4, 100), CRYPTO_OK);
+    mock_msg_reset();
+    assert_int_equal(open_packet(&p, wire, n, hdr, 4, 100), CRYPTO_ERR_REPLAY);
+    assert_string_equal(mock_last_msg,
+                        "AEAD Decrypt error: bad packet ID (may be a replay): [ #1 ] -- see the "
+                        "man page entry for --no-replay and --replay-window for more info or "
+                        "silence this warning with --mute-replay-warnings");
+    n = make_packet(&p, 100, wire, hdr, 4);
+    wire[n - 1] ^= 1;
+    assert_int_equal(open_packet(&p, wire, n, hdr, 4, 100), CRYPTO_ERR_AUTH);
+    assert_string_equal(mock_last_msg, "AEAD Decrypt error: cipher final failed");
+    pair_free(&p);
+
+    assert_true(pair_init(&p, &cfg_static));
+    n = make_packet(&p, 100, wire, NULL, 0);
+    assert_int_equal(open_packet(&p, wire, n, NULL, 0, 100), CRYPTO_OK);
+    assert_int_equal(open_packet(&p, wire, n, NULL, 0, 100), CRYPTO_ERR_REPLAY);
+    assert_non_null(strstr(mock_last_msg,
+                           "Authenticate/Decrypt packet error: bad packet ID (may be a replay): "
+                           "[ #1 / time = (1700000000) 2023-11-14 22:13:20 ] -- see the man"));
+    wire[n - 1] ^= 1;
+    assert_int_equal(open_packet(&p, wire, n, NULL, 0, 100), CRYPTO_ERR_AUTH);
+    assert_string_equal(mock_last_msg,
+                        "Authenticate/Decrypt packet error: packet HMAC authentication failed");
+    pair_free(&p);
+}
+
 static void
 init__unknown_cipher__clear_message(void **state)
 {
@@ -478,6 +524,7 @@ main(void)
         cmocka_unit_test_setup(roundtrip__all_ciphers_and_digests__ok_and_tamper_rejected,
                                load_legacy),
         cmocka_unit_test(replay__no_replay__accepts_duplicate),
+        cmocka_unit_test(decrypt_errors__aead_and_cbc__log_lines_match_2_6),
     };
 
     crypto_init_library();

@@ -12,12 +12,22 @@
 #include "options.h"
 #include "options_dco.h"
 #include "options_parse.h"
+#include "platform.h"
 #include "test_options_argv.h"
 
 const char *
 comp_lzo_version(void)
 {
     return "2.10";
+}
+
+/* platform.c is not linked: the capabilities the process would have */
+static enum platform_caps caps_now = PLATFORM_CAPS_OK;
+
+enum platform_caps
+platform_net_admin_retainable(void)
+{
+    return caps_now;
 }
 
 #define TLS_SERVER "--tls-server --ca /dev/null --cert /dev/null --key /dev/null --dh none "
@@ -167,6 +177,26 @@ two_reasons__only_first_logged(void **state)
     assert_int_equal(count("dev-type not tun"), 0);
 }
 
+/* 2.6 checks whether CAP_NET_ADMIN can be kept over --user last of all */
+static void
+user_without_setpcap_or_net_admin__refused_with_2_6_lines(void **state)
+{
+    (void) state;
+    caps_now = PLATFORM_CAPS_NO_SETPCAP;
+    assert_false(allowed(P2P TLS_SERVER "--user nobody"));
+    assert_int_equal(count("--user specified but lacking CAP_SETPCAP. Cannot retain "
+                           "CAP_NET_ADMIN. Disabling data channel offload"), 1);
+    assert_true(allowed(P2P TLS_SERVER "--group nogroup")); /* only --user counts */
+    assert_false(allowed(P2P TLS_SERVER "--user nobody --data-ciphers AES-256-CBC"));
+    assert_int_equal(count("lacking CAP_SETPCAP"), 0);
+    caps_now = PLATFORM_CAPS_NO_NET_ADMIN;
+    assert_false(allowed(P2P TLS_SERVER "--user nobody"));
+    assert_int_equal(count("--user specified but not permitted to retain CAP_NET_ADMIN. "
+                           "Disabling data channel offload"), 1);
+    caps_now = PLATFORM_CAPS_OK;
+    assert_true(allowed(P2P TLS_SERVER "--user nobody"));
+}
+
 static void
 apply__dev_node_dropped_and_c2c_noted(void **state)
 {
@@ -195,6 +225,7 @@ main(void)
         cmocka_unit_test(compression__refused_with_2_6_line),
         cmocka_unit_test(compression_in_server__suggests_migrate),
         cmocka_unit_test(two_reasons__only_first_logged),
+        cmocka_unit_test(user_without_setpcap_or_net_admin__refused_with_2_6_lines),
         cmocka_unit_test(apply__dev_node_dropped_and_c2c_noted),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

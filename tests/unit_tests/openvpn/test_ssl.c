@@ -546,6 +546,60 @@ server_mode__keys_only_after_authorize_and_params(void **state)
     side_free(&s);
 }
 
+/*
+ * The server's last control messages of a handshake are not acknowledged
+ * (the ACKs are lost), the client has all it needs and starts its next
+ * renegotiation, and, like 2.6, neither acknowledges nor accepts the old
+ * key's control packets from then on.  The server's key is in use once its keys are derived, so it
+ * follows the client to the new key id: both end up on key 1.
+ */
+static void
+server_mode__peer_renegotiates_before_our_last_ack__followed(void **state)
+{
+    struct side c, s;
+    struct tls_data_params dp = { .cipher = "AES-256-GCM", .ekm = true, .data_v2 = true };
+    int64_t now = server_pair(&c, &s, "alice", "secret1");
+    (void) state;
+
+    assert_true(tls_multi_set_data_params(s.m, &dp));
+    assert_true(tls_multi_set_data_params(c.m, &dp));
+    /* step by hand: stop right after the server read the client's key
+     * message, before anything the server sent in reply can be acknowledged */
+    for (int64_t end = now + 20000; now < end && s.auth_events == 0; now += 100)
+    {
+        send_all(NULL, &c, &s, now);
+        deliver(NULL, &s, now);
+        install_events(&s);
+        if (s.auth_events == 0)
+        {
+            send_all(NULL, &s, &c, now);
+            deliver(NULL, &c, now);
+            tls_multi_tick(c.m, now);
+            tls_multi_tick(s.m, now);
+            install_events(&c);
+        }
+    }
+    assert_int_equal(s.auth_events, 1);
+    /* as a server answers an authorized client: the push, then the keys */
+    s.deaf = true;
+    assert_true(tls_multi_send_text(s.m, "PUSH_REPLY,ping 10"));
+    tls_multi_key_authorize(s.m, s.auth_key_id, true);
+    now = run(NULL, &c, &s, now, 3000, NULL);
+    assert_int_equal(tls_multi_status(c.m), TLS_STATUS_ACTIVE);
+    assert_true(s.have[0]);
+    assert_true(tls_multi_renegotiate(c.m, now));
+    s.deaf = false;
+    s.auto_authorize = true;
+    s.only_key = c.only_key = 1; /* 2.6 sends nothing more for its lame duck's control channel */
+    reneg_expect = 1;
+    now = run(NULL, &c, &s, now, 10000, reneg_done);
+    assert_true(reneg_done(&c, &s));
+    assert_data_flows(&c, &s);
+    assert_data_flows(&s, &c);
+    side_free(&c);
+    side_free(&s);
+}
+
 /* A refused key state never yields keys; a bad cipher name is refused. */
 static void
 server_mode__refused_client_gets_no_keys(void **state)
@@ -759,6 +813,7 @@ main(void)
         cmocka_unit_test(reneg_bytes__unset_with_64bit_block_cipher__capped_at_64mb),
         cmocka_unit_test(server_mode__keys_only_after_authorize_and_params),
         cmocka_unit_test(server_mode__refused_client_gets_no_keys),
+        cmocka_unit_test(server_mode__peer_renegotiates_before_our_last_ack__followed),
         cmocka_unit_test(lame_duck__expires_after_tran_window),
         cmocka_unit_test(hand_window__no_peer__error_logged),
         cmocka_unit_test(renegotiate__client_gone__server_keeps_old_key_and_takes_a_new_session),

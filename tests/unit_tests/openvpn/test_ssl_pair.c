@@ -80,6 +80,7 @@ side_init(struct side *s, enum ssl_role role, enum tls_wrap_kind wrap, int64_t n
                                    .iv_proto = tls_p2p_iv_proto(false) };
 
     memset(s, 0, sizeof(*s));
+    s->only_key = -1;
     c.ca = (struct ssl_opt){ .value = ca.cert_pem, .is_inline = true, .file = "t", .line = 1 };
     c.cert = (struct ssl_opt){ .value = me->cert_pem, .is_inline = true, .file = "t", .line = 2 };
     c.key = (struct ssl_opt){ .value = me->key_pem, .is_inline = true, .file = "t", .line = 3 };
@@ -173,6 +174,10 @@ enqueue(struct net *n, struct side *to, const uint8_t *p, size_t len)
 {
     int copies = 1;
 
+    if (to->deaf || (to->only_key >= 0 && len > 0 && (p[0] & 7) != to->only_key))
+    {
+        return;
+    }
     if (n && (int) (rand_r(&n->seed) % 100) < n->loss_pct)
     {
         return;

@@ -42,6 +42,8 @@ struct side
     int auth_events;        /* TLS_EVENT_AUTH seen */
     uint8_t auth_key_id;
     bool auto_authorize; /* answer TLS_EVENT_AUTH with "ok" at once */
+    bool deaf;           /* every packet to this side is lost */
+    int only_key;        /* >= 0: packets to this side for another key_id are lost */
 };
 
 struct net
