@@ -1121,6 +1121,8 @@ tunnel_run(struct options *o, int argc, char **argv, tunnel_loop_fn *server_loop
         return 1;
     }
     rc = run_instances(o, argc, argv, server_loop, &ps);
+    /* also after an instance that failed before it could close them */
+    tunnel_tls_files_close(&ps.tls_files, false, true);
     tunnel_plugin_close(&ps);
     tunnel_manage_close(&ps);
     if (ps.push_saved.valid)
